@@ -1,0 +1,340 @@
+"""The `tawasul` command: the kiosk, the staff console, and the operator's tools."""
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import default_config_path, default_db_path, load_config
+from kiosk.domain.calendar import (
+    format_both_dates,
+    format_time,
+    parse_date,
+    riyadh_date,
+    to_hijri,
+)
+from kiosk.domain.identity import check_id, mask_id, parse_id
+from kiosk.domain.models import TawasulRequest
+from kiosk.domain.statuses import parse_status
+from kiosk.errors import InvalidInput, TawasulError
+from kiosk.resources import data_file
+from kiosk.services import RequestFilter, Services
+from kiosk.services.demo import load_seed, make_demo
+
+log = logging.getLogger("tawasul")
+
+EXIT_UNEXPECTED = 70
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command in *argv*; return the exit code (0 done, 1 invalid ID, 2 bad input)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        result: int = args.run(args)
+        return result
+    except TawasulError as error:
+        print(f"tawasul: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception:
+        log.exception("unexpected error in %s", args.command)
+        print(
+            "tawasul: an unexpected error stopped the command; nothing more was changed.",
+            file=sys.stderr,
+        )
+        return EXIT_UNEXPECTED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", type=Path, default=None, help="data file (default: $TAWASUL_DB or the state folder)"
+    )
+    common.add_argument(
+        "--config", type=Path, default=None, help="TOML configuration (default: $TAWASUL_CONFIG)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="tawasul", description="Tawasul Kiosk for a Jawazat office."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    kiosk = commands.add_parser("kiosk", parents=[common], help="run the resident kiosk")
+    kiosk.add_argument("--lang", choices=("ar", "en"), help="language of the welcome screen")
+    kiosk.set_defaults(run=_run_kiosk)
+
+    staff = commands.add_parser("staff", parents=[common], help="run the staff console")
+    staff.set_defaults(run=_run_staff)
+
+    demo = commands.add_parser("demo", parents=[common], help="make a demo data file")
+    demo.add_argument("--count", type=int, default=300, help="synthetic requests (default 300)")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
+    demo.add_argument("--force", action="store_true", help="replace an existing file")
+    demo.set_defaults(run=_run_demo)
+
+    request = commands.add_parser("request", help="look at and change requests")
+    request_commands = request.add_subparsers(dest="request_command", metavar="ACTION")
+    show = request_commands.add_parser("show", parents=[common], help="one request")
+    show.add_argument("number")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(run=_run_request_show)
+    listing = request_commands.add_parser("list", parents=[common], help="requests, newest first")
+    listing.add_argument("--status")
+    listing.add_argument("--type", dest="type_code")
+    listing.add_argument("--applicant")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=_run_request_list)
+    set_status = request_commands.add_parser(
+        "set-status", parents=[common], help="change a request's status"
+    )
+    set_status.add_argument("number")
+    set_status.add_argument("status")
+    set_status.add_argument("--by", required=True, help="who makes the change (recorded)")
+    set_status.add_argument("--note", default="", help="why (required for returned, rejected)")
+    set_status.add_argument("--action", default=None, help="what the resident must do (returned)")
+    set_status.set_defaults(run=_run_request_set_status)
+
+    identity = commands.add_parser("id", help="ID numbers")
+    id_commands = identity.add_subparsers(dest="id_command", metavar="ACTION")
+    id_check = id_commands.add_parser("check", parents=[common], help="check an ID number")
+    id_check.add_argument("number")
+    id_check.set_defaults(run=_run_id_check)
+
+    calendar = commands.add_parser("calendar", parents=[common], help="Hijri date and working days")
+    calendar.add_argument("date", help="YYYY-MM-DD, or 'today'")
+    calendar.add_argument("--add-working-days", type=int, default=None, metavar="N")
+    calendar.add_argument("--json", action="store_true")
+    calendar.set_defaults(run=_run_calendar)
+
+    database = commands.add_parser("db", help="the data file")
+    db_commands = database.add_subparsers(dest="db_command", metavar="ACTION")
+    db_check = db_commands.add_parser("check", parents=[common], help="parse and count")
+    db_check.set_defaults(run=_run_db_check)
+    return parser
+
+
+# --- wiring -----------------------------------------------------------------------------------
+
+
+def _services(args: argparse.Namespace) -> Services:
+    config = load_config(args.config or default_config_path())
+    return Services.open(args.db or default_db_path(), config)
+
+
+def _require_terminal() -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise InvalidInput("this needs a terminal; connect with ssh -t (or run it in one).")
+
+
+def _run_kiosk(args: argparse.Namespace) -> int:
+    _require_terminal()
+    services = _services(args)
+    services.store.check()
+    from kiosk.app import make_kiosk_app
+
+    make_kiosk_app(services, language=args.lang or services.config.language).run()
+    return 0
+
+
+def _run_staff(args: argparse.Namespace) -> int:
+    _require_terminal()
+    services = _services(args)
+    services.store.check()
+    from kiosk.app import make_staff_app
+
+    make_staff_app(services).run()
+    return 0
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    if args.count < 0:
+        raise InvalidInput("--count cannot be negative.")
+    services = _services(args)
+    path = services.store.path
+
+    def progress(done: int, total: int) -> None:
+        if total >= 5000 and sys.stderr.isatty():
+            width = 30
+            filled = width * done // total
+            print(
+                f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}",
+                end="",
+                file=sys.stderr,
+            )
+            if done == total:
+                print(file=sys.stderr)
+
+    summary = make_demo(
+        path,
+        load_seed(data_file("demo_seed.json")),
+        services.catalogue,
+        args.count,
+        seed=args.seed,
+        force=args.force,
+        progress=progress,
+    )
+    print(
+        f"Made {summary.path}: {summary.residents} residents, {summary.requests} requests, "
+        f"{summary.staff} staff."
+    )
+    return 0
+
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+def request_as_json(services: Services, request: TawasulRequest) -> dict[str, Any]:
+    """The stable JSON form of a request (the keys other tools rely on)."""
+    progress = services.requests.progress(request)
+    return {
+        "number": request.number,
+        "type": request.type_code,
+        "status": request.status.value,
+        "applicant": mask_id(request.applicant_id),
+        "created": request.created.isoformat(),
+        "updated": request.updated.isoformat(),
+        "expected_by": progress.expected_by.isoformat(),
+        "working_days_left": progress.working_days_left,
+        "required_action": request.required_action,
+        "history": [
+            {"status": e.status.value, "at": e.at.isoformat(), "by": e.by, "note": e.note}
+            for e in request.history
+        ],
+    }
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def _run_request_show(args: argparse.Namespace) -> int:
+    services = _services(args)
+    request = services.requests.find(args.number)
+    if args.json:
+        _print_json(request_as_json(services, request))
+        return 0
+    kind = services.requests.request_type(request)
+    progress = services.requests.progress(request)
+    lines = [
+        f"Request   {request.number}",
+        f"Type      {kind.name_en} ({request.type_code})",
+        f"Status    {request.status.label_en} ({request.status.value})",
+        f"Applicant {mask_id(request.applicant_id)}",
+        f"Submitted {format_both_dates(progress.submitted, 'en')}",
+        f"Expected  {format_both_dates(progress.expected_by, 'en')} "
+        f"({_days_left(progress.working_days_left)})",
+    ]
+    if request.required_action:
+        lines.append(f"Action    {request.required_action}")
+    lines.append("History")
+    for entry in request.history:
+        when = f"{riyadh_date(entry.at).isoformat()} {format_time(entry.at, 'en')}"
+        note = f" — {entry.note}" if entry.note else ""
+        lines.append(f"  {when}  {entry.status.value:<13} by {entry.by}{note}")
+    print("\n".join(lines))
+    return 0
+
+
+def _days_left(days: int) -> str:
+    if days < 0:
+        return f"{-days} working days late"
+    return f"{days} working days left"
+
+
+def _run_request_list(args: argparse.Namespace) -> int:
+    services = _services(args)
+    wanted = RequestFilter(
+        status=parse_status(args.status) if args.status else None,
+        type_code=services.catalogue.get(args.type_code).code if args.type_code else None,
+        applicant_id=parse_id(args.applicant) if args.applicant else None,
+    )
+    found = services.requests.list(wanted)
+    if args.json:
+        _print_json([request_as_json(services, r) for r in found])
+        return 0
+    for request in found:
+        print(
+            f"{request.number}  {riyadh_date(request.created).isoformat()}  "
+            f"{request.status.value:<13} {request.type_code:<18} {mask_id(request.applicant_id)}"
+        )
+    print(f"{len(found)} requests", file=sys.stderr)
+    return 0
+
+
+def _run_request_set_status(args: argparse.Namespace) -> int:
+    services = _services(args)
+    by = args.by.strip()
+    if not by:
+        raise InvalidInput("--by must name who makes the change.")
+    changed = services.requests.change_status(
+        args.number, parse_status(args.status), by, args.note, args.action
+    )
+    print(f"{changed.number} is now {changed.status.value}.")
+    return 0
+
+
+# --- ID numbers, calendar, data file ----------------------------------------------------------
+
+
+def _run_id_check(args: argparse.Namespace) -> int:
+    checked = check_id(args.number)
+    if not checked.is_valid:
+        print(f"invalid: {checked.number or args.number!r}: {checked.reason}")
+        return 1
+    assert checked.kind is not None
+    print(f"{checked.number} {checked.kind.value}")
+    return 0
+
+
+def _run_calendar(args: argparse.Namespace) -> int:
+    services = _services(args)
+    calendar = services.calendar
+    day = riyadh_date(services.clock()) if args.date == "today" else parse_date(args.date)
+    info: dict[str, Any] = {
+        "date": day.isoformat(),
+        "hijri": to_hijri(day).isoformat(),
+        "weekday": day.strftime("%A"),
+        "working_day": calendar.is_working_day(day),
+        "closed_for": calendar.closure_reason(day),
+        "text_en": format_both_dates(day, "en"),
+        "text_ar": format_both_dates(day, "ar"),
+    }
+    if args.add_working_days is not None:
+        later: date = calendar.add_working_days(day, args.add_working_days)
+        info["plus_working_days"] = later.isoformat()
+        info["plus_working_days_hijri"] = to_hijri(later).isoformat()
+    if args.json:
+        _print_json(info)
+        return 0
+    status = "a working day" if info["working_day"] else f"closed ({info['closed_for']})"
+    print(f"{info['date']} ({info['weekday']}) = {info['hijri']} AH: {status}")
+    print(info["text_en"])
+    print(info["text_ar"])
+    if "plus_working_days" in info:
+        print(
+            f"+{args.add_working_days} working days: {info['plus_working_days']} "
+            f"= {info['plus_working_days_hijri']} AH"
+        )
+    return 0
+
+
+def _run_db_check(args: argparse.Namespace) -> int:
+    services = _services(args)
+    sizes = services.store.check()
+    counts = services.requests.counts()
+    print(f"{services.store.path}: parses.")
+    for table, size in sizes.items():
+        print(f"  {table:<14} {size}")
+    print("  by status: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    return 0

@@ -1,0 +1,167 @@
+"""Saudi working days and the two calendars: Hijri (Umm al-Qura) beside Gregorian, Riyadh time."""
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+import holidays
+from hijridate import Gregorian
+
+from kiosk.domain.digits import normalise_digits
+from kiosk.errors import InvalidInput
+
+RIYADH = ZoneInfo("Asia/Riyadh")
+
+# Python's weekday(): Monday is 0. Friday and Saturday are the Saudi weekend.
+_WEEKEND = frozenset({4, 5})
+
+_GREGORIAN_MONTHS_AR = (
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+)  # fmt: skip
+_GREGORIAN_MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_HIJRI_MONTHS_AR = (
+    "محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
+    "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
+)  # fmt: skip
+_HIJRI_MONTHS_EN = (
+    "Muharram", "Safar", "Rabi al-Awwal", "Rabi al-Thani", "Jumada al-Ula", "Jumada al-Akhirah",
+    "Rajab", "Shaban", "Ramadan", "Shawwal", "Dhu al-Qadah", "Dhu al-Hijjah",
+)  # fmt: skip
+
+# Left-to-right isolates keep a number or time in its order inside an Arabic line.
+_LTR = "\u2066{}\u2069"
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, the only zone the data file stores."""
+    return datetime.now(UTC)
+
+
+def riyadh_time(moment: datetime) -> datetime:
+    """*moment* (stored in UTC) as Riyadh local time (UTC+3, no daylight saving)."""
+    return moment.astimezone(RIYADH)
+
+
+def riyadh_date(moment: datetime) -> date:
+    """The Riyadh calendar day that *moment* falls on."""
+    return riyadh_time(moment).date()
+
+
+@dataclass(frozen=True)
+class HijriDate:
+    """An Umm al-Qura date."""
+
+    year: int
+    month: int
+    day: int
+
+    def isoformat(self) -> str:
+        """``YYYY-MM-DD`` in the Hijri calendar."""
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+def to_hijri(day: date) -> HijriDate:
+    """The Umm al-Qura date of the Gregorian *day* (1343–1500 AH), or InvalidInput."""
+    try:
+        hijri = Gregorian(day.year, day.month, day.day).to_hijri()
+    except (OverflowError, ValueError):
+        raise InvalidInput(f"{day.isoformat()} is outside the Hijri calendar's range.") from None
+    return HijriDate(hijri.year, hijri.month, hijri.day)
+
+
+def format_gregorian(day: date, language: str) -> str:
+    """``25 November 2026`` or ``25 نوفمبر 2026 م``."""
+    if language == "ar":
+        return f"{day.day} {_GREGORIAN_MONTHS_AR[day.month - 1]} {day.year} م"
+    return f"{day.day} {_GREGORIAN_MONTHS_EN[day.month - 1]} {day.year}"
+
+
+def format_hijri(day: date, language: str) -> str:
+    """``15 جمادى الآخرة 1448 هـ`` or ``15 Jumada al-Akhirah 1448 AH``."""
+    hijri = to_hijri(day)
+    if language == "ar":
+        return f"{hijri.day} {_HIJRI_MONTHS_AR[hijri.month - 1]} {hijri.year} هـ"
+    return f"{hijri.day} {_HIJRI_MONTHS_EN[hijri.month - 1]} {hijri.year} AH"
+
+
+def format_both_dates(day: date, language: str) -> str:
+    """The Hijri date beside the Gregorian one, as DESIGN §3 shows them."""
+    return f"{format_hijri(day, language)} — {format_gregorian(day, language)}"
+
+
+def format_time(moment: datetime, language: str) -> str:
+    """Riyadh wall-clock time ``14:05``, kept left-to-right inside Arabic text."""
+    text = riyadh_time(moment).strftime("%H:%M")
+    return _LTR.format(text) if language == "ar" else text
+
+
+def parse_date(text: str) -> date:
+    """An ISO date ``YYYY-MM-DD`` (digits in any script), or InvalidInput."""
+    cleaned = "-".join(normalise_digits(part) for part in re.split("[-/]", text.strip()))
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise InvalidInput(f"Not a date: {text!r}; write it as YYYY-MM-DD.") from None
+
+
+@dataclass(frozen=True)
+class WorkingDayCalendar:
+    """Sunday to Thursday, less the Saudi public holidays and the office's own closures."""
+
+    closures: frozenset[date] = field(default_factory=frozenset)
+
+    @classmethod
+    def with_closures(cls, closures: Iterable[date]) -> "WorkingDayCalendar":
+        """A calendar that also skips the office closures listed in the configuration."""
+        return cls(frozenset(closures))
+
+    @cached_property
+    def _public_holidays(self) -> holidays.HolidayBase:
+        # Years are filled in lazily by the holidays package as dates are asked about.
+        return holidays.country_holidays("SA")
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether the office is open on *day*."""
+        return (
+            day.weekday() not in _WEEKEND
+            and day not in self.closures
+            and day not in self._public_holidays
+        )
+
+    def closure_reason(self, day: date) -> str:
+        """Why the office is closed on *day* (weekend, a holiday's name, closure), or empty."""
+        if day.weekday() in _WEEKEND:
+            return "weekend"
+        if day in self.closures:
+            return "office closure"
+        name = self._public_holidays.get(day)
+        return str(name) if name else ""
+
+    def add_working_days(self, start: date, count: int) -> date:
+        """The working day *count* working days after *start* (*start* itself never counts)."""
+        if count < 0:
+            raise InvalidInput("The number of working days to add cannot be negative.")
+        day = start
+        remaining = count
+        while remaining:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """Working days after *start* up to and including *end*; negative when *end* is earlier."""
+        if end < start:
+            return -self.working_days_between(end, start)
+        return sum(
+            1
+            for offset in range(1, (end - start).days + 1)
+            if self.is_working_day(start + timedelta(days=offset))
+        )

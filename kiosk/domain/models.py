@@ -1,0 +1,142 @@
+"""The records of the domain: requests with their history, applicants, staff, audit entries."""
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from kiosk.domain.calendar import WorkingDayCalendar, riyadh_date
+from kiosk.domain.statuses import RequestStatus, check_transition
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One step in a request's life: the status it entered, when (UTC), who, and why."""
+
+    status: RequestStatus
+    at: datetime
+    by: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class InternalNote:
+    """A staff note on a request that the resident never sees."""
+
+    at: datetime
+    by: str
+    text: str
+
+
+@dataclass(frozen=True)
+class TawasulRequest:
+    """A Tawasul request as the office keeps it."""
+
+    number: str
+    applicant_id: str
+    type_code: str
+    status: RequestStatus
+    history: tuple[HistoryEntry, ...]
+    created: datetime
+    updated: datetime
+    required_action: str = ""
+    internal_notes: tuple[InternalNote, ...] = ()
+
+    @property
+    def last_note(self) -> str:
+        """The note of the latest status change (the reason for a rejection or a return)."""
+        return self.history[-1].note if self.history else ""
+
+    def expected_by(self, calendar: WorkingDayCalendar, working_days: int) -> date:
+        """The date an answer is due: *working_days* after the day it was submitted (Riyadh)."""
+        return calendar.add_working_days(riyadh_date(self.created), working_days)
+
+    def with_status(
+        self,
+        status: RequestStatus,
+        at: datetime,
+        by: str,
+        note: str = "",
+        required_action: str | None = None,
+    ) -> "TawasulRequest":
+        """This request moved to *status*, if the rules allow it (else TransitionRefused).
+
+        A required action belongs to a return; any other status clears it.
+        """
+        check_transition(self.status, status, note)
+        action = (required_action or note).strip() if status is RequestStatus.RETURNED else ""
+        return replace(
+            self,
+            status=status,
+            history=(*self.history, HistoryEntry(status, at, by, note.strip())),
+            updated=at,
+            required_action=action,
+        )
+
+    def with_internal_note(self, at: datetime, by: str, text: str) -> "TawasulRequest":
+        """This request with one more internal staff note."""
+        return replace(
+            self,
+            internal_notes=(*self.internal_notes, InternalNote(at, by, text.strip())),
+            updated=at,
+        )
+
+
+class Language(StrEnum):
+    """The languages the kiosk speaks."""
+
+    ARABIC = "ar"
+    ENGLISH = "en"
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """A resident or citizen who follows requests at the kiosk."""
+
+    id_number: str
+    name_ar: str
+    name_en: str
+    password_hash: str | None = None
+    failed_attempts: int = 0
+    locked_until: datetime | None = None
+    preferred_language: Language = Language.ARABIC
+
+    def display_name(self, language: str) -> str:
+        """At most the first name and an initial, as privacy asks (DESIGN §3)."""
+        full = self.name_ar if language == "ar" else self.name_en
+        parts = full.split()
+        if len(parts) < 2:
+            return full
+        return f"{parts[0]} {parts[-1][0]}."
+
+
+class StaffRole(StrEnum):
+    """What a staff member may do: supervisors also manage accounts and staff."""
+
+    STAFF = "staff"
+    SUPERVISOR = "supervisor"
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """A member of staff, known by their SSH login name."""
+
+    username: str
+    display_name: str
+    role: StaffRole = StaffRole.STAFF
+
+    @property
+    def is_supervisor(self) -> bool:
+        """Whether this member may manage accounts and staff."""
+        return self.role is StaffRole.SUPERVISOR
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One line of the append-only audit log: who did what to which thing, and when."""
+
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    details: dict[str, Any] = field(default_factory=dict)

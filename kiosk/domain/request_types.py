@@ -1,0 +1,89 @@
+"""The catalogue of Tawasul request types (parsed here; read from data/ by the wiring)."""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from kiosk.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class RequestType:
+    """One kind of request, with names, its expected answer window and any fee note."""
+
+    code: str
+    name_ar: str
+    name_en: str
+    min_working_days: int
+    max_working_days: int
+    fee_note_ar: str = ""
+    fee_note_en: str = ""
+    fee_checked: date | None = None
+
+    def name(self, language: str) -> str:
+        """The type's name in *language* (``ar`` or ``en``)."""
+        return self.name_ar if language == "ar" else self.name_en
+
+    def fee_note(self, language: str) -> str:
+        """The fee note in *language*; empty when the type is free of charge."""
+        return self.fee_note_ar if language == "ar" else self.fee_note_en
+
+
+class RequestTypeCatalogue:
+    """The request types in their display order, looked up by code."""
+
+    def __init__(self, types: list[RequestType]) -> None:
+        """Keep *types* in order; codes must be unique."""
+        self._by_code = {t.code: t for t in types}
+        if len(self._by_code) != len(types):
+            raise ValueError("request type codes must be unique")
+        self._types = tuple(types)
+
+    @classmethod
+    def from_json(cls, text: str) -> "RequestTypeCatalogue":
+        """Build the catalogue from the JSON text of ``data/request_types.json``."""
+        raw = json.loads(text)
+        return cls(
+            [
+                RequestType(
+                    code=item["code"],
+                    name_ar=item["name_ar"],
+                    name_en=item["name_en"],
+                    min_working_days=int(item["working_days"][0]),
+                    max_working_days=int(item["working_days"][1]),
+                    fee_note_ar=item.get("fee_note_ar", ""),
+                    fee_note_en=item.get("fee_note_en", ""),
+                    fee_checked=date.fromisoformat(item["fee_checked"])
+                    if item.get("fee_checked")
+                    else None,
+                )
+                for item in raw["request_types"]
+            ]
+        )
+
+    def __iter__(self) -> Iterator[RequestType]:
+        """The types in display order."""
+        return iter(self._types)
+
+    def __len__(self) -> int:
+        """How many types there are."""
+        return len(self._types)
+
+    def __contains__(self, code: object) -> bool:
+        """Whether *code* names a type."""
+        return code in self._by_code
+
+    @property
+    def codes(self) -> list[str]:
+        """Every type code in display order."""
+        return [t.code for t in self._types]
+
+    def get(self, code: str) -> RequestType:
+        """The type with *code*, or InvalidInput listing the codes."""
+        try:
+            return self._by_code[code]
+        except KeyError:
+            raise InvalidInput(
+                f"Unknown request type {code!r}; the types are: {', '.join(self.codes)}."
+            ) from None

@@ -1,0 +1,93 @@
+"""Request statuses, their labels as residents see them on Absher, and the allowed transitions."""
+
+from enum import StrEnum
+
+from kiosk.errors import InvalidInput, TransitionRefused
+
+
+class RequestStatus(StrEnum):
+    """The stable status codes stored in the data file and printed in the QR payload."""
+
+    UNDER_REVIEW = "under_review"
+    RETURNED = "returned"
+    RESUBMITTED = "resubmitted"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    CLOSED = "closed"
+
+    @property
+    def label_ar(self) -> str:
+        """The Arabic label residents know from Absher."""
+        return _LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        """The English label."""
+        return _LABELS[self][1]
+
+    def label(self, language: str) -> str:
+        """The label in *language* (``ar`` or ``en``)."""
+        return self.label_ar if language == "ar" else self.label_en
+
+    @property
+    def is_final(self) -> bool:
+        """Whether nothing more can happen to a request in this status."""
+        return not ALLOWED_TRANSITIONS[self]
+
+    @property
+    def needs_note(self) -> bool:
+        """Whether moving *to* this status must say why (the resident reads the note)."""
+        return self in (RequestStatus.RETURNED, RequestStatus.REJECTED)
+
+
+_LABELS: dict[RequestStatus, tuple[str, str]] = {
+    RequestStatus.UNDER_REVIEW: ("تحت المعالجة", "Under review"),
+    RequestStatus.RETURNED: ("معاد لمقدم الطلب", "Returned to you: action needed"),
+    RequestStatus.RESUBMITTED: ("معاد من مقدم الطلب", "Resubmitted"),
+    RequestStatus.ACCEPTED: ("مقبول", "Accepted"),
+    RequestStatus.REJECTED: ("مرفوض", "Rejected"),
+    RequestStatus.CLOSED: ("مغلق", "Closed"),
+}
+
+ALLOWED_TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
+    RequestStatus.UNDER_REVIEW: frozenset(
+        {RequestStatus.RETURNED, RequestStatus.ACCEPTED, RequestStatus.REJECTED}
+    ),
+    RequestStatus.RETURNED: frozenset({RequestStatus.RESUBMITTED, RequestStatus.CLOSED}),
+    RequestStatus.RESUBMITTED: frozenset(
+        {
+            RequestStatus.UNDER_REVIEW,
+            RequestStatus.RETURNED,
+            RequestStatus.ACCEPTED,
+            RequestStatus.REJECTED,
+        }
+    ),
+    RequestStatus.ACCEPTED: frozenset({RequestStatus.CLOSED}),
+    RequestStatus.REJECTED: frozenset({RequestStatus.CLOSED}),
+    RequestStatus.CLOSED: frozenset(),
+}
+
+
+def parse_status(text: str) -> RequestStatus:
+    """The status whose code is *text*, or InvalidInput listing the codes."""
+    try:
+        return RequestStatus(text.strip().lower())
+    except ValueError:
+        codes = ", ".join(status.value for status in RequestStatus)
+        raise InvalidInput(f"Unknown status {text!r}; the statuses are: {codes}.") from None
+
+
+def allowed_next(status: RequestStatus) -> list[RequestStatus]:
+    """The statuses a request in *status* may move to, in the table's order."""
+    return [s for s in RequestStatus if s in ALLOWED_TRANSITIONS[status]]
+
+
+def check_transition(current: RequestStatus, new: RequestStatus, note: str) -> None:
+    """Raise TransitionRefused unless *current* may become *new* with this *note*."""
+    if new not in ALLOWED_TRANSITIONS[current]:
+        options = ", ".join(s.value for s in allowed_next(current)) or "none: it is final"
+        raise TransitionRefused(
+            f"A request that is {current.value} cannot become {new.value} (allowed: {options})."
+        )
+    if new.needs_note and not note.strip():
+        raise TransitionRefused(f"Say why when a request becomes {new.value}: a note is required.")

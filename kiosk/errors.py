@@ -1,0 +1,33 @@
+"""The errors a person may cause or meet, each carrying one clear sentence for them.
+
+They live outside every layer so that the domain, the store, the services and the wiring can all
+raise and catch the same kinds without importing each other.
+"""
+
+
+class TawasulError(Exception):
+    """A problem to report to the person in one sentence, with no traceback."""
+
+    exit_code = 2
+
+
+class InvalidInput(TawasulError):
+    """Something typed or passed in does not follow the rules (an ID, a number, a date)."""
+
+
+class NotFound(TawasulError):
+    """The thing asked for does not exist, or is not the asker's to see."""
+
+
+class TransitionRefused(TawasulError):
+    """A status change that the rules of DESIGN §3 do not allow."""
+
+
+class NotAllowed(TawasulError):
+    """The actor may not do this (not staff, not a supervisor, locked out)."""
+
+
+class DataFileError(TawasulError):
+    """The data file is missing, unreadable or damaged; it is left exactly as it is."""
+
+    exit_code = 3

@@ -1,0 +1,1 @@
+"""Receipts: image, signed QR payload, printers, spool (the only code that imports escpos)."""

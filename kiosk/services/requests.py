@@ -1,0 +1,211 @@
+"""Finding requests for residents and staff, changing their status, adding new ones."""
+
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from kiosk.domain.calendar import WorkingDayCalendar, riyadh_date, utc_now
+from kiosk.domain.digits import normalise_digits
+from kiosk.domain.identity import mask_id, parse_id
+from kiosk.domain.models import AuditEntry, HistoryEntry, TawasulRequest
+from kiosk.domain.request_numbers import make_request_number, parse_request_number
+from kiosk.domain.request_types import RequestType, RequestTypeCatalogue
+from kiosk.domain.statuses import RequestStatus
+from kiosk.errors import InvalidInput, NotFound
+from kiosk.services.clock import Clock
+from kiosk.store import TawasulStore
+
+# One answer for "no such request" and "not yours", so nobody learns which numbers exist.
+NOT_FOUND_TEXT = "No request with that number was found for you."
+
+
+@dataclass(frozen=True)
+class RequestProgress:
+    """Where a request stands against its expected answer date, in working days."""
+
+    submitted: date
+    expected_by: date
+    working_days_left: int
+
+    @property
+    def is_late(self) -> bool:
+        """Whether the expected answer date has passed."""
+        return self.working_days_left < 0
+
+
+@dataclass(frozen=True)
+class RequestFilter:
+    """What a staff or operator listing asks for; empty fields match everything."""
+
+    status: RequestStatus | None = None
+    type_code: str | None = None
+    applicant_id: str | None = None
+
+    def matches(self, request: TawasulRequest) -> bool:
+        """Whether *request* passes every given condition."""
+        return (
+            (self.status is None or request.status is self.status)
+            and (self.type_code is None or request.type_code == self.type_code)
+            and (self.applicant_id is None or request.applicant_id == self.applicant_id)
+        )
+
+
+class RequestService:
+    """The use cases around requests; every change is checked and audited."""
+
+    def __init__(
+        self,
+        store: TawasulStore,
+        catalogue: RequestTypeCatalogue,
+        calendar: WorkingDayCalendar,
+        clock: Clock = utc_now,
+        response_target_days: int = 7,
+    ) -> None:
+        """Work on *store* with the type *catalogue*, the office *calendar* and *clock*."""
+        self.store = store
+        self.catalogue = catalogue
+        self.calendar = calendar
+        self._clock = clock
+        self._target_days = response_target_days
+
+    # --- residents -------------------------------------------------------------------------
+
+    def requests_by_type(self, applicant_id: str) -> dict[str, list[TawasulRequest]]:
+        """Every type code in catalogue order → the applicant's requests of it, newest first."""
+        grouped: dict[str, list[TawasulRequest]] = {code: [] for code in self.catalogue.codes}
+        for request in self.store.requests_of(applicant_id):
+            grouped.setdefault(request.type_code, []).append(request)
+        return grouped
+
+    def request_for_owner(self, applicant_id: str, typed_number: str) -> TawasulRequest:
+        """The request *typed_number* if it belongs to *applicant_id*; else NotFound."""
+        number = parse_request_number(typed_number)
+        request = self.store.request(number)
+        if request is None or request.applicant_id != applicant_id:
+            raise NotFound(NOT_FOUND_TEXT)
+        return request
+
+    def quick_lookup(self, typed_number: str, typed_last4: str) -> TawasulRequest:
+        """The request *typed_number* whose owner's ID ends in *typed_last4*; else NotFound."""
+        number = parse_request_number(typed_number)
+        last4 = normalise_digits(typed_last4)
+        if len(last4) != 4 or not last4.isascii() or not last4.isdigit():
+            raise InvalidInput("Type the last 4 digits of the ID number.")
+        request = self.store.request(number)
+        if request is None or not request.applicant_id.endswith(last4):
+            raise NotFound(NOT_FOUND_TEXT)
+        return request
+
+    def request_type(self, request: TawasulRequest) -> RequestType:
+        """The catalogue entry of *request*'s type."""
+        return self.catalogue.get(request.type_code)
+
+    def progress(self, request: TawasulRequest, today: date | None = None) -> RequestProgress:
+        """Submitted date, expected answer date and working days left (negative when late)."""
+        today = today or riyadh_date(self._clock())
+        submitted = riyadh_date(request.created)
+        expected = request.expected_by(self.calendar, self._target_days)
+        left = self.calendar.working_days_between(today, expected)
+        return RequestProgress(submitted, expected, left)
+
+    # --- staff and operators ---------------------------------------------------------------
+
+    def find(self, typed_number: str) -> TawasulRequest:
+        """The request *typed_number*, for staff (NotFound names the number)."""
+        number = parse_request_number(typed_number)
+        request = self.store.request(number)
+        if request is None:
+            raise NotFound(f"There is no request {number}.")
+        return request
+
+    def list(self, wanted: RequestFilter = RequestFilter()) -> list[TawasulRequest]:
+        """The requests *wanted* asks for, newest first."""
+        found = [r for r in self.store.all_requests() if wanted.matches(r)]
+        return sorted(found, key=lambda r: r.created, reverse=True)
+
+    def change_status(
+        self,
+        typed_number: str,
+        status: RequestStatus,
+        by: str,
+        note: str = "",
+        required_action: str | None = None,
+        client: str = "",
+    ) -> TawasulRequest:
+        """Move a request to *status* if the rules allow it; record history and audit together."""
+        number = parse_request_number(typed_number)
+        now = self._clock()
+        with self.store.transaction() as tx:
+            current = tx.request(number)
+            if current is None:
+                raise NotFound(f"There is no request {number}.")
+            changed = current.with_status(status, now, by, note, required_action)
+            tx.put_request(changed)
+            details: dict[str, object] = {"from": current.status.value, "to": status.value}
+            if note.strip():
+                details["note"] = note.strip()
+            if client:
+                details["client"] = client
+            tx.append_audit(AuditEntry(now, by, "request.status", number, details))
+        return changed
+
+    def add_internal_note(
+        self, typed_number: str, text: str, by: str, client: str = ""
+    ) -> TawasulRequest:
+        """Add a staff-only note to a request (audited)."""
+        if not text.strip():
+            raise InvalidInput("An internal note cannot be empty.")
+        number = parse_request_number(typed_number)
+        now = self._clock()
+        with self.store.transaction() as tx:
+            current = tx.request(number)
+            if current is None:
+                raise NotFound(f"There is no request {number}.")
+            changed = current.with_internal_note(now, by, text)
+            tx.put_request(changed)
+            details = {"client": client} if client else {}
+            tx.append_audit(AuditEntry(now, by, "request.note", number, details))
+        return changed
+
+    def add_request(
+        self,
+        typed_applicant_id: str,
+        type_code: str,
+        by: str,
+        note: str = "",
+        rng: random.Random | None = None,
+    ) -> TawasulRequest:
+        """Open a new request, under review, with a fresh request number (audited)."""
+        applicant_id = parse_id(typed_applicant_id)
+        self.catalogue.get(type_code)
+        rng = rng or random.SystemRandom()
+        now = self._clock()
+        with self.store.transaction() as tx:
+            if tx.applicant(applicant_id) is None:
+                raise NotFound(f"No applicant has the ID {mask_id(applicant_id)}.")
+            number = make_request_number(rng)
+            while tx.request(number) is not None:
+                number = make_request_number(rng)
+            request = TawasulRequest(
+                number=number,
+                applicant_id=applicant_id,
+                type_code=type_code,
+                status=RequestStatus.UNDER_REVIEW,
+                history=(HistoryEntry(RequestStatus.UNDER_REVIEW, now, by, note.strip()),),
+                created=now,
+                updated=now,
+            )
+            tx.put_request(request)
+            tx.append_audit(AuditEntry(now, by, "request.add", number, {"type": type_code}))
+        return request
+
+    def counts(self) -> dict[str, int]:
+        """Status code → number of requests, every status listed."""
+        counts = self.store.status_counts()
+        return {status.value: counts.get(status.value, 0) for status in RequestStatus}
+
+
+def newest_first(requests: Iterable[TawasulRequest]) -> list[TawasulRequest]:
+    """*requests* sorted by creation time, newest first."""
+    return sorted(requests, key=lambda r: r.created, reverse=True)

@@ -1,0 +1,120 @@
+"""How domain records are written in the data file: plain JSON, UTC times in ISO 8601."""
+
+from datetime import datetime
+from typing import Any
+
+from kiosk.domain.models import (
+    Applicant,
+    AuditEntry,
+    HistoryEntry,
+    InternalNote,
+    Language,
+    StaffMember,
+    StaffRole,
+    TawasulRequest,
+)
+from kiosk.domain.statuses import RequestStatus
+
+Document = dict[str, Any]
+
+
+def _time(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _optional_time(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def request_to_document(request: TawasulRequest) -> Document:
+    """The stored form of *request*."""
+    return {
+        "number": request.number,
+        "applicant": request.applicant_id,
+        "type": request.type_code,
+        "status": request.status.value,
+        "history": [
+            {"status": e.status.value, "at": e.at.isoformat(), "by": e.by, "note": e.note}
+            for e in request.history
+        ],
+        "required_action": request.required_action,
+        "created": request.created.isoformat(),
+        "updated": request.updated.isoformat(),
+        "internal_notes": [
+            {"at": n.at.isoformat(), "by": n.by, "text": n.text} for n in request.internal_notes
+        ],
+    }
+
+
+def request_from_document(doc: Document) -> TawasulRequest:
+    """The request stored as *doc*."""
+    return TawasulRequest(
+        number=doc["number"],
+        applicant_id=doc["applicant"],
+        type_code=doc["type"],
+        status=RequestStatus(doc["status"]),
+        history=tuple(
+            HistoryEntry(RequestStatus(e["status"]), _time(e["at"]), e["by"], e.get("note", ""))
+            for e in doc["history"]
+        ),
+        created=_time(doc["created"]),
+        updated=_time(doc["updated"]),
+        required_action=doc.get("required_action", ""),
+        internal_notes=tuple(
+            InternalNote(_time(n["at"]), n["by"], n["text"]) for n in doc.get("internal_notes", ())
+        ),
+    )
+
+
+def applicant_to_document(applicant: Applicant) -> Document:
+    """The stored form of *applicant*."""
+    return {
+        "id_number": applicant.id_number,
+        "name_ar": applicant.name_ar,
+        "name_en": applicant.name_en,
+        "password_hash": applicant.password_hash,
+        "failed_attempts": applicant.failed_attempts,
+        "locked_until": applicant.locked_until.isoformat() if applicant.locked_until else None,
+        "preferred_language": applicant.preferred_language.value,
+    }
+
+
+def applicant_from_document(doc: Document) -> Applicant:
+    """The applicant stored as *doc*."""
+    return Applicant(
+        id_number=doc["id_number"],
+        name_ar=doc["name_ar"],
+        name_en=doc["name_en"],
+        password_hash=doc.get("password_hash"),
+        failed_attempts=int(doc.get("failed_attempts", 0)),
+        locked_until=_optional_time(doc.get("locked_until")),
+        preferred_language=Language(doc.get("preferred_language", "ar")),
+    )
+
+
+def staff_to_document(member: StaffMember) -> Document:
+    """The stored form of *member*."""
+    return {"username": member.username, "display_name": member.display_name, "role": member.role}
+
+
+def staff_from_document(doc: Document) -> StaffMember:
+    """The staff member stored as *doc*."""
+    return StaffMember(doc["username"], doc["display_name"], StaffRole(doc["role"]))
+
+
+def audit_to_document(entry: AuditEntry) -> Document:
+    """The stored form of *entry*."""
+    return {
+        "at": entry.at.isoformat(),
+        "actor": entry.actor,
+        "action": entry.action,
+        "target": entry.target,
+        "details": entry.details,
+    }
+
+
+def audit_from_document(doc: Document) -> AuditEntry:
+    """The audit entry stored as *doc*."""
+    return AuditEntry(
+        _time(doc["at"]), doc["actor"], doc["action"], doc["target"], doc.get("details", {})
+    )

@@ -1,0 +1,355 @@
+"""The Tawasul data file shared by kiosks and staff consoles, safe across processes.
+
+Every write is one transaction under an inter-process lock: the file is re-checked inside the
+lock, TinyDB works on those tables in memory with no query cache and no remembered next id, and
+the result replaces the file atomically. Reads come from an index of the last version seen, which
+is rebuilt only when the file's identity (device, inode, size, mtime) changed.
+"""
+
+import contextlib
+import os
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import filelock
+from tinydb import TinyDB
+from tinydb.table import Document as TinyDocument
+from tinydb.table import Table
+
+from kiosk.domain.models import Applicant, AuditEntry, StaffMember, TawasulRequest
+from kiosk.errors import DataFileError, TawasulError
+from kiosk.store import records
+from kiosk.store.storage import (
+    FileIdentity,
+    LoadedFile,
+    MissingDataFile,
+    Tables,
+    TransactionStorage,
+    leftover_temp_files,
+    load,
+    write_atomically,
+)
+
+REQUESTS = "requests"
+APPLICANTS = "applicants"
+STAFF = "staff"
+AUDIT = "audit"
+SETTINGS = "settings"
+SIGN_IN_GUARD = "sign_in_guard"
+
+# One settings document holds the office-wide values staff set (the welcome banner).
+_SETTINGS_ID = 1
+
+
+class _Version:
+    """One version of the tables and the indexes built over it on demand."""
+
+    def __init__(self, tables: Tables) -> None:
+        """Index *tables* lazily; requests are already keyed by their number."""
+        self.tables = tables
+
+    def table(self, name: str) -> dict[str, dict[str, Any]]:
+        """The documents of table *name* by id (empty if the table is absent)."""
+        return self.tables.get(name, {})
+
+    @cached_property
+    def applicant_index(self) -> dict[str, list[str]]:
+        """Applicant ID → their request numbers, built once per version."""
+        index: dict[str, list[str]] = defaultdict(list)
+        for number, doc in self.table(REQUESTS).items():
+            index[doc["applicant"]].append(number)
+        return dict(index)
+
+    @cached_property
+    def status_counts(self) -> dict[str, int]:
+        """Status code → how many requests are in it."""
+        return dict(Counter(doc["status"] for doc in self.table(REQUESTS).values()))
+
+
+class _Reader:
+    """The read operations shared by the store and by a transaction, over one version."""
+
+    def _version(self) -> _Version:
+        raise NotImplementedError
+
+    def request(self, number: str) -> TawasulRequest | None:
+        """The request with *number*, or None."""
+        doc = self._version().table(REQUESTS).get(number)
+        return records.request_from_document(doc) if doc else None
+
+    def requests_of(self, applicant_id: str) -> list[TawasulRequest]:
+        """Every request of *applicant_id*, newest first."""
+        version = self._version()
+        table = version.table(REQUESTS)
+        found = [
+            records.request_from_document(table[number])
+            for number in version.applicant_index.get(applicant_id, ())
+        ]
+        return sorted(found, key=lambda r: r.created, reverse=True)
+
+    def all_requests(self) -> Iterator[TawasulRequest]:
+        """Every request, in stored order."""
+        for doc in list(self._version().table(REQUESTS).values()):
+            yield records.request_from_document(doc)
+
+    def status_counts(self) -> dict[str, int]:
+        """Status code → number of requests in it."""
+        return dict(self._version().status_counts)
+
+    def applicant(self, id_number: str) -> Applicant | None:
+        """The applicant with *id_number*, or None."""
+        doc = self._version().table(APPLICANTS).get(id_number)
+        return records.applicant_from_document(doc) if doc else None
+
+    def all_applicants(self) -> list[Applicant]:
+        """Every applicant."""
+        return [
+            records.applicant_from_document(d) for d in self._version().table(APPLICANTS).values()
+        ]
+
+    def staff_member(self, username: str) -> StaffMember | None:
+        """The staff member who logs in as *username*, or None."""
+        for doc in self._version().table(STAFF).values():
+            if doc["username"] == username:
+                return records.staff_from_document(doc)
+        return None
+
+    def all_staff(self) -> list[StaffMember]:
+        """Every staff member, by username."""
+        members = [records.staff_from_document(d) for d in self._version().table(STAFF).values()]
+        return sorted(members, key=lambda m: m.username)
+
+    def audit_entries(self) -> list[AuditEntry]:
+        """The audit log, oldest first."""
+        table = self._version().table(AUDIT)
+        return [records.audit_from_document(table[k]) for k in sorted(table, key=int)]
+
+    def setting(self, key: str, default: str = "") -> str:
+        """An office-wide setting such as the welcome banner."""
+        doc = self._version().table(SETTINGS).get(str(_SETTINGS_ID), {})
+        return str(doc.get(key, default))
+
+    def sign_in_guard(self, id_number: str) -> dict[str, Any]:
+        """Failed attempts and lock time kept for an ID that has no applicant record."""
+        return dict(self._version().table(SIGN_IN_GUARD).get(id_number, {}))
+
+    def table_sizes(self) -> dict[str, int]:
+        """How many documents each table holds."""
+        version = self._version()
+        return {
+            name: len(version.table(name))
+            for name in (REQUESTS, APPLICANTS, STAFF, AUDIT, SIGN_IN_GUARD)
+        }
+
+
+class StoreTransaction(_Reader):
+    """One write transaction: reads see the file as it is under the lock, writes land together."""
+
+    def __init__(self, tables: Tables) -> None:
+        """Work on *tables*, freshly checked under the lock."""
+        self._storage = TransactionStorage(tables)
+        # TinyDB with no query cache: it would otherwise answer from before another write.
+        self._db = TinyDB(storage=lambda: self._storage)
+        self._seen_writes = -1
+        self._current = _Version(tables)
+
+    def _version(self) -> _Version:
+        # Every TinyDB write changes documents in place, so indexes built before it are stale.
+        if self._storage.writes != self._seen_writes:
+            self._current = _Version(self._storage.tables)
+            self._seen_writes = self._storage.writes
+        return self._current
+
+    def _table(self, name: str) -> Table:
+        table = self._db.table(name, cache_size=0)
+        # Another process may have added documents since any id was remembered.
+        table._next_id = None
+        return table
+
+    def put_request(self, request: TawasulRequest) -> None:
+        """Add *request* or replace the stored one with the same number."""
+        self._put(REQUESTS, int(request.number), records.request_to_document(request))
+
+    def add_requests(self, requests: Iterable[TawasulRequest]) -> None:
+        """Add many new requests in one pass (demo data, imports); numbers must be unused."""
+        self._table(REQUESTS).insert_multiple(
+            TinyDocument(records.request_to_document(r), doc_id=int(r.number)) for r in requests
+        )
+
+    def put_applicant(self, applicant: Applicant) -> None:
+        """Add *applicant* or replace the stored one with the same ID number."""
+        self._put(APPLICANTS, int(applicant.id_number), records.applicant_to_document(applicant))
+
+    def put_staff(self, member: StaffMember) -> None:
+        """Add *member* or replace the stored one with the same username."""
+        table = self._table(STAFF)
+        doc = records.staff_to_document(member)
+        for doc_id, existing in self._version().table(STAFF).items():
+            if existing["username"] == member.username:
+                table.upsert(TinyDocument(doc, doc_id=int(doc_id)))
+                return
+        table.insert(doc)
+
+    def remove_staff(self, username: str) -> bool:
+        """Remove the staff member *username*; whether there was one."""
+        ids = [
+            int(doc_id)
+            for doc_id, doc in self._version().table(STAFF).items()
+            if doc["username"] == username
+        ]
+        if ids:
+            self._table(STAFF).remove(doc_ids=ids)
+        return bool(ids)
+
+    def append_audit(self, entry: AuditEntry) -> None:
+        """Add *entry* to the end of the audit log."""
+        self._table(AUDIT).insert(records.audit_to_document(entry))
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Set an office-wide setting."""
+        current = dict(self._version().table(SETTINGS).get(str(_SETTINGS_ID), {}))
+        current[key] = value
+        self._put(SETTINGS, _SETTINGS_ID, current)
+
+    def set_sign_in_guard(self, id_number: str, guard: dict[str, Any] | None) -> None:
+        """Keep (or with None forget) failed attempts for an ID without an applicant record."""
+        if guard is None:
+            if id_number in self._version().table(SIGN_IN_GUARD):
+                self._table(SIGN_IN_GUARD).remove(doc_ids=[int(id_number)])
+        else:
+            self._put(SIGN_IN_GUARD, int(id_number), guard)
+
+    def _put(self, table_name: str, doc_id: int, doc: dict[str, Any]) -> None:
+        self._table(table_name).upsert(TinyDocument(doc, doc_id=doc_id))
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was written in this transaction."""
+        return self._storage.writes > 0
+
+    @property
+    def tables(self) -> Tables:
+        """The tables as this transaction leaves them."""
+        return self._storage.tables
+
+
+class TawasulStore(_Reader):
+    """The data file at *path*: indexed reads of the latest version, and locked transactions."""
+
+    def __init__(self, path: Path | str, lock_timeout: float = 10.0) -> None:
+        """Open the store at *path*; nothing is read until first asked."""
+        self.path = Path(path)
+        self._lock = filelock.FileLock(f"{self.path}.lock", timeout=lock_timeout, mode=0o664)
+        self._lock_timeout = lock_timeout
+        # Textual workers may write while the UI thread reads; versions swap under this lock.
+        self._thread_lock = threading.RLock()
+        self._loaded: LoadedFile | None = None
+        self._view: _Version | None = None
+        self._cleaned = False
+
+    @classmethod
+    def create(cls, path: Path | str, force: bool = False) -> "TawasulStore":
+        """Make an empty data file at *path*; refuse to replace one unless *force*."""
+        target = Path(path)
+        if target.exists() and not force:
+            raise TawasulError(
+                f"{target} already exists; add --force to replace it (its data will be lost)."
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        store = cls(target)
+        with store._exclusive():
+            store._install(write_atomically(target, {}))
+        return store
+
+    def exists(self) -> bool:
+        """Whether the data file is there."""
+        return self.path.exists()
+
+    def identity(self) -> FileIdentity | None:
+        """The current file's identity (a cheap stat): it changes whenever anyone writes."""
+        try:
+            return FileIdentity.of(os.stat(self.path))
+        except FileNotFoundError:
+            return None
+
+    def _version(self) -> _Version:
+        with self._thread_lock:
+            try:
+                on_disk = FileIdentity.of(os.stat(self.path))
+            except FileNotFoundError:
+                raise MissingDataFile(
+                    f"There is no data file at {self.path}; "
+                    f"make one with `tawasul demo --db {self.path}`."
+                ) from None
+            if self._loaded is None or self._view is None or self._loaded.identity != on_disk:
+                self._install(load(self.path))
+            assert self._view is not None
+            return self._view
+
+    def _install(self, loaded: LoadedFile) -> None:
+        self.reload()
+        self._loaded = loaded
+        self._view = _Version(loaded.tables)
+
+    def reload(self) -> None:
+        """Forget the loaded version; the next read parses the file again."""
+        with self._thread_lock:
+            if self._loaded is not None:
+                self._loaded.release()
+            self._loaded = None
+            self._view = None
+
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        try:
+            with self._lock:
+                yield
+        except filelock.Timeout:
+            raise DataFileError(
+                f"The data file {self.path} stayed busy for {self._lock_timeout:g} s; "
+                "nothing was changed. Try again."
+            ) from None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[StoreTransaction]:
+        """Lock the file, re-check it, yield a transaction, and write its changes atomically.
+
+        If the body raises, nothing is written and the loaded version is dropped, since TinyDB
+        changes documents in place.
+        """
+        with self._thread_lock, self._exclusive():
+            self._remove_leftovers()
+            transaction = StoreTransaction(self._version().tables)
+            try:
+                yield transaction
+            except BaseException:
+                self.reload()
+                raise
+            if transaction.changed:
+                try:
+                    self._install(write_atomically(self.path, transaction.tables))
+                except BaseException:
+                    self.reload()
+                    raise
+
+    def _remove_leftovers(self) -> None:
+        # Under the lock no writer is active, so any temporary file is a crashed writer's.
+        if self._cleaned:
+            return
+        for leftover in leftover_temp_files(self.path):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+        self._cleaned = True
+
+    def check(self) -> dict[str, int]:
+        """Parse the file from disk now and count its tables (DataFileError if damaged)."""
+        self.reload()
+        return self.table_sizes()
+
+    def close(self) -> None:
+        """Release the loaded version's descriptor."""
+        self.reload()
