@@ -1,4 +1,4 @@
-"""The one factory that builds the Textual apps for the CLI and for the tests alike."""
+"""The resident kiosk app."""
 
 from typing import ClassVar
 
@@ -27,29 +27,3 @@ class KioskApp(App[None]):
         """The welcome line."""
         config = self.services.config
         yield Static(f"{config.office_name('en')}\n{config.office_name('ar')}\nTawasul")
-
-
-class StaffApp(App[None]):
-    """The staff console (a first screen until the console lands)."""
-
-    ENABLE_COMMAND_PALETTE = False
-
-    def __init__(self, services: Services) -> None:
-        """Show the console over *services*."""
-        super().__init__()
-        self.services = services
-
-    def compose(self) -> ComposeResult:
-        """The request counts."""
-        counts = self.services.requests.counts()
-        yield Static("\n".join(f"{k}: {v}" for k, v in counts.items()))
-
-
-def make_kiosk_app(services: Services, language: str = "ar") -> KioskApp:
-    """The resident kiosk app."""
-    return KioskApp(services, language)
-
-
-def make_staff_app(services: Services) -> StaffApp:
-    """The staff console app."""
-    return StaffApp(services)

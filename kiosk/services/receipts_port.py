@@ -1,0 +1,33 @@
+"""What the kiosk screens need from receipt printing, independent of how it is done."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from kiosk.domain.models import TawasulRequest
+
+
+@dataclass(frozen=True)
+class PrintOutcome:
+    """How printing one receipt ended.
+
+    *problem* is a stable code (``printer_off``, ``paper_out``, ``timeout``, ...) that the screen
+    turns into a sentence in the resident's language; None when the receipt was printed. The QR
+    payload is there either way, so a failed print can show the QR on screen instead.
+    """
+
+    printed: bool
+    qr_payload: str
+    receipt_serial: str
+    problem: str | None = None
+
+
+class ReceiptPrinting(Protocol):
+    """Prints a request's receipt; blocking, so screens call it from a worker thread."""
+
+    def print_receipt(self, request: TawasulRequest, language: str) -> PrintOutcome:
+        """Build, spool and send the receipt of *request*; never raises for printer faults."""
+        ...
+
+    def forget_pending(self, applicant_id: str) -> None:
+        """Drop unsent jobs of *applicant_id* (the resident left or went idle)."""
+        ...
