@@ -1,0 +1,63 @@
+"""Fixtures shared by every test: a clean environment, a frozen clock, real data files."""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import KioskConfig
+from kiosk.resources import data_file, request_types
+from kiosk.services import Services
+from kiosk.services.demo import load_seed, make_demo
+
+# Wednesday 25 November 2026, 10:00 in Riyadh: a working day, far from any holiday.
+FROZEN_NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
+
+
+def frozen_clock() -> datetime:
+    """The fixed moment every test that needs a clock reads."""
+    return FROZEN_NOW
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Keep the developer's own data file, configuration and state folder out of the tests."""
+    for name in ("TAWASUL_DB", "TAWASUL_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where a test's data file lives (not created)."""
+    return tmp_path / "tawasul.json"
+
+
+def make_demo_file(path: Path, count: int = 60, seed: int = 7) -> Path:
+    """A real demo data file at *path*, made at the frozen moment."""
+    make_demo(
+        path,
+        load_seed(data_file("demo_seed.json")),
+        request_types(),
+        count,
+        seed=seed,
+        clock=frozen_clock,
+    )
+    return path
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Path:
+    """A demo data file with the README's residents and 60 synthetic requests."""
+    return make_demo_file(db_path)
+
+
+@pytest.fixture
+def services(demo_db: Path) -> Iterator[Services]:
+    """Services over the demo file with the default configuration and the frozen clock."""
+    bundle = Services.open(demo_db, KioskConfig(), clock=frozen_clock)
+    yield bundle
+    bundle.store.close()

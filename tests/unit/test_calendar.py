@@ -1,0 +1,100 @@
+"""Working days (Sunday–Thursday, Saudi holidays, office closures) and Hijri dates."""
+
+import contextlib
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kiosk.domain.calendar import (
+    WorkingDayCalendar,
+    format_both_dates,
+    format_time,
+    parse_date,
+    riyadh_date,
+    to_hijri,
+)
+from kiosk.errors import InvalidInput
+
+CALENDAR = WorkingDayCalendar()
+
+
+def test_friday_and_saturday_are_the_weekend() -> None:
+    thursday, friday, saturday, sunday = (date(2026, 11, d) for d in (26, 27, 28, 29))
+    assert CALENDAR.is_working_day(thursday)
+    assert not CALENDAR.is_working_day(friday)
+    assert not CALENDAR.is_working_day(saturday)
+    assert CALENDAR.is_working_day(sunday)
+    assert CALENDAR.closure_reason(friday) == "weekend"
+
+
+def test_adding_across_a_weekend() -> None:
+    assert CALENDAR.add_working_days(date(2026, 11, 26), 1) == date(2026, 11, 29)
+    assert CALENDAR.add_working_days(date(2026, 11, 25), 7) == date(2026, 12, 6)
+
+
+def test_adding_across_the_eid_al_fitr_holiday() -> None:
+    # Eid al-Fitr 1447: the holidays package closes 19–24 March 2026.
+    assert not CALENDAR.is_working_day(date(2026, 3, 22))
+    assert "Eid" in CALENDAR.closure_reason(date(2026, 3, 22))
+    assert CALENDAR.add_working_days(date(2026, 3, 18), 1) == date(2026, 3, 25)
+
+
+def test_office_closures_from_the_config_are_skipped() -> None:
+    closed = WorkingDayCalendar.with_closures([date(2026, 11, 29)])
+    assert not closed.is_working_day(date(2026, 11, 29))
+    assert closed.closure_reason(date(2026, 11, 29)) == "office closure"
+    assert closed.add_working_days(date(2026, 11, 26), 1) == date(2026, 11, 30)
+
+
+def test_counting_between_dates() -> None:
+    assert CALENDAR.working_days_between(date(2026, 11, 25), date(2026, 12, 6)) == 7
+    assert CALENDAR.working_days_between(date(2026, 12, 6), date(2026, 11, 25)) == -7
+    assert CALENDAR.working_days_between(date(2026, 11, 25), date(2026, 11, 25)) == 0
+
+
+def test_negative_counts_are_refused() -> None:
+    with pytest.raises(InvalidInput):
+        CALENDAR.add_working_days(date(2026, 11, 25), -1)
+
+
+@given(st.dates(date(2000, 1, 1), date(2070, 12, 31)), st.integers(0, 40))
+def test_add_and_count_agree(start: date, count: int) -> None:
+    later = CALENDAR.add_working_days(start, count)
+    assert CALENDAR.working_days_between(start, later) == count
+    assert count == 0 or CALENDAR.is_working_day(later)
+
+
+def test_hijri_dates_match_umm_al_qura() -> None:
+    assert to_hijri(date(2026, 11, 25)).isoformat() == "1448-06-15"
+    assert to_hijri(date(2026, 3, 20)).isoformat() == "1447-10-01"  # 1 Shawwal: Eid al-Fitr
+
+
+def test_both_calendars_in_both_languages() -> None:
+    day = date(2026, 11, 25)
+    assert format_both_dates(day, "ar") == "15 جمادى الآخرة 1448 هـ — 25 نوفمبر 2026 م"
+    assert format_both_dates(day, "en") == "15 Jumada al-Akhirah 1448 AH — 25 November 2026"
+
+
+def test_times_are_shown_in_riyadh() -> None:
+    moment = datetime(2026, 11, 25, 21, 30, tzinfo=UTC)
+    assert format_time(moment, "en") == "00:30"
+    assert riyadh_date(moment) == date(2026, 11, 26)
+    assert format_time(moment, "ar") == "\u206600:30\u2069"
+
+
+def test_dates_outside_the_hijri_range_are_a_clear_error() -> None:
+    with pytest.raises(InvalidInput, match="Hijri"):
+        to_hijri(date(1900, 1, 1))
+
+
+@pytest.mark.parametrize("typed", ["2026-11-25", "٢٠٢٦-١١-٢٥", "2026/11/25"])
+def test_parse_date_accepts_any_digits(typed: str) -> None:
+    assert parse_date(typed) == date(2026, 11, 25)
+
+
+@given(st.text(max_size=15))
+def test_parse_date_only_raises_invalid_input(text: str) -> None:
+    with contextlib.suppress(InvalidInput):
+        parse_date(text)
