@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import default_config_path, default_db_path, load_config
+from kiosk.config import default_config_path, default_db_path, load_config, state_dir
 from kiosk.domain.calendar import (
     format_both_dates,
     format_time,
@@ -37,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
+    configure_logging()
     try:
         result: int = args.run(args)
         return result
@@ -54,6 +55,25 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_UNEXPECTED
+
+
+def configure_logging(path: Path | None = None) -> None:
+    """Send log records to *path* (default: ``tawasul.log`` in the state folder), never the screen.
+
+    Without a handler Python would print unexpected errors, traceback and all, on stderr.
+    """
+    target = path or state_dir() / "tawasul.log"
+    root = logging.getLogger()
+    root.setLevel(logging.INFO)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(target, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
+    )
+    root.handlers[:] = [handler]
 
 
 def build_parser() -> argparse.ArgumentParser:

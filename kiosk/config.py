@@ -10,13 +10,17 @@ from typing import Any
 from kiosk.domain.calendar import parse_date
 from kiosk.errors import InvalidInput
 
-DEFAULT_STATE_DIR = Path(os.environ.get("XDG_STATE_HOME", Path.home() / ".local" / "state"))
+
+def state_dir() -> Path:
+    """The user's folder for Tawasul's data and logs: ``$XDG_STATE_HOME/tawasul``."""
+    base = os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state"
+    return Path(base) / "tawasul"
 
 
 def default_db_path() -> Path:
     """``$TAWASUL_DB``, else ``tawasul.json`` in the user's state folder (never the package)."""
     explicit = os.environ.get("TAWASUL_DB")
-    return Path(explicit) if explicit else DEFAULT_STATE_DIR / "tawasul" / "tawasul.json"
+    return Path(explicit) if explicit else state_dir() / "tawasul.json"
 
 
 def default_config_path() -> Path | None:

@@ -1,7 +1,6 @@
 """Finding requests for residents and staff, changing their status, adding new ones."""
 
 import random
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -204,8 +203,3 @@ class RequestService:
         """Status code → number of requests, every status listed."""
         counts = self.store.status_counts()
         return {status.value: counts.get(status.value, 0) for status in RequestStatus}
-
-
-def newest_first(requests: Iterable[TawasulRequest]) -> list[TawasulRequest]:
-    """*requests* sorted by creation time, newest first."""
-    return sorted(requests, key=lambda r: r.created, reverse=True)
