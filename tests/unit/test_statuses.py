@@ -3,6 +3,8 @@
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kiosk.domain.models import HistoryEntry, TawasulRequest
 from kiosk.domain.statuses import (
@@ -72,3 +74,12 @@ def test_a_change_records_history_and_the_required_action() -> None:
     resubmitted = returned.with_status(S.RESUBMITTED, NOW, "kiosk")
     assert resubmitted.required_action == ""
     assert request.status is S.UNDER_REVIEW  # records are immutable
+
+
+@given(st.text(max_size=20))
+def test_parse_status_only_raises_invalid_input(text: str) -> None:
+    try:
+        status = parse_status(text)
+    except InvalidInput:
+        return
+    assert status.value == text.strip().lower()
