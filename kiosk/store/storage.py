@@ -1,8 +1,28 @@
-"""Reading and writing the JSON data file safely: atomic replace, fsync, never overwrite damage."""
+"""Reading and writing the JSON data file safely: atomic replace, fsync, never overwrite damage.
+
+The file is TinyDB's JSON layout, written with one document per line::
+
+    {
+    "requests":{
+    "9000000100":{"number":"9000000100",...},
+    "9000000209":{...}
+    },
+    "staff":{
+    }
+    }
+
+That is still plain JSON that TinyDB's own JSONStorage reads, but it lets a reader split the file
+into documents with one regular-expression pass and parse a document only when it is asked for:
+at 10,000 live requests a full parse costs ~40-70 ms, the split ~10 ms. A writer copies the lines
+it did not change, so a write costs a copy of the file, not a parse and a re-serialisation of it.
+A file in any other layout (hand-edited, written by plain TinyDB) is parsed whole, once.
+"""
 
 import contextlib
 import os
+import re
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,10 +32,19 @@ from tinydb.storages import Storage
 
 from kiosk.errors import DataFileError
 
-# The raw TinyDB layout: table name → document id (a string) → document.
-Tables = dict[str, dict[str, dict[str, Any]]]
+Document = dict[str, Any]
 
 TEMP_SUFFIX = ".tmp"
+
+# A table's opening line ``"name":{``; table names are identifiers, document ids are digits.
+_TABLE_HEADER = re.compile(rb'"([A-Za-z_][A-Za-z0-9_]*)":\{')
+# Only a table's opening line ends in ``{``: a document line ends in ``}`` or ``},``.
+_HEADER_END = b":{\n"
+# One document line: its id (inside the lookahead, so the line keeps it) and the line itself
+# without the separating comma. JSON escapes every newline inside strings, so a line is a document.
+_DOCUMENT_LINE = re.compile(rb'^(?="([0-9]+)":\{)(.*\}),?$', re.MULTILINE)
+_TABLE_END = b"\n},\n"
+_LAST_TABLE_END = b"\n}\n}"
 
 
 class MissingDataFile(DataFileError):
@@ -26,6 +55,141 @@ class MissingDataFile(DataFileError):
 
 class DamagedDataFile(DataFileError):
     """The data file does not parse as TinyDB JSON: the program stops and leaves it alone."""
+
+
+def _damaged(path: Path | str, detail: str) -> DamagedDataFile:
+    return DamagedDataFile(
+        f"The data file {path} is damaged and was left untouched ({detail}); "
+        "restore it from a backup."
+    )
+
+
+class DocumentTable:
+    """One TinyDB table: document id → document, kept as its JSON line and parsed when first read.
+
+    Parsed documents are shared between versions and transactions and must never be changed in
+    place: a change is a new document given to put().
+    """
+
+    __slots__ = ("_line_map", "_parsed", "_pending", "_source")
+
+    def __init__(self, lines: dict[str, bytes] | None = None, source: Path | str = "") -> None:
+        """A table over *lines* (id → ``"id":{...}``) read from *source* (named in errors)."""
+        self._line_map: dict[str, bytes] = lines if lines is not None else {}
+        self._parsed: dict[str, Document] = {}
+        self._pending: tuple[bytes, int, int] | None = None
+        self._source = source
+
+    @classmethod
+    def section(cls, raw: bytes, start: int, end: int, source: Path | str) -> "DocumentTable":
+        """The table whose document lines are ``raw[start:end]``, split when first used.
+
+        A kiosk that looks up a request after another process wrote never splits the applicants.
+        """
+        table = cls(source=source)
+        table._pending = (raw, start, end)
+        return table
+
+    @property
+    def _lines(self) -> dict[str, bytes]:
+        if self._pending is not None:
+            raw, start, end = self._pending
+            self._line_map = _split_section(raw, start, end, self._source)
+            self._pending = None
+        return self._line_map
+
+    @classmethod
+    def of(cls, documents: Mapping[str, Document], source: Path | str = "") -> "DocumentTable":
+        """A table holding *documents* (id → document)."""
+        table = cls(source=source)
+        for doc_id, document in documents.items():
+            table.put(doc_id, document)
+        return table
+
+    def __len__(self) -> int:
+        """How many documents the table holds."""
+        return len(self._lines)
+
+    def __contains__(self, doc_id: object) -> bool:
+        """Whether a document has id *doc_id*."""
+        return doc_id in self._lines
+
+    def ids(self) -> list[str]:
+        """The document ids in stored order."""
+        return list(self._lines)
+
+    def get(self, doc_id: str) -> Document | None:
+        """The document with id *doc_id*, or None; DamagedDataFile if its line does not parse."""
+        document = self._parsed.get(doc_id)
+        if document is not None:
+            return document
+        line = self._lines.get(doc_id)
+        if line is None:
+            return None
+        try:
+            document = orjson.loads(memoryview(line)[len(doc_id) + 3 :])
+        except orjson.JSONDecodeError as error:
+            raise _damaged(self._source, f"document {doc_id}: {error}") from None
+        if not isinstance(document, dict):
+            raise _damaged(self._source, f"document {doc_id} is not an object")
+        self._parsed[doc_id] = document
+        return document
+
+    def items(self) -> Iterator[tuple[str, Document]]:
+        """Every (id, document), in stored order."""
+        for doc_id in list(self._lines):
+            document = self.get(doc_id)
+            if document is not None:
+                yield doc_id, document
+
+    def line(self, doc_id: str) -> bytes:
+        """The stored line ``"id":{...}`` of *doc_id* (KeyError if absent), moved unparsed."""
+        return self._lines[doc_id]
+
+    def put(self, doc_id: str, document: Document) -> None:
+        """Add or replace the document *doc_id*; it is serialised now, once."""
+        self._lines[doc_id] = b'"%s":%s' % (doc_id.encode(), orjson.dumps(document))
+        self._parsed[doc_id] = document
+
+    def put_line(self, doc_id: str, line: bytes) -> None:
+        """Add or replace *doc_id* with a line taken from another table."""
+        self._lines[doc_id] = line
+        self._parsed.pop(doc_id, None)
+
+    def remove(self, doc_id: str) -> None:
+        """Drop the document *doc_id* if present."""
+        self._lines.pop(doc_id, None)
+        self._parsed.pop(doc_id, None)
+
+    def max_id(self) -> int:
+        """The largest document id, 0 when empty (TinyDB numbers new documents from it)."""
+        return max(map(int, self._lines), default=0)
+
+    def copy(self) -> "DocumentTable":
+        """A table that can change without changing this one (documents are shared, unchanged)."""
+        twin = DocumentTable(dict(self._lines), self._source)
+        twin._parsed = dict(self._parsed)
+        return twin
+
+    def serialised_lines(self) -> Iterator[bytes]:
+        """The stored lines, in order, ready to write."""
+        return iter(self._lines.values())
+
+    def verify(self) -> None:
+        """Parse every document once (DamagedDataFile on the first that fails), keeping none."""
+        for doc_id, line in self._lines.items():
+            if doc_id in self._parsed:
+                continue
+            try:
+                document = orjson.loads(memoryview(line)[len(doc_id) + 3 :])
+            except orjson.JSONDecodeError as error:
+                raise _damaged(self._source, f"document {doc_id}: {error}") from None
+            if not isinstance(document, dict):
+                raise _damaged(self._source, f"document {doc_id} is not an object")
+
+
+# The TinyDB layout: table name → table.
+Tables = dict[str, DocumentTable]
 
 
 @dataclass(frozen=True)
@@ -41,6 +205,14 @@ class FileIdentity:
     def of(cls, stat: os.stat_result) -> "FileIdentity":
         """The identity in a stat result."""
         return cls(stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def os_stat_identity(path: Path) -> FileIdentity | None:
+    """The identity of the file at *path* now, or None if there is none."""
+    try:
+        return FileIdentity.of(os.stat(path))
+    except FileNotFoundError:
+        return None
 
 
 @dataclass
@@ -62,7 +234,7 @@ class LoadedFile:
 
 
 def load(path: Path) -> LoadedFile:
-    """Read and parse *path*, or raise MissingDataFile / DamagedDataFile naming it."""
+    """Read and split *path* into documents, or MissingDataFile / DamagedDataFile naming it."""
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
@@ -75,22 +247,87 @@ def load(path: Path) -> LoadedFile:
         identity = FileIdentity.of(os.fstat(descriptor))
         with os.fdopen(os.dup(descriptor), "rb") as handle:
             raw = handle.read()
-        tables = parse(raw, path)
+        tables = split_lines(raw, path)
+        if tables is None:
+            tables = {
+                name: DocumentTable.of(documents, path)
+                for name, documents in parse(raw, path).items()
+            }
     except BaseException:
         os.close(descriptor)
         raise
     return LoadedFile(identity, tables, descriptor)
 
 
-def parse(raw: bytes, path: Path) -> Tables:
-    """The tables in the bytes *raw* of *path*, or DamagedDataFile."""
+def split_lines(raw: bytes, path: Path | str) -> Tables | None:
+    """The tables of *raw* if it is in the one-document-per-line layout, else None.
+
+    Only the outline is checked here: each table is split into lines when first used, and each
+    document parsed (and so checked) when first read.
+    """
+    if raw == b"{}":
+        return {}
+    if not (raw.startswith(b"{\n") and raw.endswith(_LAST_TABLE_END)):
+        return None
+    headers = _table_headers(raw)
+    if headers is None:
+        return None
+    tables: Tables = {}
+    for position, (name, _, header_end) in enumerate(headers):
+        last = position == len(headers) - 1
+        start = header_end + 1
+        end = len(raw) - len(_LAST_TABLE_END) if last else headers[position + 1][1] - 4
+        if end < start - 1 or raw[end : end + 4] != (_LAST_TABLE_END if last else _TABLE_END):
+            return None
+        end = max(start, end)
+        if name in tables:
+            return None
+        tables[name] = DocumentTable.section(raw, start, end, path)
+    return tables
+
+
+def _split_section(raw: bytes, start: int, end: int, source: Path | str) -> dict[str, bytes]:
+    """Document id → line for the lines in ``raw[start:end]`` (bounds, so no copy of them)."""
+    found = _DOCUMENT_LINE.findall(raw, start, end)
+    expected = raw.count(b"\n", start, end) + 1 if end > start else 0
+    lines = {doc_id.decode(): line for doc_id, line in found}
+    # Every line a document with a distinct id, every separator a comma; else parse it as JSON.
+    if (
+        len(lines) != expected
+        or raw.count(b"},\n", start, end) != max(expected - 1, 0)
+        or raw[end - 1 : end] == b","
+    ):
+        documents = parse(b"{" + raw[start:end] + b"}", Path(source))
+        return DocumentTable.of(documents, source)._lines
+    return lines
+
+
+def _table_headers(raw: bytes) -> list[tuple[str, int, int]] | None:
+    """(name, start, end) of each table's opening line, or None if one is malformed.
+
+    Found with bytes.find: a multi-line regular expression tries every position of the file,
+    which costs three times the whole split at 10,000 requests.
+    """
+    headers = []
+    position = raw.find(_HEADER_END)
+    while position != -1:
+        line_start = raw.rfind(b"\n", 0, position) + 1
+        header = _TABLE_HEADER.fullmatch(raw, line_start, position + 2)
+        if header is None:
+            return None
+        headers.append((header.group(1).decode(), line_start, position + 2))
+        position = raw.find(_HEADER_END, position + 3)
+    if not headers or headers[0][1] != 2:
+        return None
+    return headers
+
+
+def parse(raw: bytes, path: Path) -> dict[str, dict[str, Document]]:
+    """The tables in the bytes *raw* of *path*, each document parsed, or DamagedDataFile."""
     try:
         data = orjson.loads(raw) if raw.strip() else {}
     except orjson.JSONDecodeError as error:
-        raise DamagedDataFile(
-            f"The data file {path} is damaged and was left untouched ({error}); "
-            "restore it from a backup."
-        ) from None
+        raise _damaged(path, str(error)) from None
     if not isinstance(data, dict) or not all(
         isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
         for table in data.values()
@@ -102,12 +339,23 @@ def parse(raw: bytes, path: Path) -> Tables:
     return data
 
 
+def serialise(tables: Tables) -> bytes:
+    """*tables* in the one-document-per-line layout (``{}`` when there are none)."""
+    if not tables:
+        return b"{}"
+    blocks = [
+        b"%s:{\n%s\n}" % (orjson.dumps(name), b",\n".join(table.serialised_lines()))
+        for name, table in tables.items()
+    ]
+    return b"{\n" + b",\n".join(blocks) + b"\n}"
+
+
 def write_atomically(path: Path, tables: Tables) -> LoadedFile:
     """Replace *path* with *tables* so that a crash leaves the old file or the new, never a mix.
 
     The new file keeps the old one's mode and group, since kiosk and staff accounts share it.
     """
-    payload = orjson.dumps(tables)
+    payload = serialise(tables)
     directory = path.parent
     descriptor, temp_name = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory
@@ -155,12 +403,27 @@ def _fsync_directory(directory: Path) -> None:
         os.close(descriptor)
 
 
+class _TablesForTinyDB(dict[str, dict[str, Document]]):
+    """The tables as TinyDB expects them, each made into plain dicts only when TinyDB asks."""
+
+    def __init__(self, tables: Tables) -> None:
+        super().__init__()
+        self._tables = tables
+
+    def __missing__(self, name: str) -> dict[str, Document]:
+        if name not in self._tables:
+            raise KeyError(name)
+        # Copies: TinyDB updates documents in place, and the parsed ones are shared.
+        plain = {doc_id: dict(doc) for doc_id, doc in self._tables[name].items()}
+        self[name] = plain
+        return plain
+
+
 class TransactionStorage(Storage):
     """A TinyDB storage over tables already loaded under the lock; written once at commit.
 
-    TinyDB reads and rewrites the whole database on every table operation; within one
-    transaction those rounds stay in memory, so a change and its audit entry reach the disk
-    together in one atomic replace.
+    TinyDB reads and rewrites a whole table on every operation, so it is given the small tables
+    (staff, settings); the large ones are changed document by document by the transaction.
     """
 
     def __init__(self, tables: Tables) -> None:
@@ -168,11 +431,12 @@ class TransactionStorage(Storage):
         self.tables = tables
         self.writes = 0
 
-    def read(self) -> Tables:
+    def read(self) -> dict[str, dict[str, Document]]:
         """The tables as loaded, with this transaction's changes."""
-        return self.tables
+        return _TablesForTinyDB(self.tables)
 
-    def write(self, data: Tables) -> None:
-        """Keep TinyDB's changes until the transaction commits."""
-        self.tables = data
+    def write(self, data: dict[str, dict[str, Document]]) -> None:
+        """Keep TinyDB's changes (only tables it touched are in *data*) until the commit."""
+        for name, documents in data.items():
+            self.tables[name] = DocumentTable.of(documents)
         self.writes += 1

@@ -1,9 +1,11 @@
 """The Tawasul data file shared by kiosks and staff consoles, safe across processes.
 
 Every write is one transaction under an inter-process lock: the file is re-checked inside the
-lock, TinyDB works on those tables in memory with no query cache and no remembered next id, and
-the result replaces the file atomically. Reads come from an index of the last version seen, which
-is rebuilt only when the file's identity (device, inode, size, mtime) changed.
+lock, the transaction changes copies of the tables in memory (TinyDB, with no query cache and no
+remembered next id, for the small tables), and the result replaces the file atomically. Reads come
+from an index of the last version seen, which is rebuilt only when the file's identity (device,
+inode, size, mtime) changed; documents are parsed only when read (storage.DocumentTable).
+A request number that is not live is looked up in the yearly archives (archive_files).
 """
 
 import contextlib
@@ -23,7 +25,9 @@ from tinydb.table import Table
 from kiosk.domain.models import Applicant, AuditEntry, StaffMember, TawasulRequest
 from kiosk.errors import DataFileError, TawasulError
 from kiosk.store import records
+from kiosk.store.archive_files import YearlyArchives, applicant_and_status
 from kiosk.store.storage import (
+    DocumentTable,
     FileIdentity,
     LoadedFile,
     MissingDataFile,
@@ -52,22 +56,28 @@ class _Version:
         """Index *tables* lazily; requests are already keyed by their number."""
         self.tables = tables
 
-    def table(self, name: str) -> dict[str, dict[str, Any]]:
+    def table(self, name: str) -> DocumentTable:
         """The documents of table *name* by id (empty if the table is absent)."""
-        return self.tables.get(name, {})
+        return self.tables.get(name) or DocumentTable()
+
+    @cached_property
+    def _applicants_and_statuses(self) -> list[tuple[str, str, str]]:
+        # (number, applicant, status) of every request, read from the lines without parsing them.
+        table = self.table(REQUESTS)
+        return [(number, *applicant_and_status(table, number)) for number in table.ids()]
 
     @cached_property
     def applicant_index(self) -> dict[str, list[str]]:
         """Applicant ID → their request numbers, built once per version."""
         index: dict[str, list[str]] = defaultdict(list)
-        for number, doc in self.table(REQUESTS).items():
-            index[doc["applicant"]].append(number)
+        for number, applicant, _ in self._applicants_and_statuses:
+            index[applicant].append(number)
         return dict(index)
 
     @cached_property
     def status_counts(self) -> dict[str, int]:
         """Status code → how many requests are in it."""
-        return dict(Counter(doc["status"] for doc in self.table(REQUESTS).values()))
+        return dict(Counter(status for _, _, status in self._applicants_and_statuses))
 
 
 class _Reader:
@@ -86,14 +96,15 @@ class _Reader:
         version = self._version()
         table = version.table(REQUESTS)
         found = [
-            records.request_from_document(table[number])
+            records.request_from_document(doc)
             for number in version.applicant_index.get(applicant_id, ())
+            if (doc := table.get(number)) is not None
         ]
         return sorted(found, key=lambda r: r.created, reverse=True)
 
     def all_requests(self) -> Iterator[TawasulRequest]:
-        """Every request, in stored order."""
-        for doc in list(self._version().table(REQUESTS).values()):
+        """Every live request, in stored order."""
+        for _, doc in self._version().table(REQUESTS).items():
             yield records.request_from_document(doc)
 
     def status_counts(self) -> dict[str, int]:
@@ -108,34 +119,38 @@ class _Reader:
     def all_applicants(self) -> list[Applicant]:
         """Every applicant."""
         return [
-            records.applicant_from_document(d) for d in self._version().table(APPLICANTS).values()
+            records.applicant_from_document(d) for _, d in self._version().table(APPLICANTS).items()
         ]
 
     def staff_member(self, username: str) -> StaffMember | None:
         """The staff member who logs in as *username*, or None."""
-        for doc in self._version().table(STAFF).values():
+        for _, doc in self._version().table(STAFF).items():
             if doc["username"] == username:
                 return records.staff_from_document(doc)
         return None
 
     def all_staff(self) -> list[StaffMember]:
         """Every staff member, by username."""
-        members = [records.staff_from_document(d) for d in self._version().table(STAFF).values()]
+        members = [records.staff_from_document(d) for _, d in self._version().table(STAFF).items()]
         return sorted(members, key=lambda m: m.username)
 
     def audit_entries(self) -> list[AuditEntry]:
-        """The audit log, oldest first."""
+        """The live audit log, oldest first (older entries are in the yearly archives)."""
         table = self._version().table(AUDIT)
-        return [records.audit_from_document(table[k]) for k in sorted(table, key=int)]
+        return [
+            records.audit_from_document(doc)
+            for doc_id in sorted(table.ids(), key=int)
+            if (doc := table.get(doc_id)) is not None
+        ]
 
     def setting(self, key: str, default: str = "") -> str:
         """An office-wide setting such as the welcome banner."""
-        doc = self._version().table(SETTINGS).get(str(_SETTINGS_ID), {})
+        doc = self._version().table(SETTINGS).get(str(_SETTINGS_ID)) or {}
         return str(doc.get(key, default))
 
     def sign_in_guard(self, id_number: str) -> dict[str, Any]:
         """Failed attempts and lock time kept for an ID that has no applicant record."""
-        return dict(self._version().table(SIGN_IN_GUARD).get(id_number, {}))
+        return dict(self._version().table(SIGN_IN_GUARD).get(id_number) or {})
 
     def table_sizes(self) -> dict[str, int]:
         """How many documents each table holds."""
@@ -150,18 +165,26 @@ class StoreTransaction(_Reader):
     """One write transaction: reads see the file as it is under the lock, writes land together."""
 
     def __init__(self, tables: Tables) -> None:
-        """Work on *tables*, freshly checked under the lock."""
-        self._storage = TransactionStorage(tables)
+        """Work on *tables*, freshly checked under the lock; they are copied before any change."""
+        # The same dict is TinyDB's storage, so its writes and the direct ones land together.
+        self._tables: Tables = dict(tables)
+        self._copied: set[str] = set()
+        self._storage = TransactionStorage(self._tables)
         # TinyDB with no query cache: it would otherwise answer from before another write.
         self._db = TinyDB(storage=lambda: self._storage)
+        self._direct_writes = 0
+        self._next_audit_id: int | None = None
         self._seen_writes = -1
-        self._current = _Version(tables)
+        self._current = _Version(self._tables)
+
+    def _writes(self) -> int:
+        return self._direct_writes + self._storage.writes
 
     def _version(self) -> _Version:
-        # Every TinyDB write changes documents in place, so indexes built before it are stale.
-        if self._storage.writes != self._seen_writes:
-            self._current = _Version(self._storage.tables)
-            self._seen_writes = self._storage.writes
+        # Indexes built before a write would miss it.
+        if self._writes() != self._seen_writes:
+            self._current = _Version(self._tables)
+            self._seen_writes = self._writes()
         return self._current
 
     def _table(self, name: str) -> Table:
@@ -170,19 +193,43 @@ class StoreTransaction(_Reader):
         table._next_id = None
         return table
 
+    def _writable(self, name: str) -> DocumentTable:
+        # TinyDB's Table rewrites a whole table per operation (O(table)); the large tables are
+        # changed here document by document, on a copy so the loaded version stays as it was.
+        if name not in self._copied:
+            current = self._tables.get(name)
+            self._tables[name] = current.copy() if current is not None else DocumentTable()
+            self._copied.add(name)
+        self._direct_writes += 1
+        return self._tables[name]
+
+    def documents(self, name: str) -> DocumentTable:
+        """Table *name* as this transaction sees it, for reading (the archive run moves lines)."""
+        return self._version().table(name)
+
+    def remove_documents(self, name: str, doc_ids: Iterable[str]) -> None:
+        """Drop the documents *doc_ids* from table *name* (the archive run, after copying them)."""
+        table = self._writable(name)
+        for doc_id in doc_ids:
+            table.remove(doc_id)
+
     def put_request(self, request: TawasulRequest) -> None:
         """Add *request* or replace the stored one with the same number."""
-        self._put(REQUESTS, int(request.number), records.request_to_document(request))
+        self._writable(REQUESTS).put(request.number, records.request_to_document(request))
 
     def add_requests(self, requests: Iterable[TawasulRequest]) -> None:
         """Add many new requests in one pass (demo data, imports); numbers must be unused."""
-        self._table(REQUESTS).insert_multiple(
-            TinyDocument(records.request_to_document(r), doc_id=int(r.number)) for r in requests
-        )
+        table = self._writable(REQUESTS)
+        for request in requests:
+            if request.number in table:
+                raise ValueError(f"Document with ID {request.number} already exists")
+            table.put(request.number, records.request_to_document(request))
 
     def put_applicant(self, applicant: Applicant) -> None:
         """Add *applicant* or replace the stored one with the same ID number."""
-        self._put(APPLICANTS, int(applicant.id_number), records.applicant_to_document(applicant))
+        self._writable(APPLICANTS).put(
+            applicant.id_number, records.applicant_to_document(applicant)
+        )
 
     def put_staff(self, member: StaffMember) -> None:
         """Add *member* or replace the stored one with the same username."""
@@ -206,12 +253,20 @@ class StoreTransaction(_Reader):
         return bool(ids)
 
     def append_audit(self, entry: AuditEntry) -> None:
-        """Add *entry* to the end of the audit log."""
-        self._table(AUDIT).insert(records.audit_to_document(entry))
+        """Add *entry* to the end of the audit log.
+
+        Its id follows the largest live one; the archive run always leaves the newest entry live,
+        so ids are never reused even after old entries moved to the yearly archives.
+        """
+        table = self._writable(AUDIT)
+        if self._next_audit_id is None:
+            self._next_audit_id = table.max_id() + 1
+        table.put(str(self._next_audit_id), records.audit_to_document(entry))
+        self._next_audit_id += 1
 
     def set_setting(self, key: str, value: str) -> None:
         """Set an office-wide setting."""
-        current = dict(self._version().table(SETTINGS).get(str(_SETTINGS_ID), {}))
+        current = dict(self._version().table(SETTINGS).get(str(_SETTINGS_ID)) or {})
         current[key] = value
         self._put(SETTINGS, _SETTINGS_ID, current)
 
@@ -229,12 +284,12 @@ class StoreTransaction(_Reader):
     @property
     def changed(self) -> bool:
         """Whether anything was written in this transaction."""
-        return self._storage.writes > 0
+        return self._writes() > 0
 
     @property
     def tables(self) -> Tables:
         """The tables as this transaction leaves them."""
-        return self._storage.tables
+        return self._tables
 
 
 class TawasulStore(_Reader):
@@ -250,6 +305,7 @@ class TawasulStore(_Reader):
         self._loaded: LoadedFile | None = None
         self._view: _Version | None = None
         self._cleaned = False
+        self.archives = YearlyArchives(self.path)
 
     @classmethod
     def create(cls, path: Path | str, force: bool = False) -> "TawasulStore":
@@ -264,6 +320,25 @@ class TawasulStore(_Reader):
         with store._exclusive():
             store._install(write_atomically(target, {}))
         return store
+
+    def request(self, number: str) -> TawasulRequest | None:
+        """The request with *number*, live or archived, or None.
+
+        The archives are read only when the number is not live (a resident's old request).
+        """
+        found = super().request(number)
+        if found is not None:
+            return found
+        doc = self.archives.request_document(number)
+        return records.request_from_document(doc) if doc else None
+
+    def archived_requests_of(self, applicant_id: str) -> list[TawasulRequest]:
+        """Every archived request of *applicant_id*, newest first (a staff search: slower)."""
+        found = [
+            records.request_from_document(d)
+            for d in self.archives.request_documents_of(applicant_id)
+        ]
+        return sorted(found, key=lambda r: r.created, reverse=True)
 
     def exists(self) -> bool:
         """Whether the data file is there."""
@@ -318,17 +393,13 @@ class TawasulStore(_Reader):
     def transaction(self) -> Iterator[StoreTransaction]:
         """Lock the file, re-check it, yield a transaction, and write its changes atomically.
 
-        If the body raises, nothing is written and the loaded version is dropped, since TinyDB
-        changes documents in place.
+        If the body raises, nothing is written; the loaded version was never changed (the
+        transaction works on copies of the tables it changes).
         """
         with self._thread_lock, self._exclusive():
             self._remove_leftovers()
             transaction = StoreTransaction(self._version().tables)
-            try:
-                yield transaction
-            except BaseException:
-                self.reload()
-                raise
+            yield transaction
             if transaction.changed:
                 try:
                     self._install(write_atomically(self.path, transaction.tables))
@@ -346,10 +417,13 @@ class TawasulStore(_Reader):
         self._cleaned = True
 
     def check(self) -> dict[str, int]:
-        """Parse the file from disk now and count its tables (DataFileError if damaged)."""
+        """Parse the file and every document now and count its tables (DataFileError if damaged)."""
         self.reload()
+        for table in self._version().tables.values():
+            table.verify()
         return self.table_sizes()
 
     def close(self) -> None:
-        """Release the loaded version's descriptor."""
+        """Release the loaded version's descriptor and any archive read."""
         self.reload()
+        self.archives.close()
