@@ -121,18 +121,22 @@ class DocumentTable:
     def get(self, doc_id: str) -> Document | None:
         """The document with id *doc_id*, or None; DamagedDataFile if its line does not parse."""
         document = self._parsed.get(doc_id)
-        if document is not None:
-            return document
-        line = self._lines.get(doc_id)
-        if line is None:
-            return None
+        if document is None and doc_id in self._lines:
+            document = self._parsed[doc_id] = self.read_once(doc_id)
+        return document
+
+    def read_once(self, doc_id: str) -> Document:
+        """The document *doc_id* parsed afresh and not kept: for a pass over many documents."""
+        cached = self._parsed.get(doc_id)
+        if cached is not None:
+            return cached
+        line = self._lines[doc_id]
         try:
             document = orjson.loads(memoryview(line)[len(doc_id) + 3 :])
         except orjson.JSONDecodeError as error:
             raise _damaged(self._source, f"document {doc_id}: {error}") from None
         if not isinstance(document, dict):
             raise _damaged(self._source, f"document {doc_id} is not an object")
-        self._parsed[doc_id] = document
         return document
 
     def items(self) -> Iterator[tuple[str, Document]]:
@@ -177,15 +181,8 @@ class DocumentTable:
 
     def verify(self) -> None:
         """Parse every document once (DamagedDataFile on the first that fails), keeping none."""
-        for doc_id, line in self._lines.items():
-            if doc_id in self._parsed:
-                continue
-            try:
-                document = orjson.loads(memoryview(line)[len(doc_id) + 3 :])
-            except orjson.JSONDecodeError as error:
-                raise _damaged(self._source, f"document {doc_id}: {error}") from None
-            if not isinstance(document, dict):
-                raise _damaged(self._source, f"document {doc_id} is not an object")
+        for doc_id in self._lines:
+            self.read_once(doc_id)
 
 
 # The TinyDB layout: table name → table.

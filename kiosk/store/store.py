@@ -332,6 +332,11 @@ class TawasulStore(_Reader):
         doc = self.archives.request_document(number)
         return records.request_from_document(doc) if doc else None
 
+    def is_archived(self, number: str) -> bool:
+        """Whether request *number* is archived and not live."""
+        live = number in self._version().table(REQUESTS)
+        return not live and self.archives.request_document(number) is not None
+
     def archived_requests_of(self, applicant_id: str) -> list[TawasulRequest]:
         """Every archived request of *applicant_id*, newest first (a staff search: slower)."""
         found = [

@@ -1,0 +1,212 @@
+"""Moving long-finished requests and old audit entries from the live file to yearly archives.
+
+A write rewrites the whole live file, so the live file must hold what is still moving, not the
+office's history. A request closed (or accepted or rejected) and untouched for more than N days
+moves to the archive file of the year it was created; an audit entry older than N days to the
+file of its year (archive_files names them).
+
+The move is crash-safe without a second lock or a journal. Everything happens under the live
+file's lock: the archive files are replaced first (atomically, fsynced), the live file last.
+A crash between the two leaves a request in both files, and lookups read the live file first, so
+it is still seen once. The next run repairs it: whatever an archive holds that is also live is
+dropped from the archive (the live copy is the truth), then moved again if it is still old enough.
+After any run that finishes, every request is in exactly one file.
+"""
+
+import contextlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from kiosk.domain.models import AuditEntry
+from kiosk.domain.statuses import RequestStatus
+from kiosk.store import records
+from kiosk.store.archive_files import (
+    AUDIT,
+    REQUESTS,
+    applicant_and_status,
+    archive_path,
+    archive_years,
+)
+from kiosk.store.storage import (
+    DocumentTable,
+    LoadedFile,
+    Tables,
+    load,
+    write_atomically,
+)
+from kiosk.store.store import StoreTransaction, TawasulStore
+
+# Statuses after which nothing more happens, unless staff touch the request again.
+FINISHED = frozenset({RequestStatus.CLOSED, RequestStatus.ACCEPTED, RequestStatus.REJECTED})
+_FINISHED_CODES = frozenset(status.value for status in FINISHED)
+
+
+@dataclass(frozen=True)
+class ArchiveReport:
+    """What one archive run moved (or, in a dry run, would move)."""
+
+    cutoff: datetime
+    dry_run: bool
+    requests_by_year: dict[int, int] = field(default_factory=dict)
+    audit_by_year: dict[int, int] = field(default_factory=dict)
+    repaired: int = 0
+    live_requests_left: int = 0
+
+    @property
+    def requests_moved(self) -> int:
+        """How many requests left the live file."""
+        return sum(self.requests_by_year.values())
+
+    @property
+    def audit_moved(self) -> int:
+        """How many audit entries left the live file."""
+        return sum(self.audit_by_year.values())
+
+
+def archive_finished(
+    store: TawasulStore,
+    now: datetime,
+    days: int,
+    actor: str = "archive",
+    dry_run: bool = False,
+) -> ArchiveReport:
+    """Move requests finished and untouched for more than *days*, and older audit entries.
+
+    The run is recorded in the audit log by *actor*. With *dry_run*, nothing is written.
+    """
+    if days < 0:
+        raise ValueError("days cannot be negative")
+    cutoff = now - timedelta(days=days)
+    with store.transaction() as tx:
+        _remove_archive_leftovers(store.path)
+        requests = tx.documents(REQUESTS)
+        audit = tx.documents(AUDIT)
+        moving_requests = _old_finished_requests(requests, cutoff)
+        moving_audit = _old_audit_entries(audit, cutoff)
+        repaired = 0
+        for year in sorted(
+            set(archive_years(store.path)) | moving_requests.keys() | moving_audit.keys()
+        ):
+            repaired += _update_archive(
+                archive_path(store.path, year),
+                requests,
+                audit,
+                moving_requests.get(year, []),
+                moving_audit.get(year, []),
+                write=not dry_run,
+            )
+        report = ArchiveReport(
+            cutoff=cutoff,
+            dry_run=dry_run,
+            requests_by_year={year: len(ids) for year, ids in moving_requests.items()},
+            audit_by_year={year: len(ids) for year, ids in moving_audit.items()},
+            repaired=repaired,
+            live_requests_left=len(requests) - sum(len(ids) for ids in moving_requests.values()),
+        )
+        if not dry_run:
+            _remove_from_live(tx, moving_requests.values(), moving_audit.values())
+            details: dict[str, object] = {
+                "days": days,
+                "requests": report.requests_moved,
+                "audit": report.audit_moved,
+                "repaired": repaired,
+            }
+            tx.append_audit(AuditEntry(now, actor, "db.archive", store.path.name, details))
+    return report
+
+
+def _old_finished_requests(requests: DocumentTable, cutoff: datetime) -> dict[int, list[str]]:
+    """Year created → numbers of the requests to move."""
+    moving: dict[int, list[str]] = defaultdict(list)
+    for number in requests.ids():
+        # The status is read from the line; only finished requests are parsed, and not kept.
+        if applicant_and_status(requests, number)[1] not in _FINISHED_CODES:
+            continue
+        document = requests.read_once(number)
+        if datetime.fromisoformat(document["updated"]) < cutoff:
+            moving[datetime.fromisoformat(document["created"]).year].append(number)
+    return dict(moving)
+
+
+def _old_audit_entries(audit: DocumentTable, cutoff: datetime) -> dict[int, list[str]]:
+    """Year made → ids of the audit entries to move; the newest always stays live.
+
+    New entries are numbered after the largest live id, so keeping the newest means an id is
+    never given twice, even once every older entry is archived.
+    """
+    newest = str(audit.max_id())
+    moving: dict[int, list[str]] = defaultdict(list)
+    for entry_id in audit.ids():
+        if entry_id == newest:
+            continue
+        at = datetime.fromisoformat(audit.read_once(entry_id)["at"])
+        if at < cutoff:
+            moving[at.year].append(entry_id)
+    return dict(moving)
+
+
+def _update_archive(
+    path: Path,
+    live_requests: DocumentTable,
+    live_audit: DocumentTable,
+    moving_requests: list[str],
+    moving_audit: list[str],
+    write: bool,
+) -> int:
+    """Add the moving lines to the archive at *path*; return how many stale copies it dropped.
+
+    A stale copy is a document an interrupted run left in the archive while it is still live.
+    """
+    loaded: LoadedFile | None = load(path) if path.exists() else None
+    try:
+        tables: Tables = dict(loaded.tables) if loaded else {}
+        requests = (tables.get(REQUESTS) or DocumentTable()).copy()
+        audit = (tables.get(AUDIT) or DocumentTable()).copy()
+        stale_requests = [n for n in requests.ids() if n in live_requests]
+        stale_audit = [i for i in audit.ids() if i in live_audit]
+        if not (moving_requests or moving_audit or stale_requests or stale_audit):
+            return 0
+        for number in stale_requests:
+            requests.remove(number)
+        for entry_id in stale_audit:
+            audit.remove(entry_id)
+        for number in moving_requests:
+            requests.put_line(number, live_requests.line(number))
+        for entry_id in moving_audit:
+            audit.put_line(entry_id, live_audit.line(entry_id))
+        if write:
+            write_atomically(path, {REQUESTS: requests, AUDIT: audit}).release()
+        return len(stale_requests) + len(stale_audit)
+    finally:
+        if loaded is not None:
+            loaded.release()
+
+
+def _remove_from_live(
+    tx: StoreTransaction,
+    requests: Iterable[list[str]],
+    audit: Iterable[list[str]],
+) -> None:
+    for numbers in requests:
+        tx.remove_documents(REQUESTS, numbers)
+    for entry_ids in audit:
+        tx.remove_documents(AUDIT, entry_ids)
+
+
+def _remove_archive_leftovers(live: Path) -> None:
+    # Under the live file's lock no archive is being written: a temporary file is a crash's.
+    for leftover in live.parent.glob(f".{live.stem}.archive-*{live.suffix}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def archived_audit_entries(store: TawasulStore, year: int) -> list[AuditEntry]:
+    """The audit entries archived for *year*, oldest first."""
+    table = store.archives.table(year, AUDIT)
+    return [
+        records.audit_from_document(table.read_once(entry_id))
+        for entry_id in sorted(table.ids(), key=int)
+    ]
