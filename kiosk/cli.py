@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli_archive import register as register_archive_commands
+from kiosk.cli_receipts import register as register_receipt_commands
 from kiosk.config import default_config_path, default_db_path, load_config, state_dir
 from kiosk.domain.calendar import (
     format_both_dates,
@@ -143,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_check = db_commands.add_parser("check", parents=[common], help="parse and count")
     db_check.set_defaults(run=_run_db_check)
     register_archive_commands(db_commands, common, _services)
+    register_receipt_commands(commands, common)
     return parser
 
 

@@ -1,0 +1,136 @@
+"""The receipt commands of ``tawasul``: receipt, verify, printer check, spool list|retry|drop."""
+
+import argparse
+import io
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import default_config_path, default_db_path, load_config
+from kiosk.domain.calendar import riyadh_time
+from kiosk.errors import InvalidInput
+from kiosk.printing.problems import problem_text
+from kiosk.services import Services
+from kiosk.services.receipts import ReceiptService
+from kiosk.services.receipts_port import PrintOutcome
+
+
+def register(commands: Any, common: argparse.ArgumentParser) -> None:
+    """Add the receipt subcommands to *commands*; each takes ``--db``/``--config`` from *common*."""
+    receipt = commands.add_parser(
+        "receipt", parents=[common], help="make a request's receipt (ESC/POS bytes, PNG, printer)"
+    )
+    receipt.add_argument("number", help="request number")
+    receipt.add_argument("--out", type=Path, help="write the exact ESC/POS bytes to this file")
+    receipt.add_argument("--png", type=Path, help="write a preview picture to this file")
+    receipt.add_argument("--width", type=int, choices=(58, 80), help="paper width in mm")
+    receipt.add_argument("--lang", choices=("ar", "en"), default="ar", help="language first")
+    receipt.add_argument("--print", action="store_true", help="send it to the configured printer")
+    receipt.set_defaults(run=_run_receipt)
+
+    verify = commands.add_parser(
+        "verify", parents=[common], help="check a receipt's QR code (text, picture or bytes)"
+    )
+    verify.add_argument("payload", nargs="?", help="the text of the QR code")
+    verify.add_argument(
+        "--image", type=Path, help="a picture of the receipt, or its ESC/POS bytes, to decode"
+    )
+    verify.set_defaults(run=_run_verify)
+
+    printer = commands.add_parser("printer", help="the receipt printer")
+    printer_commands = printer.add_subparsers(dest="printer_command", metavar="ACTION")
+    check = printer_commands.add_parser(
+        "check", parents=[common], help="is the printer reachable and ready"
+    )
+    check.set_defaults(run=_run_printer_check)
+
+    spool = commands.add_parser("spool", help="receipts waiting for the printer")
+    spool_commands = spool.add_subparsers(dest="spool_command", metavar="ACTION")
+    listing = spool_commands.add_parser("list", parents=[common], help="spooled jobs, oldest first")
+    listing.set_defaults(run=_run_spool_list)
+    retry = spool_commands.add_parser("retry", parents=[common], help="send a job again")
+    retry.add_argument("job", help="job id (the receipt serial)")
+    retry.set_defaults(run=_run_spool_retry)
+    drop = spool_commands.add_parser("drop", parents=[common], help="remove a job unprinted")
+    drop.add_argument("job", help="job id (the receipt serial)")
+    drop.set_defaults(run=_run_spool_drop)
+
+
+def _receipts(args: argparse.Namespace) -> ReceiptService:
+    # The same configuration and data file as every other command (kiosk.cli._services).
+    config = load_config(args.config or default_config_path())
+    return ReceiptService.open(Services.open(args.db or default_db_path(), config))
+
+
+def _run_receipt(args: argparse.Namespace) -> int:
+    if not (args.out or args.png or args.print):
+        raise InvalidInput("say where the receipt goes: --out FILE, --png FILE and/or --print.")
+    receipts = _receipts(args)
+    request = receipts.find(args.number)
+    if args.print:
+        return _report(receipts.print_receipt(request, args.lang))
+    issued = receipts.issue(request, args.lang, args.width)
+    if args.out:
+        _write(args.out, issued.data)
+        print(f"Wrote {len(issued.data)} bytes of ESC/POS to {args.out}.")
+    if args.png:
+        picture = io.BytesIO()
+        issued.image.save(picture, format="PNG")
+        _write(args.png, picture.getvalue())
+        print(f"Wrote the preview {args.png} ({issued.image.width}x{issued.image.height} dots).")
+    print(f"Receipt {issued.serial} of request {request.number}; QR: {issued.payload}")
+    return 0
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise InvalidInput(f"{path} cannot be written: {error.strerror or error}.") from None
+
+
+def _report(outcome: PrintOutcome) -> int:
+    if outcome.printed:
+        print(f"Printed receipt {outcome.receipt_serial}.")
+        return 0
+    assert outcome.problem is not None
+    print(f"Receipt {outcome.receipt_serial} not printed: {problem_text(outcome.problem, 'en')}")
+    print(f"QR: {outcome.qr_payload}")
+    return 1
+
+
+def _run_verify(args: argparse.Namespace) -> int:
+    if (args.payload is None) == (args.image is None):
+        raise InvalidInput("give either the QR text or --image FILE, not both or neither.")
+    receipts = _receipts(args)
+    found = receipts.verify_picture(args.image) if args.image else receipts.verify(args.payload)
+    print("\n".join(found.lines()))
+    return 0 if found.is_authentic else 1
+
+
+def _run_printer_check(args: argparse.Namespace) -> int:
+    report = _receipts(args).check_printer()
+    print(report.words)
+    return 0 if report.problem is None else 1
+
+
+def _run_spool_list(args: argparse.Namespace) -> int:
+    jobs = _receipts(args).pending_jobs()
+    for job in jobs:
+        created = riyadh_time(job.created).strftime("%Y-%m-%d %H:%M")
+        problem = problem_text(job.problem, "en") if job.problem else "not tried yet"
+        print(
+            f"{job.job_id}  {created}  request {job.request_number}  {job.state.value:<9}  "
+            f"tries {job.attempts}  {problem}"
+        )
+    print(f"{len(jobs)} spooled jobs")
+    return 0
+
+
+def _run_spool_retry(args: argparse.Namespace) -> int:
+    return _report(_receipts(args).retry(args.job))
+
+
+def _run_spool_drop(args: argparse.Namespace) -> int:
+    job = _receipts(args).drop(args.job)
+    print(f"Dropped job {job.job_id} (request {job.request_number}) unprinted.")
+    return 0

@@ -1,0 +1,331 @@
+"""Sending receipt bytes to the configured printer, with a deadline and plain-word faults.
+
+Every send happens under one inter-process lock (one job talks to the printer at a time, kiosk or
+staff tool alike), opens a fresh connection (a stale one is the usual failure after a printer
+restarts), asks the printer for its status where it can answer, sends the job in one write, and
+asks again. Each step takes its time limit from one deadline, so a printer that refuses, stalls
+or drops the connection is reported within ``FAULT_BUDGET_SECONDS``.
+"""
+
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+from filelock import Timeout as LockTimeout
+
+from kiosk.config import PrinterConfig
+from kiosk.printing import problems as p
+from kiosk.printing._escpos import escpos_errors, escpos_printer
+from kiosk.printing.problems import PrinterProblem
+
+log = logging.getLogger("tawasul.printing")
+
+FAULT_BUDGET_SECONDS = 4.5
+"""The longest a resident waits to hear that the printer has a problem."""
+
+# DLE EOT n: real-time status, answered even while the printer is offline or its buffer is full.
+_PRINTER_STATUS = b"\x10\x04\x01"
+_OFFLINE_CAUSE = b"\x10\x04\x02"
+_PAPER_SENSOR = b"\x10\x04\x04"
+_OFFLINE = 0x08
+_COVER_OPEN = 0x04
+_PAPER_STOP = 0x20
+_PAPER_END = 0x60
+_PAPER_NEAR_END = 0x0C
+
+_TIMEOUT_NAMES = frozenset({"TimeoutError", "USBTimeoutError", "SerialTimeoutException"})
+_DRIVER_NAMES = frozenset({"NoBackendError"})
+
+
+@dataclass(frozen=True)
+class PrinterReport:
+    """What ``tawasul printer check`` found: reachable or not, the problem code, plain words."""
+
+    reachable: bool
+    problem: str | None
+    words: str
+    paper_low: bool = False
+
+
+class _Deadline:
+    """The time left for one job; running out is a TimeoutError like any other."""
+
+    def __init__(self, seconds: float) -> None:
+        self._end = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        left = self._end - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the printer took longer than the time allowed")
+        return left
+
+
+class ReceiptPrinter:
+    """The printer of the configuration, reached within a fault budget.
+
+    The file printer writes each job to its own file in *file_folder* (or to ``path`` when it
+    names a file or a device such as ``/dev/usb/lp0``). *lock_path* is the lock file that keeps
+    two senders off the printer at once.
+    """
+
+    def __init__(
+        self,
+        config: PrinterConfig,
+        file_folder: Path,
+        lock_path: Path,
+        budget: float = FAULT_BUDGET_SECONDS,
+    ) -> None:
+        """Send to the printer of *config*; file jobs go to *file_folder*."""
+        self.config = config
+        self.file_folder = file_folder
+        self.lock_path = lock_path
+        # The operator's timeout may be shorter; never longer than the resident may wait.
+        self.budget = min(config.timeout, budget) if config.timeout > 0 else budget
+
+    def send(self, data: bytes, job_name: str) -> bool:
+        """Print *data*; True when the printer says its paper is running low.
+
+        PrinterProblem says why it did not print, and whether it may have printed in part.
+        """
+        deadline = _Deadline(self.budget)
+        with self._turn(deadline), self._connection(deadline, job_name) as connection:
+            if connection.answers_status:
+                _ready(connection, deadline)
+            try:
+                connection.limit(_write_seconds(self.config, len(data), deadline))
+                connection.printer._raw(data)
+                connection.finish()
+            except Exception as error:
+                raise _problem(error, maybe_printed=True) from error
+            if not connection.answers_status:
+                return False
+            try:
+                return _ready(connection, deadline)
+            except PrinterProblem as problem:
+                problem.maybe_printed = True
+                raise
+
+    def check(self) -> PrinterReport:
+        """Whether the printer can be reached and is ready, without printing anything."""
+        kind = self.config.kind
+        try:
+            if kind == "file":
+                return _file_report(self._file_target("check"))
+            if kind == "cups":
+                return self._cups_report()
+            deadline = _Deadline(self.budget)
+            with self._turn(deadline), self._connection(deadline, "check") as connection:
+                low = _ready(connection, deadline)
+        except PrinterProblem as problem:
+            return PrinterReport(
+                problem.code != p.NO_PRINTER, problem.code, f"{_words(problem)} ({problem.detail})"
+            )
+        paper = "paper is low" if low else "paper is fine"
+        return PrinterReport(
+            True, None, f"The {kind} printer answers: it is ready and {paper}.", low
+        )
+
+    @contextmanager
+    def _turn(self, deadline: _Deadline) -> Iterator[None]:
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.lock_path))
+        try:
+            lock.acquire(timeout=deadline.remaining())
+        except (LockTimeout, TimeoutError):
+            raise PrinterProblem(p.BUSY, "another job held the printer too long") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _file_target(self, job_name: str) -> Path:
+        configured = Path(self.config.path) if self.config.path else self.file_folder
+        if configured.is_dir() or not self.config.path:
+            return configured / f"receipt-{job_name}.escpos"
+        return configured
+
+    @contextmanager
+    def _connection(self, deadline: _Deadline, job_name: str) -> Iterator["_Connection"]:
+        connection = self._open(deadline, job_name)
+        try:
+            yield connection
+        finally:
+            connection.close()
+
+    def _open(self, deadline: _Deadline, job_name: str) -> "_Connection":
+        config = self.config
+        kind = config.kind
+        if kind == "none":
+            raise PrinterProblem(p.NO_PRINTER, "the configuration says there is no printer")
+        try:
+            if kind == "file":
+                target = self._file_target(job_name)
+                # Receipts show a request number and a masked ID: keep them to the kiosk's user.
+                target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                connection = _Connection(escpos_printer.File(devfile=str(target)), kind)
+            elif kind == "network":
+                printer = escpos_printer.Network(
+                    host=config.host, port=config.port, timeout=deadline.remaining()
+                )
+                connection = _Connection(printer, kind)
+            elif kind == "usb":
+                printer = escpos_printer.Usb(
+                    idVendor=config.vendor_id,
+                    idProduct=config.product_id,
+                    timeout=max(1, int(deadline.remaining() * 1000)),
+                )
+                connection = _Connection(printer, kind)
+            elif kind == "serial":
+                printer = escpos_printer.Serial(
+                    devfile=config.device, baudrate=config.baudrate, timeout=deadline.remaining()
+                )
+                connection = _Connection(printer, kind)
+            elif kind == "cups":
+                if shutil.which("lp") is None:
+                    raise PrinterProblem(p.NO_DRIVER, "the CUPS client (lp) is not installed")
+                printer = escpos_printer.LP(printer_name=config.queue, auto_flush=False)
+                connection = _Connection(printer, kind)
+            else:
+                raise PrinterProblem(p.NO_PRINTER, f"unknown printer kind {kind!r}")
+            connection.printer.open()
+        except PrinterProblem:
+            raise
+        except Exception as error:
+            raise _problem(error, maybe_printed=False) from error
+        return connection
+
+    def _cups_report(self) -> PrinterReport:
+        if shutil.which("lpstat") is None:
+            raise PrinterProblem(p.NO_DRIVER, "the CUPS client (lpstat) is not installed")
+        queues = escpos_printer.LP(printer_name=self.config.queue).printers
+        if self.config.queue not in queues:
+            raise PrinterProblem(p.PRINTER_OFF, f"CUPS has no queue named {self.config.queue!r}")
+        return PrinterReport(True, None, f"CUPS has the queue {self.config.queue}; it takes jobs.")
+
+
+class _Connection:
+    """One opened python-escpos printer and what its kind allows."""
+
+    def __init__(self, printer: Any, kind: str) -> None:
+        self.printer = printer
+        self.kind = kind
+        # File and CUPS cannot answer DLE EOT; the others can.
+        self.answers_status = kind in ("network", "usb", "serial")
+
+    def limit(self, seconds: float) -> None:
+        """Let the next read or write take at most *seconds*."""
+        if self.kind == "network":
+            self.printer.device.settimeout(seconds)
+        elif self.kind == "serial":
+            self.printer.device.timeout = seconds
+            self.printer.device.write_timeout = seconds
+        elif self.kind == "usb":
+            self.printer.timeout = max(1, int(seconds * 1000))
+
+    def finish(self) -> None:
+        """Push out what the kind buffers (a file's bytes, the CUPS job)."""
+        if self.kind in ("file", "cups"):
+            self.printer.close()
+
+    def close(self) -> None:
+        """Close quietly: the job's outcome is already known, a failing close adds nothing."""
+        try:
+            self.printer.close()
+        except Exception as error:
+            log.debug("closing the %s printer failed: %s", self.kind, error)
+
+
+def _write_seconds(config: PrinterConfig, size: int, deadline: _Deadline) -> float:
+    """The time a write of *size* bytes may take.
+
+    A serial line carries about baudrate/10 bytes a second, so a whole receipt takes longer than
+    the fault budget on a slow line; that is transfer, not a fault, and is allowed for.
+    """
+    if config.kind == "serial" and config.baudrate > 0:
+        return max(deadline.remaining(), 1.0 + 1.5 * size * 10 / config.baudrate)
+    return deadline.remaining()
+
+
+def _status(connection: _Connection, query: bytes, deadline: _Deadline) -> int:
+    """The printer's answer byte to *query*; a silent or garbled answer is a TIMEOUT problem.
+
+    python-escpos 3.1 reads an empty answer as "plenty of paper", so the byte is checked here:
+    a real status byte has bits 1 and 4 set and bits 0 and 7 clear.
+    """
+    try:
+        connection.limit(deadline.remaining())
+        reply: bytes = connection.printer.query_status(query)
+    except Exception as error:
+        raise _problem(error, maybe_printed=False) from error
+    if not reply:
+        raise PrinterProblem(p.TIMEOUT, "the printer gave no status answer")
+    value = reply[-1]
+    if value & 0x93 != 0x12:
+        raise PrinterProblem(p.TIMEOUT, f"the printer answered {reply.hex()}, not a status")
+    return value
+
+
+def _ready(connection: _Connection, deadline: _Deadline) -> bool:
+    """Nothing if the printer can print (True when paper is low), else the PrinterProblem."""
+    if _status(connection, _PRINTER_STATUS, deadline) & _OFFLINE:
+        cause = _status(connection, _OFFLINE_CAUSE, deadline)
+        if cause & _COVER_OPEN:
+            raise PrinterProblem(p.COVER_OPEN, "the printer reports its cover open")
+        if cause & _PAPER_STOP:
+            raise PrinterProblem(p.PAPER_OUT, "the printer stopped at the end of its paper")
+        raise PrinterProblem(p.PRINTER_ERROR, f"the printer is offline (cause byte {cause:#04x})")
+    paper = _status(connection, _PAPER_SENSOR, deadline)
+    if paper & _PAPER_END:
+        raise PrinterProblem(p.PAPER_OUT, "the paper sensor reports no paper")
+    return bool(paper & _PAPER_NEAR_END)
+
+
+def _problem(error: BaseException, maybe_printed: bool) -> PrinterProblem:
+    """The PrinterProblem for an exception of python-escpos or of the transport under it."""
+    names = {cls.__name__ for cls in type(error).__mro__}
+    detail = f"{type(error).__name__}: {error}".strip().replace("\n", " ")
+    if names & _DRIVER_NAMES or isinstance(error, RuntimeError):
+        code = p.NO_DRIVER  # python-escpos raises RuntimeError when pyusb/pyserial is missing
+    elif names & _TIMEOUT_NAMES:
+        code = p.TIMEOUT
+    elif isinstance(error, BrokenPipeError | ConnectionResetError | ConnectionAbortedError):
+        code = p.CONNECTION_LOST
+    elif isinstance(
+        error,
+        escpos_errors.DeviceNotFoundError
+        | ConnectionRefusedError
+        | FileNotFoundError
+        | PermissionError,
+    ):
+        code = p.PRINTER_OFF
+    elif isinstance(error, OSError) or names & {"USBError", "SerialException"}:
+        code = p.CONNECTION_LOST if maybe_printed else p.PRINTER_OFF
+    else:
+        log.error("unexpected printer failure: %s", detail)
+        code = p.PRINTER_ERROR
+    return PrinterProblem(code, detail, maybe_printed and code != p.PRINTER_OFF)
+
+
+def _file_report(target: Path) -> PrinterReport:
+    folder = target.parent
+    if target.exists() and not target.is_dir():
+        writable = os.access(target, os.W_OK)
+        where = str(target)
+    else:
+        existing = next((f for f in (folder, *folder.parents) if f.exists()), Path("/"))
+        writable = os.access(existing, os.W_OK)
+        where = str(folder)
+    if not writable:
+        raise PrinterProblem(p.PRINTER_OFF, f"{where} cannot be written by this user")
+    return PrinterReport(True, None, f"The file printer writes receipts to {where}.")
+
+
+def _words(problem: PrinterProblem) -> str:
+    return p.problem_text(problem.code, "en")

@@ -1,0 +1,173 @@
+"""The spool: receipts waiting for the printer, kept on disk until printed or dropped.
+
+Each job is two files named by the receipt serial: ``SERIAL.escpos`` (the exact bytes) and
+``SERIAL.json`` (what staff see when they list jobs). The bytes are written first and the
+description last, each atomically, so a listing never shows a job whose bytes are missing. Files
+are readable by their owner only: a receipt shows a request number and a masked ID.
+
+The spool also hands out receipt serials, from a counter file under an inter-process lock.
+"""
+
+import json
+import os
+import secrets
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+from filelock import FileLock
+
+from kiosk.errors import NotFound, TawasulError
+
+_SERIAL_DIGITS = 6
+
+
+class SpoolError(TawasulError):
+    """The spool folder or one of its files cannot be read or written."""
+
+
+class JobState(StrEnum):
+    """Where a spooled job stands. A printed job leaves the spool."""
+
+    WAITING = "waiting"
+    """Never reached the printer: printing it again cannot double a receipt."""
+    UNCERTAIN = "uncertain"
+    """Bytes went to the printer before it failed: it may have printed in part, so only a
+    person may send it again."""
+
+
+@dataclass(frozen=True)
+class SpoolJob:
+    """One receipt in the spool, as staff see it (no ID number: *owner* is a keyed hash)."""
+
+    job_id: str
+    request_number: str
+    owner: str
+    created: datetime
+    state: JobState
+    attempts: int = 0
+    problem: str | None = None
+    qr_payload: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        """The job's description as stored in ``SERIAL.json``."""
+        raw = asdict(self)
+        raw["created"] = self.created.isoformat()
+        raw["state"] = self.state.value
+        return raw
+
+    @classmethod
+    def from_json(cls, raw: dict[str, object]) -> "SpoolJob":
+        """The job described by the parsed ``SERIAL.json``."""
+        problem = raw.get("problem")
+        return cls(
+            job_id=str(raw["job_id"]),
+            request_number=str(raw["request_number"]),
+            owner=str(raw["owner"]),
+            created=datetime.fromisoformat(str(raw["created"])),
+            state=JobState(str(raw["state"])),
+            attempts=int(str(raw.get("attempts", 0))),
+            problem=None if problem is None else str(problem),
+            qr_payload=str(raw.get("qr_payload", "")),
+        )
+
+    def after_attempt(self, problem: str | None, maybe_printed: bool) -> "SpoolJob":
+        """This job after one more failed attempt with *problem*."""
+        state = JobState.UNCERTAIN if maybe_printed else self.state
+        return replace(self, attempts=self.attempts + 1, problem=problem, state=state)
+
+
+class Spool:
+    """The spool folder of one kiosk (made on first use, mode 0700)."""
+
+    def __init__(self, folder: Path) -> None:
+        """Keep jobs in *folder*."""
+        self.folder = folder
+
+    @property
+    def printer_lock(self) -> Path:
+        """The lock file that lets one sender at a time talk to the printer."""
+        return self.folder / "printer.lock"
+
+    def _ready(self) -> None:
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:
+            raise SpoolError(f"The spool folder {self.folder} cannot be made: {error}.") from None
+
+    def add(self, job: SpoolJob, data: bytes) -> None:
+        """Keep *job* and its bytes."""
+        self._ready()
+        self._write(self.folder / f"{job.job_id}.escpos", data)
+        self.update(job)
+
+    def update(self, job: SpoolJob) -> None:
+        """Store *job*'s new description."""
+        text = json.dumps(job.to_json(), ensure_ascii=False, indent=1)
+        self._write(self.folder / f"{job.job_id}.json", text.encode("utf-8"))
+
+    def jobs(self) -> list[SpoolJob]:
+        """Every job in the spool, oldest first."""
+        if not self.folder.is_dir():
+            return []
+        found = [self._read_job(path) for path in self.folder.glob("*.json")]
+        return sorted(found, key=lambda job: (job.created, job.job_id))
+
+    def job(self, job_id: str) -> SpoolJob:
+        """The job *job_id*, or NotFound."""
+        path = self.folder / f"{job_id}.json"
+        if not job_id.isdigit() or not path.is_file():
+            raise NotFound(f"There is no spooled job {job_id!r}; `tawasul spool list` shows them.")
+        return self._read_job(path)
+
+    def holds(self, job_id: str) -> bool:
+        """Whether the job *job_id* is still in the spool."""
+        return (self.folder / f"{job_id}.escpos").is_file()
+
+    def data(self, job_id: str) -> bytes:
+        """The ESC/POS bytes of the job *job_id*."""
+        try:
+            return (self.folder / f"{job_id}.escpos").read_bytes()
+        except OSError as error:
+            raise SpoolError(
+                f"The bytes of spooled job {job_id} cannot be read: {error}."
+            ) from None
+
+    def remove(self, job_id: str) -> None:
+        """Forget the job *job_id* (its description first, so it never lists without bytes)."""
+        (self.folder / f"{job_id}.json").unlink(missing_ok=True)
+        (self.folder / f"{job_id}.escpos").unlink(missing_ok=True)
+
+    def next_serial(self) -> str:
+        """A new receipt serial, never handed out before by this spool."""
+        self._ready()
+        counter = self.folder / "serial"
+        with FileLock(str(self.folder / "serial.lock"), timeout=10):
+            try:
+                last = int(counter.read_text(encoding="ascii").strip() or "0")
+            except FileNotFoundError:
+                last = 0
+            except ValueError:
+                raise SpoolError(f"The receipt counter {counter} is damaged.") from None
+            self._write(counter, f"{last + 1}\n".encode("ascii"))
+        return f"{last + 1:0{_SERIAL_DIGITS}d}"
+
+    def _read_job(self, path: Path) -> SpoolJob:
+        try:
+            return SpoolJob.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError) as error:
+            raise SpoolError(f"The spooled job {path} cannot be read: {error}.") from None
+
+    def _write(self, path: Path, data: bytes) -> None:
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, path)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise SpoolError(f"{path} cannot be written: {error}.") from None

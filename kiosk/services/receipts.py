@@ -1,0 +1,344 @@
+"""Receipts: issue one for a request, print it through the spool, verify a receipt's QR code.
+
+``ReceiptService`` is what the kiosk screens call through the ``ReceiptPrinting`` port, and what
+the staff console and the ``tawasul receipt | verify | printer | spool`` commands use.
+"""
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+from PIL import Image
+
+from kiosk.config import KioskConfig
+from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date, utc_now
+from kiosk.domain.identity import mask_id
+from kiosk.domain.models import TawasulRequest
+from kiosk.domain.statuses import RequestStatus
+from kiosk.errors import InvalidInput
+from kiosk.printing import problems
+from kiosk.printing.escpos_bytes import receipt_bytes
+from kiosk.printing.layout import PAPER_DOTS, Bilingual, ReceiptContent, render_receipt
+from kiosk.printing.payload import (
+    ReceiptKey,
+    ReceiptPayload,
+    Verdict,
+    load_or_create_key,
+    parse_payload,
+)
+from kiosk.printing.printers import PrinterReport, ReceiptPrinter
+from kiosk.printing.problems import PrinterProblem
+from kiosk.printing.qr_reader import read_payload
+from kiosk.printing.spool import JobState, Spool, SpoolError, SpoolJob
+from kiosk.printing.text import ReceiptFontError, Shaping
+from kiosk.services.bundle import Services
+from kiosk.services.clock import Clock
+from kiosk.services.receipts_port import PrintOutcome
+from kiosk.services.requests import RequestService
+
+log = logging.getLogger("tawasul.receipts")
+
+# What the resident does next, by status (DESIGN §3); a return or rejection adds its note.
+_NEXT_STEP: dict[RequestStatus, Bilingual] = {
+    RequestStatus.UNDER_REVIEW: Bilingual(
+        "لا يلزمك شيء الآن؛ الجوازات تعمل على طلبك.",
+        "Nothing to do now: Jawazat is working on your request.",
+    ),
+    RequestStatus.RETURNED: Bilingual(
+        "أكمل المطلوب ثم أعد تقديم الطلب:", "Add what is asked, then resubmit:"
+    ),
+    RequestStatus.RESUBMITTED: Bilingual(
+        "لا يلزمك شيء الآن؛ ردك قيد المراجعة.", "Nothing to do now: your answer is back in review."
+    ),
+    RequestStatus.ACCEPTED: Bilingual(
+        "تم قبول الطلب؛ راجع المكتب مع هذا الإيصال للاستلام.",
+        "Accepted: bring this receipt to the office to collect it.",
+    ),
+    RequestStatus.REJECTED: Bilingual(
+        "قدّم طلبًا جديدًا بمعلومات مصححة. السبب:",
+        "Submit a new request with corrected information. Reason:",
+    ),
+    RequestStatus.CLOSED: Bilingual(
+        "لن يحدث شيء آخر في هذا الطلب.", "Nothing more will happen on this request."
+    ),
+}
+_WAITING_ON_RESIDENT = Bilingual("بعد أن ترد على الطلب", "after you answer")
+_ANSWERED = Bilingual("تم الرد", "already answered")
+
+
+@dataclass(frozen=True)
+class ReceiptFiles:
+    """Where a kiosk keeps its receipt key, its spool, and the file printer's receipts."""
+
+    key_path: Path
+    spool_dir: Path
+    file_printer_dir: Path
+
+    @classmethod
+    def beside(cls, db_path: Path, config: KioskConfig) -> "ReceiptFiles":
+        """The configured places, else a key, ``spool/`` and ``receipts/`` beside the data file."""
+        db_path = db_path.absolute()
+        folder = db_path.parent
+        return cls(
+            key_path=Path(config.receipt_key_path)
+            if config.receipt_key_path
+            else db_path.with_name(f"{db_path.name}.receipt-key"),
+            spool_dir=Path(config.spool_dir) if config.spool_dir else folder / "spool",
+            file_printer_dir=folder / "receipts",
+        )
+
+
+@dataclass(frozen=True)
+class IssuedReceipt:
+    """One receipt made for a request: its serial, QR payload, picture and ESC/POS bytes."""
+
+    serial: str
+    payload: str
+    image: Image.Image
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What checking a receipt's QR code found, and how the request stands now."""
+
+    payload: ReceiptPayload
+    verdict: Verdict
+    status_now: RequestStatus | None
+
+    @property
+    def is_authentic(self) -> bool:
+        """Whether this kiosk's key signed exactly this payload."""
+        return self.verdict is Verdict.AUTHENTIC
+
+    def lines(self) -> list[str]:
+        """The finding in plain English, one fact a line."""
+        payload = self.payload
+        verdict = {
+            Verdict.AUTHENTIC: "AUTHENTIC: signed with this office's receipt key.",
+            Verdict.TAMPERED: "TAMPERED: the signature does not match; do not trust this receipt.",
+            Verdict.OTHER_KEY: f"SIGNED WITH ANOTHER KEY ({payload.key_id}): not this office's "
+            "receipt key, or the key id was altered.",
+        }[self.verdict]
+        issued = payload.issued
+        lines = [
+            verdict,
+            f"Request   {payload.request_number}",
+            f"Receipt   {payload.serial} from {payload.kiosk_id}, issued "
+            f"{riyadh_date(issued).isoformat()} {format_time(issued, 'en')} (Riyadh)",
+            f"Printed   {payload.status.value} ({payload.status.label_en})",
+        ]
+        if self.status_now is None:
+            lines.append("Now       no such request in this data file")
+        elif self.status_now is payload.status:
+            lines.append(f"Now       {self.status_now.value}: unchanged since printing")
+        else:
+            lines.append(
+                f"Now       {self.status_now.value} ({self.status_now.label_en}): changed since "
+                "printing"
+            )
+        return lines
+
+
+class ReceiptService:
+    """Issues, prints, spools and verifies receipts; implements ``ReceiptPrinting``.
+
+    Blocking: screens call ``print_receipt`` from a worker. Printing within one process is one
+    job at a time; across processes the printer lock in the spool folder does the same.
+    """
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        requests: RequestService,
+        files: ReceiptFiles,
+        clock: Clock = utc_now,
+        shaping: Shaping | None = None,
+    ) -> None:
+        """Receipts for the requests of *requests*, with state kept in *files*."""
+        self.config = config
+        self.requests = requests
+        self.files = files
+        self.spool = Spool(files.spool_dir)
+        self.printer = ReceiptPrinter(
+            config.printer, files.file_printer_dir, self.spool.printer_lock
+        )
+        self._clock = clock
+        self._shaping = shaping
+        self._one_job = threading.Lock()
+
+    @classmethod
+    def open(cls, services: Services, shaping: Shaping | None = None) -> "ReceiptService":
+        """The receipt service of *services*, its state beside the data file unless configured."""
+        files = ReceiptFiles.beside(services.store.path, services.config)
+        return cls(services.config, services.requests, files, services.clock, shaping)
+
+    @cached_property
+    def key(self) -> ReceiptKey:
+        """The receipt key, made on first use."""
+        return load_or_create_key(self.files.key_path)
+
+    # --- issuing ---------------------------------------------------------------------------
+
+    def issue(
+        self, request: TawasulRequest, language: str = "ar", width_mm: int | None = None
+    ) -> IssuedReceipt:
+        """A new receipt for *request*: a fresh serial, a signed payload, the picture and bytes.
+
+        ReceiptFontError when the font is missing; InvalidInput for a paper width not 58 or 80.
+        """
+        width = width_mm or self.config.printer.width_mm
+        if width not in PAPER_DOTS:
+            raise InvalidInput(f"Paper is 58 or 80 mm wide, not {width}.")
+        serial = self.spool.next_serial()
+        now = self._clock()
+        payload = self._sign(request, serial, now)
+        content = self._content(request, language, serial, now, payload)
+        image = render_receipt(content, PAPER_DOTS[width], self._shaping)
+        return IssuedReceipt(serial, payload, image, receipt_bytes(image))
+
+    def _sign(self, request: TawasulRequest, serial: str, now: datetime) -> str:
+        unsigned = ReceiptPayload(request.number, request.status, now, serial, self.config.kiosk_id)
+        return self.key.sign(unsigned).text()
+
+    def _content(
+        self, request: TawasulRequest, language: str, serial: str, now: datetime, payload: str
+    ) -> ReceiptContent:
+        kind = self.requests.request_type(request)
+        return ReceiptContent(
+            office=Bilingual(self.config.office_name("ar"), self.config.office_name("en")),
+            kiosk_id=self.config.kiosk_id,
+            serial=serial,
+            issued=_moment(now),
+            request_number=request.number,
+            request_type=Bilingual(kind.name_ar, kind.name_en),
+            status=Bilingual(request.status.label_ar, request.status.label_en),
+            last_update=_moment(request.updated),
+            next_step=_next_step(request),
+            expected_by=self._expected(request),
+            masked_id=mask_id(request.applicant_id),
+            qr_payload=payload,
+            first_language="ar" if language == "ar" else "en",
+        )
+
+    def _expected(self, request: TawasulRequest) -> Bilingual:
+        if request.status in (RequestStatus.UNDER_REVIEW, RequestStatus.RESUBMITTED):
+            day = self.requests.progress(request).expected_by
+            return Bilingual(format_both_dates(day, "ar"), format_both_dates(day, "en"))
+        if request.status is RequestStatus.RETURNED:
+            return _WAITING_ON_RESIDENT
+        return _ANSWERED
+
+    # --- printing (the ReceiptPrinting port) -----------------------------------------------
+
+    def print_receipt(self, request: TawasulRequest, language: str) -> PrintOutcome:
+        """Issue, spool and send *request*'s receipt; never raises for printer faults.
+
+        A receipt that did not print stays in the spool for staff (unless the resident's session
+        ends first: see ``forget_pending``); its QR payload is in the outcome either way.
+        """
+        try:
+            receipt = self.issue(request, language)
+        except ReceiptFontError as error:
+            log.error("receipt not drawn: %s", error)
+            serial = self.spool.next_serial()
+            return PrintOutcome(
+                False, self._sign(request, serial, self._clock()), serial, problems.NO_FONT
+            )
+        job = SpoolJob(
+            job_id=receipt.serial,
+            request_number=request.number,
+            owner=self.key.digest(request.applicant_id),
+            created=self._clock(),
+            state=JobState.WAITING,
+            qr_payload=receipt.payload,
+        )
+        if self.config.printer.kind == "none":
+            return PrintOutcome(False, receipt.payload, receipt.serial, problems.NO_PRINTER)
+        try:
+            self.spool.add(job, receipt.data)
+        except SpoolError as error:
+            # A full disk must not cost the resident the receipt: print without a spool entry.
+            log.error("receipt %s not spooled: %s", job.job_id, error)
+        return self._send(job, receipt.data)
+
+    def forget_pending(self, applicant_id: str) -> None:
+        """Drop every unprinted job of *applicant_id*: nothing of theirs stays in the queue."""
+        owner = self.key.digest(applicant_id)
+        for job in self.spool.jobs():
+            if job.owner == owner:
+                self.spool.remove(job.job_id)
+
+    def _send(self, job: SpoolJob, data: bytes) -> PrintOutcome:
+        with self._one_job:
+            try:
+                paper_low = self.printer.send(data, job.job_id)
+            except PrinterProblem as problem:
+                log.warning("receipt %s not printed: %s", job.job_id, problem)
+                # The resident may have left while it was sent; then the job stays forgotten.
+                if self.spool.holds(job.job_id):
+                    self.spool.update(job.after_attempt(problem.code, problem.maybe_printed))
+                return PrintOutcome(False, job.qr_payload, job.job_id, problem.code)
+        if paper_low:
+            log.warning("the receipt printer's paper is running low")
+        self.spool.remove(job.job_id)
+        return PrintOutcome(True, job.qr_payload, job.job_id)
+
+    # --- staff: spool and printer ----------------------------------------------------------
+
+    def pending_jobs(self) -> list[SpoolJob]:
+        """The spooled jobs, oldest first (waiting ones may be retried, uncertain ones checked)."""
+        return self.spool.jobs()
+
+    def retry(self, job_id: str) -> PrintOutcome:
+        """Send the spooled job *job_id* again: a person's decision, so even an uncertain one."""
+        job = self.spool.job(job_id)
+        return self._send(job, self.spool.data(job_id))
+
+    def drop(self, job_id: str) -> SpoolJob:
+        """Remove the spooled job *job_id* without printing it; returns what was dropped."""
+        job = self.spool.job(job_id)
+        self.spool.remove(job_id)
+        return job
+
+    def check_printer(self) -> PrinterReport:
+        """Whether the configured printer is reachable and ready, in plain words."""
+        return self.printer.check()
+
+    # --- staff: verifying ------------------------------------------------------------------
+
+    def verify(self, text: str) -> Verification:
+        """Check the QR payload *text* (InvalidInput if it is not one) against key and data."""
+        payload = parse_payload(text)
+        request = self.requests.store.request(payload.request_number)
+        return Verification(payload, self.key.check(payload), request.status if request else None)
+
+    def verify_picture(self, path: Path) -> Verification:
+        """Read the QR code in the picture or ESC/POS file at *path* and check it."""
+        return self.verify(read_payload(path))
+
+    def find(self, typed_number: str) -> TawasulRequest:
+        """The request *typed_number* (NotFound names it), for issuing a receipt by number."""
+        return self.requests.find(typed_number)
+
+
+def _moment(moment: datetime) -> Bilingual:
+    day = riyadh_date(moment)
+    return Bilingual(
+        f"{format_both_dates(day, 'ar')}، {format_time(moment, 'ar')}",
+        f"{format_both_dates(day, 'en')}, {format_time(moment, 'en')}",
+    )
+
+
+def _next_step(request: TawasulRequest) -> Bilingual:
+    step = _NEXT_STEP[request.status]
+    detail = {
+        RequestStatus.RETURNED: request.required_action,
+        RequestStatus.REJECTED: request.last_note,
+    }.get(request.status, "")
+    if not detail:
+        return step
+    return Bilingual(f"{step.ar} {detail}", f"{step.en} {detail}")
