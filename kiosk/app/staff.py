@@ -1,22 +1,143 @@
-"""The staff console app."""
+"""The staff console app: the signed-in member's screens, live data, idle logout and hang-up.
 
-from textual.app import App, ComposeResult
-from textual.widgets import Static
+Over SSH a dead connection must not leave the console behind: SIGHUP (the connection dropped)
+and SIGTERM end the app at once, the screen never repaints on its own (no blinking cursor, no
+clock), so sshd's keep-alive notices a silent client, and an idle session ends by itself.
+"""
 
-from kiosk.services import Services
+import asyncio
+import signal
+import time
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import events
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from kiosk.errors import NotAllowed
+from kiosk.services.staff import StaffSession
+from kiosk.store.storage import FileIdentity
+from screens.staff_audit import StaffAuditScreen
+from screens.staff_banner import StaffBannerScreen
+from screens.staff_base import StaffScreen
+from screens.staff_requests import StaffRequestsScreen
+from screens.staff_supervisor import StaffSupervisorScreen
+
+HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
+"""The signals that end the console: the SSH connection dropped, or the system stops it."""
+
+_ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
 
 class StaffApp(App[None]):
-    """The staff console (a first screen until the console lands)."""
+    """The staff console for one signed-in member (see kiosk.services.staff.StaffSession)."""
 
-    ENABLE_COMMAND_PALETTE = False
+    TITLE = "Tawasul staff console"
+    ENABLE_COMMAND_PALETTE = False  # its Screenshot command writes files on the server
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "switch_mode('requests')", "Requests"),
+        Binding("f3", "switch_mode('audit')", "Audit log"),
+        Binding("f4", "switch_mode('banner')", "Banner"),
+        Binding("f5", "switch_mode('supervisor')", "Supervisor"),
+    ]
 
-    def __init__(self, services: Services) -> None:
-        """Show the console over *services*."""
+    def __init__(
+        self,
+        session: StaffSession,
+        *,
+        idle_minutes: float,
+        watch_seconds: float = 1.5,
+        monotonic: Callable[[], float] = time.monotonic,
+        handle_signals: bool = True,
+    ) -> None:
+        """The console of *session*; ends after *idle_minutes* without a key or a click.
+
+        The data file is checked for other processes' writes every *watch_seconds*. Tests pass
+        *monotonic* to move time and *handle_signals* False to keep pytest's signals alone.
+        """
         super().__init__()
-        self.services = services
+        self.session = session
+        self.idle_seconds = idle_minutes * 60
+        self.watch_seconds = watch_seconds
+        self._monotonic = monotonic
+        self._handle_signals = handle_signals
+        self._last_input = monotonic()
+        self._seen_identity: FileIdentity | None = session.services.store.identity()
+        self.data_version = 0
+        """Goes up by one whenever another write to the data file is noticed."""
+        self.add_mode("requests", lambda: StaffRequestsScreen(session))
+        self.add_mode("audit", lambda: StaffAuditScreen(session))
+        self.add_mode("banner", lambda: StaffBannerScreen(session))
+        self.add_mode("supervisor", lambda: StaffSupervisorScreen(session))
 
-    def compose(self) -> ComposeResult:
-        """The request counts."""
-        counts = self.services.requests.counts()
-        yield Static("\n".join(f"{k}: {v}" for k, v in counts.items()))
+    def _show_member(self) -> None:
+        member = self.session.member
+        self.sub_title = (
+            f"{member.display_name} ({member.username}, {member.role.value}) · "
+            f"{self.session.client}"
+        )
+
+    def on_mount(self) -> None:
+        """Start on the request table, watch the file, the clock and the signals."""
+        self._show_member()
+        self.switch_mode("requests")
+        self.set_interval(self.watch_seconds, self.check_for_changes)
+        self.set_interval(min(30.0, max(self.idle_seconds / 4, 0.5)), self.end_if_idle)
+        if self._handle_signals:
+            loop = asyncio.get_running_loop()
+            for number in HANG_UP_SIGNALS:
+                loop.add_signal_handler(number, self.hang_up)
+
+    def on_unmount(self) -> None:
+        """Give the signals back to their default action."""
+        if self._handle_signals:
+            loop = asyncio.get_running_loop()
+            for number in HANG_UP_SIGNALS:
+                loop.remove_signal_handler(number)
+
+    def hang_up(self) -> None:
+        """End now: the connection is gone or the system stops the console.
+
+        Writes in flight finish in their worker thread (each is one atomic file replace), and
+        nothing is half-written whatever happens.
+        """
+        self.exit(return_code=129)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The supervisor mode is there for supervisors only."""
+        if action == "switch_mode" and parameters == ("supervisor",):
+            return self.session.member.is_supervisor
+        return True
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key, click and scroll counts as activity for the idle logout."""
+        if isinstance(event, _ACTIVITY):
+            self._last_input = self._monotonic()
+        await super().on_event(event)
+
+    def end_if_idle(self) -> None:
+        """End the session once nobody has touched it for the configured time."""
+        if self._monotonic() - self._last_input >= self.idle_seconds:
+            minutes = self.idle_seconds / 60
+            self.exit(
+                return_code=0,
+                message=f"The staff console closed after {minutes:g} minutes without input.",
+            )
+
+    def check_for_changes(self) -> None:
+        """Refresh the open screen when another process wrote the file (a cheap stat)."""
+        identity = self.session.services.store.identity()
+        if identity == self._seen_identity:
+            return
+        self._seen_identity = identity
+        self.data_version += 1
+        try:
+            self.session.current_member()
+        except NotAllowed as refused:
+            self.exit(return_code=1, message=str(refused))
+            return
+        self._show_member()
+        self.refresh_bindings()
+        if isinstance(self.screen, StaffScreen):
+            self.screen.show_latest()

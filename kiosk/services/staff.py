@@ -1,0 +1,398 @@
+"""What staff do at the console: who they are, finding requests, changing them, office settings.
+
+A staff member is the login user of the process (under OpenSSH's ForceCommand, the SSH login
+user). Every use case re-reads the member from the staff table, so a member removed or demoted
+by a supervisor loses the right at once, even in a console that is already open.
+"""
+
+import os
+import pwd
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from kiosk.domain.calendar import riyadh_date
+from kiosk.domain.digits import normalise_digits
+from kiosk.domain.models import AuditEntry, StaffMember, StaffRole, TawasulRequest
+from kiosk.domain.statuses import RequestStatus
+from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
+from kiosk.services.bundle import Services
+from kiosk.services.clock import Clock
+from kiosk.services.requests import RequestProgress
+from kiosk.store import TawasulStore
+from kiosk.store.storage import FileIdentity
+
+# POSIX-portable login names, as useradd accepts them by default on Debian.
+_LOGIN_NAME = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
+BANNER_MAX_LENGTH = 160
+"""The longest welcome banner, in characters: it must fit one line of the kiosk screen."""
+
+# The statuses in which the office owes the resident an answer, so a passed target is late.
+_AWAITING_OFFICE = frozenset({RequestStatus.UNDER_REVIEW, RequestStatus.RESUBMITTED})
+
+
+def login_name() -> str:
+    """The login name of the user running this process.
+
+    It comes from the kernel's user id, not from ``$USER``: the environment is partly the SSH
+    client's to set (AcceptEnv), the user id is not.
+    """
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def client_address(environ: Mapping[str, str]) -> str:
+    """``ip port`` of the SSH client from ``SSH_CONNECTION``, or ``local`` outside SSH."""
+    parts = environ.get("SSH_CONNECTION", "").split()
+    return f"{parts[0]} port {parts[1]}" if len(parts) >= 2 else "local"
+
+
+def check_login_name(text: str) -> str:
+    """*text* as a login name, or InvalidInput saying what a login name looks like."""
+    name = text.strip()
+    if not _LOGIN_NAME.fullmatch(name):
+        raise InvalidInput(
+            f"{name!r} is not a login name: use lower-case letters, digits, '.', '-' or '_', "
+            "starting with a letter or '_', at most 32 characters."
+        )
+    return name
+
+
+class SortKey(StrEnum):
+    """The columns the request table can be sorted by."""
+
+    NUMBER = "number"
+    STATUS = "status"
+    TYPE = "type"
+    CREATED = "created"
+    UPDATED = "updated"
+    EXPECTED = "expected"
+
+
+@dataclass(frozen=True)
+class RequestQuery:
+    """What the staff request table asks for; empty fields match everything.
+
+    *text* is digits found in the request number or the applicant's ID number; dates are
+    Riyadh days of submission, both ends included.
+    """
+
+    text: str = ""
+    status: RequestStatus | None = None
+    type_code: str | None = None
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    overdue_only: bool = False
+    sort: SortKey = SortKey.CREATED
+    descending: bool = True
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    """One request as the table lists it, with its answer date worked out once."""
+
+    request: TawasulRequest
+    submitted: date
+    expected_by: date
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class RequestPage:
+    """One page of the matching requests, and where it sits among them."""
+
+    rows: list[RequestRow]
+    total: int
+    page: int
+    pages: int
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    """Which audit entries to show: by one actor, between two Riyadh days (both included)."""
+
+    actor: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+
+class StaffDirectory:
+    """The staff table: who may use the console, and in which role (changes are audited)."""
+
+    def __init__(self, store: TawasulStore, clock: Clock) -> None:
+        """Work on *store*, stamping changes with *clock*."""
+        self._store = store
+        self._clock = clock
+
+    def members(self) -> list[StaffMember]:
+        """Every staff member, by username."""
+        return self._store.all_staff()
+
+    def member(self, username: str) -> StaffMember | None:
+        """The staff member *username*, or None."""
+        return self._store.staff_member(username)
+
+    def put(self, member: StaffMember, actor: str, client: str) -> StaffMember:
+        """Add *member* or change the stored one's name and role."""
+        username = check_login_name(member.username)
+        display_name = " ".join(member.display_name.split())
+        if not display_name:
+            raise InvalidInput("Give the staff member's name as it should appear in the console.")
+        stored = replace(member, username=username, display_name=display_name)
+        now = self._clock()
+        with self._store.transaction() as tx:
+            before = tx.staff_member(username)
+            tx.put_staff(stored)
+            details: dict[str, object] = {"role": stored.role.value, "name": display_name}
+            if before is not None:
+                details["was"] = before.role.value
+            if client:
+                details["client"] = client
+            tx.append_audit(AuditEntry(now, actor, "staff.put", username, details))
+        return stored
+
+    def remove(self, username: str, actor: str, client: str) -> None:
+        """Remove the staff member *username* (NotFound if there is none)."""
+        now = self._clock()
+        with self._store.transaction() as tx:
+            if not tx.remove_staff(username):
+                raise NotFound(f"There is no staff member {username!r}.")
+            details = {"client": client} if client else {}
+            tx.append_audit(AuditEntry(now, actor, "staff.remove", username, details))
+
+
+class RequestIndex:
+    """The requests as the staff table sees them, rebuilt only when the data file changed.
+
+    Filtering, sorting and paging work on this list in memory, so typing in the search box
+    does not parse the file again, and only one page of rows ever reaches the screen.
+    """
+
+    def __init__(self, services: Services) -> None:
+        """Index the requests of *services*' store."""
+        self._services = services
+        self._identity: FileIdentity | None = None
+        self._rows: list[RequestRow] = []
+        self._today: date | None = None
+        self._expected: dict[date, date] = {}
+
+    def rows(self) -> list[RequestRow]:
+        """Every request, rebuilt if the file or the day changed since the last call."""
+        identity = self._services.store.identity()
+        today = riyadh_date(self._services.clock())
+        if identity != self._identity or today != self._today or identity is None:
+            self._rows = [self._row(r, today) for r in self._services.store.all_requests()]
+            self._identity = identity
+            self._today = today
+        return self._rows
+
+    def _row(self, request: TawasulRequest, today: date) -> RequestRow:
+        submitted = riyadh_date(request.created)
+        # Many requests share a submission day; the working-day walk is done once per day.
+        expected = self._expected.get(submitted)
+        if expected is None:
+            expected = self._services.calendar.add_working_days(
+                submitted, self._services.config.response_target_days
+            )
+            self._expected[submitted] = expected
+        overdue = request.status in _AWAITING_OFFICE and today > expected
+        return RequestRow(request, submitted, expected, overdue)
+
+    def search(self, query: RequestQuery, page: int, page_size: int) -> RequestPage:
+        """Page *page* (from 0, clamped) of the requests matching *query*, in its order."""
+        if page_size < 1:
+            raise InvalidInput("A page holds at least one request.")
+        wanted = _matcher(query)
+        found = [row for row in self.rows() if wanted(row)]
+        found.sort(key=_SORT_KEYS[query.sort], reverse=query.descending)
+        pages = max(1, -(-len(found) // page_size))
+        page = min(max(page, 0), pages - 1)
+        start = page * page_size
+        return RequestPage(found[start : start + page_size], len(found), page, pages)
+
+
+_SORT_KEYS: dict[SortKey, Callable[[RequestRow], Any]] = {
+    SortKey.NUMBER: lambda row: row.request.number,
+    SortKey.STATUS: lambda row: (row.request.status.value, row.request.created),
+    SortKey.TYPE: lambda row: (row.request.type_code, row.request.created),
+    SortKey.CREATED: lambda row: row.request.created,
+    SortKey.UPDATED: lambda row: row.request.updated,
+    SortKey.EXPECTED: lambda row: (row.expected_by, row.request.created),
+}
+
+
+def _matcher(query: RequestQuery) -> Callable[[RequestRow], bool]:
+    text = normalise_digits(query.text).replace(" ", "")
+    if text and not (text.isascii() and text.isdigit()):
+        raise InvalidInput("Search by the digits of a request number or an ID number.")
+    if query.submitted_from and query.submitted_to and query.submitted_from > query.submitted_to:
+        raise InvalidInput("The 'from' date is after the 'to' date.")
+
+    def matches(row: RequestRow) -> bool:
+        request = row.request
+        return (
+            (not text or text in request.number or text in request.applicant_id)
+            and (query.status is None or request.status is query.status)
+            and (query.type_code is None or request.type_code == query.type_code)
+            and (query.submitted_from is None or row.submitted >= query.submitted_from)
+            and (query.submitted_to is None or row.submitted <= query.submitted_to)
+            and (not query.overdue_only or row.overdue)
+        )
+
+    return matches
+
+
+class StaffSession:
+    """The console's use cases for one signed-in staff member at one client address."""
+
+    def __init__(self, services: Services, username: str, client: str) -> None:
+        """Sign *username* in from *client*; NotAllowed if they are not in the staff table."""
+        self.services = services
+        self.username = username
+        self.client = client
+        self.directory = StaffDirectory(services.store, services.clock)
+        self.index = RequestIndex(services)
+        self._member = self.current_member()
+
+    @property
+    def member(self) -> StaffMember:
+        """The member as last read from the staff table."""
+        return self._member
+
+    def current_member(self) -> StaffMember:
+        """Re-read the member; NotAllowed if they were removed from the staff table."""
+        member = self.directory.member(self.username)
+        if member is None:
+            raise NotAllowed(
+                f"The login {self.username!r} is not in the staff table, so the staff console "
+                "is closed to it; ask a supervisor to add you."
+            )
+        self._member = member
+        return member
+
+    def _supervisor(self) -> StaffMember:
+        member = self.current_member()
+        if not member.is_supervisor:
+            raise NotAllowed("Only a supervisor may do this.")
+        return member
+
+    # --- requests --------------------------------------------------------------------------
+
+    def search(self, query: RequestQuery, page: int = 0, page_size: int = 50) -> RequestPage:
+        """One page of the requests matching *query*."""
+        return self.index.search(query, page, page_size)
+
+    def request(self, typed_number: str) -> TawasulRequest:
+        """The request *typed_number* (NotFound names it)."""
+        return self.services.requests.find(typed_number)
+
+    def progress(self, request: TawasulRequest) -> RequestProgress:
+        """Where *request* stands against its expected answer date."""
+        return self.services.requests.progress(request)
+
+    def change_status(
+        self, typed_number: str, status: RequestStatus, note: str, required_action: str = ""
+    ) -> TawasulRequest:
+        """Move a request to *status* through an allowed transition (audited).
+
+        Returned and rejected need a note; returned also needs the action the resident must
+        take. The transition is checked again against the stored request inside the write.
+        """
+        member = self.current_member()
+        if status is RequestStatus.RETURNED and not required_action.strip():
+            raise TransitionRefused(
+                "Say what the resident must do when a request is returned: the action is required."
+            )
+        return self.services.requests.change_status(
+            typed_number,
+            status,
+            member.username,
+            note,
+            required_action.strip() or None,
+            client=self.client,
+        )
+
+    def add_note(self, typed_number: str, text: str) -> TawasulRequest:
+        """Add an internal note, which the resident never sees (audited)."""
+        member = self.current_member()
+        return self.services.requests.add_internal_note(
+            typed_number, text, member.username, client=self.client
+        )
+
+    # --- audit and banner ------------------------------------------------------------------
+
+    def audit(self, query: AuditQuery) -> list[AuditEntry]:
+        """The audit entries matching *query*, newest first."""
+        self.current_member()
+        if query.since and query.until and query.since > query.until:
+            raise InvalidInput("The 'from' date is after the 'to' date.")
+        found = [
+            entry
+            for entry in self.services.store.audit_entries()
+            if (query.actor is None or entry.actor == query.actor)
+            and (query.since is None or riyadh_date(entry.at) >= query.since)
+            and (query.until is None or riyadh_date(entry.at) <= query.until)
+        ]
+        found.reverse()
+        return found
+
+    def actors(self) -> list[str]:
+        """Everyone who appears in the audit log or the staff table, sorted."""
+        names = {entry.actor for entry in self.services.store.audit_entries()}
+        names.update(member.username for member in self.directory.members())
+        return sorted(names)
+
+    def banner(self) -> str:
+        """The line the kiosks show on their welcome screen (empty: none)."""
+        return self.services.store.setting("banner")
+
+    def set_banner(self, text: str) -> str:
+        """Set (or with empty *text* clear) the kiosks' welcome banner (audited)."""
+        member = self.current_member()
+        banner = " ".join(text.split())
+        if len(banner) > BANNER_MAX_LENGTH:
+            raise InvalidInput(
+                f"The banner is {len(banner)} characters; keep it to {BANNER_MAX_LENGTH}."
+            )
+        now = self.services.clock()
+        with self.services.store.transaction() as tx:
+            tx.set_setting("banner", banner)
+            details: dict[str, object] = {"text": banner, "client": self.client}
+            tx.append_audit(AuditEntry(now, member.username, "banner.set", "banner", details))
+        return banner
+
+    # --- supervisors -----------------------------------------------------------------------
+
+    def unlock_applicant(self, typed_id: str) -> None:
+        """Clear an applicant's failed sign-ins and lock (supervisors only, audited)."""
+        member = self._supervisor()
+        self.services.accounts.unlock(typed_id, member.username, client=self.client)
+
+    def reset_password(self, typed_id: str, new_password: str) -> None:
+        """Give an applicant a new password (supervisors only; blocking: argon2)."""
+        member = self._supervisor()
+        self.services.accounts.reset_password(
+            typed_id, new_password, member.username, client=self.client
+        )
+
+    def staff_members(self) -> list[StaffMember]:
+        """Every staff member, by username."""
+        return self.directory.members()
+
+    def put_staff(self, username: str, display_name: str, role: StaffRole) -> StaffMember:
+        """Add a staff member or change one (supervisors only; not one's own role)."""
+        member = self._supervisor()
+        if username.strip() == member.username and role is not member.role:
+            raise NotAllowed("You cannot change your own role; ask another supervisor.")
+        return self.directory.put(
+            StaffMember(username, display_name, role), member.username, self.client
+        )
+
+    def remove_staff(self, username: str) -> None:
+        """Remove a staff member (supervisors only; not oneself)."""
+        member = self._supervisor()
+        if username == member.username:
+            raise NotAllowed("You cannot remove yourself; ask another supervisor.")
+        self.directory.remove(username, member.username, self.client)

@@ -1,0 +1,127 @@
+"""The audit log for staff: who changed what and from where, filtered by member and date."""
+
+import json
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from kiosk.domain.calendar import parse_date
+from kiosk.domain.models import AuditEntry
+from kiosk.errors import InvalidInput
+from kiosk.services.staff import AuditQuery, StaffSession
+from screens.staff_base import StaffScreen, plain
+from screens.staff_request import riyadh_stamp
+
+PAGE_SIZE = 100
+"""Audit entries on one page of the table."""
+
+
+class StaffAuditScreen(StaffScreen):
+    """The audit log, newest first, one page at a time."""
+
+    CSS_PATH = "staff_audit.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pagedown", "page(1)", "Next page", priority=True),
+        Binding("pageup", "page(-1)", "Previous page", priority=True),
+    ]
+
+    def __init__(self, session: StaffSession) -> None:
+        """The audit log of *session*'s data file."""
+        super().__init__(session)
+        self.page = 0
+        self.entries: list[AuditEntry] = []
+        self._ticket = 0
+
+    def compose(self) -> ComposeResult:
+        """The filters, the table and the page summary."""
+        yield Header()
+        with Horizontal(id="filters"):
+            yield Select[str]([], prompt="Every member", id="actor")
+            yield Input(placeholder="From YYYY-MM-DD", id="from")
+            yield Input(placeholder="To YYYY-MM-DD", id="to")
+        yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
+        yield Static(id="summary", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Set up the columns, then load the log."""
+        self.query_one("#audit", DataTable).add_columns(
+            "When (Riyadh)", "Who", "Action", "Target", "Details"
+        )
+        super().on_mount()
+
+    def _query(self) -> AuditQuery:
+        actor = self.query_one("#actor", Select).value
+        dates = []
+        for selector in ("#from", "#to"):
+            field = self.query_one(selector, Input)
+            field.remove_class("-invalid")
+            try:
+                dates.append(parse_date(field.value) if field.value.strip() else None)
+            except InvalidInput:
+                field.add_class("-invalid")
+                raise
+        return AuditQuery(actor if isinstance(actor, str) else None, dates[0], dates[1])
+
+    def show_latest(self) -> None:
+        """Load the entries matching the filters in the background."""
+        super().show_latest()
+        try:
+            query = self._query()
+        except InvalidInput as error:
+            self.report(error)
+            return
+        self._ticket += 1
+        ticket = self._ticket
+        self.in_background(
+            lambda: (self.session.audit(query), self.session.actors()),
+            lambda found: self._show(ticket, *found),
+            group="search",
+        )
+
+    def _show(self, ticket: int, entries: list[AuditEntry], actors: list[str]) -> None:
+        if ticket != self._ticket:
+            return
+        self.entries = entries
+        actor = self.query_one("#actor", Select)
+        chosen = actor.value
+        with self.prevent(Select.Changed):
+            actor.set_options([(name, name) for name in actors])
+            if isinstance(chosen, str) and chosen in actors:
+                actor.value = chosen
+        self._show_page()
+
+    def _show_page(self) -> None:
+        pages = max(1, -(-len(self.entries) // PAGE_SIZE))
+        self.page = min(max(self.page, 0), pages - 1)
+        start = self.page * PAGE_SIZE
+        table = self.query_one("#audit", DataTable)
+        table.clear()
+        for entry in self.entries[start : start + PAGE_SIZE]:
+            details = json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
+            table.add_row(
+                riyadh_stamp(entry.at),
+                plain(entry.actor),
+                entry.action,
+                plain(entry.target),
+                plain(details if entry.details else ""),
+            )
+        self.query_one("#summary", Static).update(
+            f"Page {self.page + 1} of {pages} · {len(self.entries):,} entries, newest first"
+        )
+
+    @on(Select.Changed, "#actor")
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _filters_changed(self) -> None:
+        self.page = 0
+        self.show_latest()
+
+    def action_page(self, step: int) -> None:
+        """Go *step* pages forward (or back)."""
+        self.page += step
+        self._show_page()

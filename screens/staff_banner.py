@@ -1,0 +1,58 @@
+"""The banner line that the kiosks show on their welcome screen, as staff set it."""
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from kiosk.services.staff import BANNER_MAX_LENGTH
+from screens.staff_base import StaffScreen
+
+
+class StaffBannerScreen(StaffScreen):
+    """Shows the current banner and lets any staff member change or clear it (audited)."""
+
+    CSS_PATH = "staff_banner.tcss"
+
+    def compose(self) -> ComposeResult:
+        """The current banner, the new text and the buttons."""
+        yield Header()
+        with Vertical(id="body"):
+            yield Label("The kiosks show this line on their welcome screen:")
+            yield Static(id="current", markup=False)
+            yield Input(
+                placeholder="New banner (Arabic, English or both)",
+                max_length=BANNER_MAX_LENGTH,
+                id="text",
+            )
+            with Horizontal(id="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Clear the banner", id="clear")
+        yield Footer()
+
+    def show_latest(self) -> None:
+        """Read the banner as stored now."""
+        super().show_latest()
+        self.in_background(self.session.banner, self._show)
+
+    def _show(self, banner: str) -> None:
+        self.query_one("#current", Static).update(banner or "(no banner)")
+
+    @on(Input.Submitted, "#text")
+    @on(Button.Pressed, "#save")
+    def save(self) -> None:
+        """Store the typed banner."""
+        self._set(self.query_one("#text", Input).value)
+
+    @on(Button.Pressed, "#clear")
+    def clear(self) -> None:
+        """Remove the banner from the kiosks."""
+        self._set("")
+
+    def _set(self, text: str) -> None:
+        self.in_background(lambda: self.session.set_banner(text), self._saved)
+
+    def _saved(self, banner: str) -> None:
+        self.query_one("#text", Input).value = ""
+        self._show(banner)
+        self.notify("The banner is saved." if banner else "The banner is cleared.")

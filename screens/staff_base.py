@@ -1,0 +1,106 @@
+"""What every staff console screen shares: the session, background work, errors, live data."""
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from rich.text import Text
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
+
+from kiosk.errors import TawasulError
+from kiosk.services.staff import StaffSession
+
+log = logging.getLogger("tawasul.staff")
+
+Result = TypeVar("Result")
+Outcome = TypeVar("Outcome")
+
+
+def plain(text: str) -> Text:
+    """*text* typed by a person, shown as it is (square brackets are not markup)."""
+    return Text(text, end="")
+
+
+class StaffPane(Screen[Result]):
+    """A screen or dialog of the console: runs blocking use cases in a worker thread.
+
+    TinyDB writes wait for the file lock and argon2 is slow on purpose: neither may freeze the
+    screen. Errors a person caused are shown as one sentence, never as a traceback.
+    """
+
+    def stop_blinking(self) -> None:
+        """No blinking cursors: a screen that repaints by itself keeps dead SSH links alive."""
+        for field in self.query(Input):
+            field.cursor_blink = False
+
+    def report(self, error: Exception) -> None:
+        """Show *error* to the member in one sentence."""
+        if isinstance(error, TawasulError):
+            self.notify(str(error), severity="error", markup=False, timeout=8)
+        else:
+            log.exception("unexpected error in the staff console", exc_info=error)
+            self.notify(
+                "An unexpected error stopped this action; nothing more was changed.",
+                severity="error",
+                timeout=8,
+            )
+
+    def in_background(
+        self,
+        work: Callable[[], Outcome],
+        done: Callable[[Outcome], None],
+        *,
+        group: str = "write",
+        exclusive: bool = False,
+    ) -> None:
+        """Run *work* in a thread, then *done* with its result on the screen's thread."""
+        app = self.app
+
+        def deliver(callback: Callable[[Any], None], value: object) -> None:
+            # After a hang-up the app is gone; a finished write stands, nothing is left to show.
+            with contextlib.suppress(RuntimeError):
+                app.call_from_thread(callback, value)
+
+        def run() -> None:
+            try:
+                result = work()
+            except Exception as error:
+                deliver(self.report, error)
+                return
+            deliver(done, result)
+
+        self.run_worker(run, thread=True, group=group, exclusive=exclusive)
+
+    def on_mount(self) -> None:
+        """Stop the cursors blinking."""
+        self.stop_blinking()
+
+
+class StaffScreen(StaffPane[None]):
+    """A full console screen over the member's session that follows the data file."""
+
+    def __init__(self, session: StaffSession) -> None:
+        """A screen for *session*."""
+        super().__init__()
+        self.session = session
+        self._seen_version = -1
+
+    def on_mount(self) -> None:
+        """Stop the cursors blinking and show the data."""
+        super().on_mount()
+        self.show_latest()
+
+    def on_screen_resume(self) -> None:
+        """Coming back to this screen: show what changed meanwhile."""
+        if self._seen_version != getattr(self.app, "data_version", 0):
+            self.show_latest()
+
+    def show_latest(self) -> None:
+        """Show the data as the file holds it now; screens extend this to load their data."""
+        self._seen_version = getattr(self.app, "data_version", 0)
+
+
+class StaffDialog(ModalScreen[Result], StaffPane[Result]):
+    """A dialog over a console screen that returns a *Result* (None when cancelled)."""

@@ -1,0 +1,59 @@
+"""The dialog that adds an internal note to a request (staff only; residents never see it)."""
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Static
+
+from screens.staff_base import StaffDialog
+
+NOTE_MAX_LENGTH = 1000
+"""The longest internal note, in characters."""
+
+
+class InternalNoteDialog(StaffDialog[str | None]):
+    """Asks for the note's text; returns it, or None when cancelled."""
+
+    CSS_PATH = "staff_note.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, number: str) -> None:
+        """A dialog for a note on request *number*."""
+        super().__init__()
+        self.number = number
+
+    def compose(self) -> ComposeResult:
+        """The text field and the buttons."""
+        with Vertical(id="dialog"):
+            yield Label(f"Internal note on request {self.number} (staff only)", markup=False)
+            yield Input(placeholder="Note", max_length=NOTE_MAX_LENGTH, id="text")
+            yield Static(id="problem", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        """Start in the text field."""
+        super().on_mount()
+        self.query_one("#text", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        """Close with the note, unless it is empty."""
+        text = self.query_one("#text", Input).value.strip()
+        if not text:
+            self.query_one("#problem", Static).update("An internal note cannot be empty.")
+            return
+        self.dismiss(text)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without a note."""
+        self.dismiss(None)

@@ -1,0 +1,148 @@
+"""One request in full for staff: every field, the history, the internal notes, and changes."""
+
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Footer, Header, Label, Static
+
+from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
+from kiosk.domain.identity import mask_id
+from kiosk.domain.models import TawasulRequest
+from kiosk.services.staff import StaffSession
+from screens.staff_base import StaffScreen, plain
+from screens.staff_note import InternalNoteDialog
+from screens.staff_status_change import StatusChange, StatusChangeDialog
+
+
+def riyadh_stamp(moment: datetime) -> str:
+    """*moment* as a Riyadh date and time, ``2026-11-25 14:05``."""
+    return f"{riyadh_date(moment).isoformat()} {format_time(moment, 'en')}"
+
+
+class StaffRequestScreen(StaffScreen):
+    """Request *number*: what it is, what happened to it, and what staff may do next."""
+
+    CSS_PATH = "staff_request.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "change_status", "Change status"),
+        Binding("n", "add_note", "Internal note"),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, session: StaffSession, number: str) -> None:
+        """The view of request *number* for *session*."""
+        super().__init__(session)
+        self.number = number
+        self.request: TawasulRequest | None = None
+
+    def compose(self) -> ComposeResult:
+        """Fields, history, notes, and the buttons."""
+        yield Header()
+        with VerticalScroll(id="body"):
+            yield Static(id="fields", markup=False)
+            yield Label("History")
+            yield DataTable(id="history", cursor_type="row", show_cursor=False)
+            yield Label("Internal notes (staff only)")
+            yield DataTable(id="notes", cursor_type="row", show_cursor=False)
+        with Horizontal(id="actions"):
+            yield Button("Change status (c)", variant="primary", id="change")
+            yield Button("Internal note (n)", id="note")
+            yield Button("Back (esc)", id="back")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Set up the tables, then load the request."""
+        self.query_one("#history", DataTable).add_columns("When (Riyadh)", "Status", "By", "Note")
+        self.query_one("#notes", DataTable).add_columns("When (Riyadh)", "By", "Note")
+        super().on_mount()
+
+    def show_latest(self) -> None:
+        """Read the request as stored now."""
+        super().show_latest()
+        self.in_background(lambda: self.session.request(self.number), self.show_request)
+
+    def show_request(self, request: TawasulRequest) -> None:
+        """Fill the screen with *request*."""
+        self.request = request
+        services = self.session.services
+        kind = services.catalogue.get(request.type_code)
+        progress = self.session.progress(request)
+        if request.status.is_final or progress.working_days_left >= 0:
+            due = f"{progress.working_days_left} working days left"
+        else:
+            due = f"{-progress.working_days_left} working days late"
+        lines = [
+            f"Request    {request.number}",
+            f"Type       {kind.name_en} — {kind.name_ar}",
+            f"Status     {request.status.label_en} — {request.status.label_ar}",
+            f"Applicant  {mask_id(request.applicant_id)}",
+            f"Submitted  {format_both_dates(riyadh_date(request.created), 'en')}"
+            f" {format_time(request.created, 'en')}",
+            f"Updated    {format_both_dates(riyadh_date(request.updated), 'en')}"
+            f" {format_time(request.updated, 'en')}",
+            f"Expected   {format_both_dates(progress.expected_by, 'en')} ({due})",
+        ]
+        if request.required_action:
+            lines.append(f"Resident must  {request.required_action}")
+        self.query_one("#fields", Static).update("\n".join(lines))
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        for entry in request.history:
+            history.add_row(
+                riyadh_stamp(entry.at), entry.status.label_en, plain(entry.by), plain(entry.note)
+            )
+        notes = self.query_one("#notes", DataTable)
+        notes.clear()
+        for note in request.internal_notes:
+            notes.add_row(riyadh_stamp(note.at), plain(note.by), plain(note.text))
+        self.query_one("#change", Button).disabled = request.status.is_final
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A final status has no change to offer."""
+        if action == "change_status":
+            return self.request is not None and not self.request.status.is_final
+        return True
+
+    @on(Button.Pressed, "#change")
+    def action_change_status(self) -> None:
+        """Ask for the new status, then make the change."""
+        if self.request is not None and not self.request.status.is_final:
+            self.app.push_screen(StatusChangeDialog(self.request), self._change_chosen)
+
+    def _change_chosen(self, change: StatusChange | None) -> None:
+        if change is None:
+            return
+        self.in_background(
+            lambda: self.session.change_status(
+                self.number, change.status, change.note, change.required_action
+            ),
+            self._changed,
+        )
+
+    def _changed(self, request: TawasulRequest) -> None:
+        self.notify(f"Request {request.number} is now {request.status.label_en}.", markup=False)
+        self.show_request(request)
+
+    @on(Button.Pressed, "#note")
+    def action_add_note(self) -> None:
+        """Ask for an internal note, then add it."""
+        self.app.push_screen(InternalNoteDialog(self.number), self._note_written)
+
+    def _note_written(self, text: str | None) -> None:
+        if text is None:
+            return
+        self.in_background(lambda: self.session.add_note(self.number, text), self._noted)
+
+    def _noted(self, request: TawasulRequest) -> None:
+        self.notify("Internal note added.")
+        self.show_request(request)
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        """Back to the request table."""
+        self.dismiss()

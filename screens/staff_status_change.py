@@ -1,0 +1,109 @@
+"""The dialog that moves a request to one of the statuses its current one allows."""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from kiosk.domain.models import TawasulRequest
+from kiosk.domain.statuses import RequestStatus, allowed_next, check_transition
+from kiosk.errors import TransitionRefused
+from screens.staff_base import StaffDialog
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """The status a member chose, their note, and (for returned) the resident's action."""
+
+    status: RequestStatus
+    note: str
+    required_action: str
+
+
+class StatusChangeDialog(StaffDialog[StatusChange | None]):
+    """Offers only the allowed next statuses; says why before closing if the change is refused."""
+
+    CSS_PATH = "staff_status_change.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, request: TawasulRequest) -> None:
+        """A dialog to change the status of *request* as it was shown."""
+        super().__init__()
+        self.request = request
+        self.choices = allowed_next(request.status)
+
+    def compose(self) -> ComposeResult:
+        """The allowed statuses, the note, the resident's action, and the buttons."""
+        with Vertical(id="dialog"):
+            yield Label(
+                f"Change request {self.request.number} (now {self.request.status.label_en})",
+                markup=False,
+            )
+            yield OptionList(
+                *(
+                    Option(f"{status.label_en} — {status.label_ar}", id=status.value)
+                    for status in self.choices
+                ),
+                id="next",
+            )
+            yield Input(placeholder="Note (required for returned and rejected)", id="note")
+            yield Input(placeholder="What the resident must do, and where", id="action")
+            yield Static(id="problem", markup=False)
+            with Horizontal(id="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        """Highlight the first choice and show the action field only where it applies."""
+        super().on_mount()
+        choices = self.query_one("#next", OptionList)
+        choices.highlighted = 0
+        choices.focus()
+        self._show_action_field()
+
+    @property
+    def chosen(self) -> RequestStatus | None:
+        """The highlighted status, if any."""
+        index = self.query_one("#next", OptionList).highlighted
+        return self.choices[index] if index is not None else None
+
+    @on(OptionList.OptionHighlighted, "#next")
+    def _show_action_field(self) -> None:
+        self.query_one("#action", Input).display = self.chosen is RequestStatus.RETURNED
+        self.query_one("#problem", Static).update("")
+
+    @on(OptionList.OptionSelected, "#next")
+    def _go_to_note(self) -> None:
+        self.query_one("#note", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        """Close with the change if the rules allow it; otherwise say why and stay."""
+        status = self.chosen
+        if status is None:
+            self.query_one("#problem", Static).update("This request cannot change any more.")
+            return
+        note = self.query_one("#note", Input).value.strip()
+        action = self.query_one("#action", Input).value.strip()
+        try:
+            check_transition(self.request.status, status, note)
+            if status is RequestStatus.RETURNED and not action:
+                raise TransitionRefused("Say what the resident must do: the action is required.")
+        except TransitionRefused as refused:
+            self.query_one("#problem", Static).update(str(refused))
+            return
+        self.dismiss(StatusChange(status, note, action))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        """Close without changing anything."""
+        self.dismiss(None)

@@ -1,0 +1,122 @@
+"""Supervisors' tools: unlock an applicant, reset a password, and manage the staff table."""
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
+
+from kiosk.domain.models import StaffMember, StaffRole
+from screens.staff_base import StaffScreen, plain
+
+
+class StaffSupervisorScreen(StaffScreen):
+    """Account and staff management; every action is checked again as a supervisor's."""
+
+    CSS_PATH = "staff_supervisor.tcss"
+
+    def compose(self) -> ComposeResult:
+        """The applicant tools above the staff table and its form."""
+        yield Header()
+        with VerticalScroll(id="body"):
+            yield Label("Applicant account", classes="section")
+            with Horizontal(classes="row"):
+                yield Input(placeholder="ID number", id="applicant")
+                yield Button("Unlock", id="unlock")
+            with Horizontal(classes="row"):
+                yield Input(
+                    placeholder="New password (8+ characters)", password=True, id="password"
+                )
+                yield Button("Reset password", id="reset")
+            yield Label("Staff (their SSH login names)", classes="section")
+            yield DataTable(id="staff", cursor_type="row")
+            with Horizontal(classes="row"):
+                yield Input(placeholder="Login name", id="username")
+                yield Input(placeholder="Name shown in the console", id="name")
+                yield Select(
+                    [(role.value, role.value) for role in StaffRole],
+                    value=StaffRole.STAFF.value,
+                    allow_blank=False,
+                    id="role",
+                )
+            with Horizontal(classes="row"):
+                yield Button("Save member", variant="primary", id="put")
+                yield Button("Remove member", variant="error", id="remove")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Set up the staff table, then load it."""
+        self.query_one("#staff", DataTable).add_columns("Login", "Name", "Role")
+        super().on_mount()
+
+    def show_latest(self) -> None:
+        """Read the staff table as stored now."""
+        super().show_latest()
+        self.in_background(self.session.staff_members, self._show_staff)
+
+    def _show_staff(self, members: list[StaffMember]) -> None:
+        table = self.query_one("#staff", DataTable)
+        table.clear()
+        for member in members:
+            table.add_row(
+                plain(member.username),
+                plain(member.display_name),
+                member.role.value,
+                key=member.username,
+            )
+
+    @on(DataTable.RowSelected, "#staff")
+    def _fill_form(self, event: DataTable.RowSelected) -> None:
+        username = event.row_key.value
+        for member in self.session.staff_members():
+            if member.username == username:
+                self.query_one("#username", Input).value = member.username
+                self.query_one("#name", Input).value = member.display_name
+                self.query_one("#role", Select).value = member.role.value
+
+    def _applicant_id(self) -> str:
+        return self.query_one("#applicant", Input).value
+
+    @on(Button.Pressed, "#unlock")
+    def unlock(self) -> None:
+        """Clear the applicant's failed sign-ins and lock."""
+        typed = self._applicant_id()
+        self.in_background(
+            lambda: self.session.unlock_applicant(typed),
+            lambda _: self.notify("The applicant can sign in again."),
+        )
+
+    @on(Button.Pressed, "#reset")
+    def reset_password(self) -> None:
+        """Give the applicant the typed password (hashed in the background)."""
+        typed = self._applicant_id()
+        password_field = self.query_one("#password", Input)
+        password = password_field.value
+        password_field.value = ""
+        self.in_background(
+            lambda: self.session.reset_password(typed, password),
+            lambda _: self.notify("The password is reset; the applicant can sign in with it."),
+        )
+
+    @on(Button.Pressed, "#put")
+    def put_member(self) -> None:
+        """Add the member in the form, or change their name or role."""
+        username = self.query_one("#username", Input).value
+        name = self.query_one("#name", Input).value
+        role = StaffRole(str(self.query_one("#role", Select).value))
+        self.in_background(
+            lambda: self.session.put_staff(username, name, role),
+            lambda member: self._done(f"{member.username} is saved as {member.role.value}."),
+        )
+
+    @on(Button.Pressed, "#remove")
+    def remove_member(self) -> None:
+        """Remove the member named in the form."""
+        username = self.query_one("#username", Input).value.strip()
+        self.in_background(
+            lambda: self.session.remove_staff(username),
+            lambda _: self._done(f"{username} can no longer use the staff console."),
+        )
+
+    def _done(self, message: str) -> None:
+        self.notify(message, markup=False)
+        self.show_latest()

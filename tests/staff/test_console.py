@@ -1,0 +1,338 @@
+"""The staff console driven through Textual's Pilot: every flow a member goes through."""
+
+import pytest
+from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
+
+from kiosk.config import KioskConfig
+from kiosk.domain.models import StaffRole
+from kiosk.domain.statuses import RequestStatus
+from kiosk.errors import NotAllowed
+from kiosk.services import Services
+from kiosk.services.staff import StaffSession
+from screens.staff_audit import StaffAuditScreen
+from screens.staff_banner import StaffBannerScreen
+from screens.staff_note import InternalNoteDialog
+from screens.staff_request import StaffRequestScreen
+from screens.staff_requests import PAGE_SIZE, StaffRequestsScreen
+from screens.staff_status_change import StatusChangeDialog
+from screens.staff_supervisor import StaffSupervisorScreen
+from tests.conftest import frozen_clock
+from tests.staff.conftest import CLIENT, ConsoleFactory, settle
+
+UNDER_REVIEW = "9000000100"
+CLOSED = "9000000407"
+SIZE = (140, 44)
+
+
+def text_of(app: object, selector: str) -> str:
+    """The text a Static shows."""
+    return str(app.screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
+
+
+async def open_request(pilot, number: str) -> StaffRequestScreen:  # type: ignore[no-untyped-def]
+    """Put *number* in the search field and press Enter: the request opens."""
+    await settle(pilot)
+    pilot.app.screen.query_one("#search", Input).value = number
+    await settle(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, StaffRequestScreen)
+    return screen
+
+
+async def test_the_console_starts_on_a_page_of_the_request_table(
+    console: ConsoleFactory, services: Services
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, StaffRequestsScreen)
+        table = app.screen.query_one("#requests", DataTable)
+        total = len(list(services.store.all_requests()))
+        assert table.row_count == min(PAGE_SIZE, total)
+        assert text_of(app, "#summary").startswith(f"Page 1 of {-(-total // PAGE_SIZE)} ")
+        assert "Noura Al-Harbi (supervisor, supervisor)" in app.sub_title
+        assert CLIENT in app.sub_title
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert text_of(app, "#summary").startswith("Page 2 of")
+        await pilot.press(*"9000000100")
+        await settle(pilot)
+        assert table.row_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffRequestScreen)
+
+
+async def test_no_cursor_blinks_anywhere_in_the_console(console: ConsoleFactory) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_request(pilot, UNDER_REVIEW)
+        await pilot.press("c")
+        await settle(pilot)
+        fields = [*screen.app.screen.query(Input), *app.screen_stack[0].query(Input)]
+        for mode in ("audit", "banner", "supervisor"):
+            await app.switch_mode(mode)
+            await settle(pilot)
+            fields.extend(app.screen.query(Input))
+        assert len(fields) > 8
+        assert not any(field.cursor_blink for field in fields)
+
+
+async def test_filters_narrow_the_table(console: ConsoleFactory) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#status", Select).value = RequestStatus.CLOSED.value
+        await settle(pilot)
+        table = app.screen.query_one("#requests", DataTable)
+        assert table.row_count > 0
+        statuses = {table.get_row_at(i)[1] for i in range(table.row_count)}
+        assert statuses == {RequestStatus.CLOSED.label_en}
+        app.screen.query_one("#from", Input).value = "2026-13-01"
+        app.screen.query_one("#from", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#from", Input).has_class("-invalid")
+
+
+async def test_change_a_status_from_the_request_view(
+    console: ConsoleFactory, services: Services
+) -> None:
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_request(pilot, UNDER_REVIEW)
+        assert "Under review" in text_of(app, "#fields")
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, StatusChangeDialog)
+        offered = dialog.query_one("#next", OptionList)
+        assert [offered.get_option_at_index(i).id for i in range(offered.option_count)] == [
+            "returned",
+            "accepted",
+            "rejected",
+        ]
+        await pilot.press("down", "enter", *"Ready", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert "Accepted" in text_of(app, "#fields")
+    stored = services.store.request(UNDER_REVIEW)
+    assert stored is not None and stored.status is RequestStatus.ACCEPTED
+    assert stored.history[-1].by == "staff" and stored.history[-1].note == "Ready"
+    audit = services.store.audit_entries()[-1]
+    assert (audit.actor, audit.details["to"], audit.details["client"]) == (
+        "staff",
+        "accepted",
+        CLIENT,
+    )
+
+
+async def test_a_refused_transition_says_why_and_changes_nothing(
+    console: ConsoleFactory, services: Services
+) -> None:
+    before = services.store.request(UNDER_REVIEW)
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_request(pilot, UNDER_REVIEW)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, StatusChangeDialog)
+        # Rejected (third) with no note: the rules want a reason.
+        await pilot.press("down", "down", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "a note is required" in text_of(app, "#problem")
+        # Returned with a note but no action for the resident.
+        await pilot.press("up", "up")
+        assert dialog.query_one("#action", Input).display
+        dialog.query_one("#note", Input).value = "photo too dark"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "action is required" in text_of(app, "#problem")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffRequestScreen)
+    assert services.store.request(UNDER_REVIEW) == before
+
+
+async def test_a_change_refused_by_the_stored_state_is_reported(
+    console: ConsoleFactory, services: Services
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await open_request(pilot, UNDER_REVIEW)
+        await pilot.press("c")
+        await settle(pilot)
+        # Meanwhile another console accepts the request.
+        other = StaffSession(Services.open(services.store.path, KioskConfig()), "staff", "x")
+        other.change_status(UNDER_REVIEW, RequestStatus.ACCEPTED, "done elsewhere")
+        await pilot.press("down", "down", "enter", *"no", "ctrl+s")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("accepted cannot become rejected" in m for m in messages)
+    stored = services.store.request(UNDER_REVIEW)
+    assert stored is not None and stored.status is RequestStatus.ACCEPTED
+
+
+async def test_a_closed_request_offers_no_change(console: ConsoleFactory) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_request(pilot, CLOSED)
+        assert screen.query_one("#change", Button).disabled
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen is screen
+
+
+async def test_add_an_internal_note(console: ConsoleFactory, services: Services) -> None:
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_request(pilot, UNDER_REVIEW)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, InternalNoteDialog)
+        await pilot.press("enter")
+        assert "cannot be empty" in text_of(app, "#problem")
+        await pilot.press(*"[sponsor]", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        notes = screen.query_one("#notes", DataTable)
+        assert notes.row_count == 1
+        assert str(notes.get_row_at(0)[2]) == "[sponsor]"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffRequestsScreen)
+    stored = services.store.request(UNDER_REVIEW)
+    assert stored is not None and stored.internal_notes[-1].by == "staff"
+
+
+async def test_the_audit_log_filters_by_member_and_date(
+    console: ConsoleFactory, services: Services
+) -> None:
+    StaffSession(services, "staff", CLIENT).add_note(UNDER_REVIEW, "by staff")
+    StaffSession(services, "supervisor", CLIENT).set_banner("Welcome")
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f3")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StaffAuditScreen)
+        table = screen.query_one("#audit", DataTable)
+        assert table.get_row_at(0)[2] == "banner.set"
+        screen.query_one("#actor", Select).value = "staff"
+        await settle(pilot)
+        assert {str(table.get_row_at(i)[1]) for i in range(table.row_count)} == {"staff"}
+        screen.query_one("#from", Input).value = "2026-11-26"
+        screen.query_one("#from", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert table.row_count == 0
+        assert "0 entries" in text_of(app, "#summary")
+
+
+async def test_set_and_clear_the_banner(console: ConsoleFactory, services: Services) -> None:
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffBannerScreen)
+        assert text_of(app, "#current") == "(no banner)"
+        app.screen.query_one("#text", Input).focus()
+        await pilot.press(*"مغلق الخميس", "enter")
+        await settle(pilot)
+        assert text_of(app, "#current") == "مغلق الخميس"
+        assert services.store.setting("banner") == "مغلق الخميس"
+        await pilot.click("#clear")
+        await settle(pilot)
+        assert services.store.setting("banner") == ""
+
+
+async def test_supervisors_unlock_reset_and_manage_staff(
+    console: ConsoleFactory, services: Services
+) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StaffSupervisorScreen)
+        screen.query_one("#applicant", Input).value = "2109876546"
+        screen.query_one("#password", Input).value = "brand-new-pass"
+        await pilot.click("#reset")
+        await settle(pilot)
+        assert screen.query_one("#password", Input).value == ""
+        assert services.accounts.sign_in("2109876546", "brand-new-pass").applicant is not None
+        await pilot.click("#unlock")
+        await settle(pilot)
+        screen.query_one("#username", Input).value = "m.aldosari"
+        screen.query_one("#name", Input).value = "Mohammed Al-Dosari"
+        await pilot.click("#put")
+        await settle(pilot)
+        assert screen.query_one("#staff", DataTable).row_count == 3
+    actions = [e.action for e in services.store.audit_entries()[-3:]]
+    assert actions == ["applicant.reset_password", "applicant.unlock", "staff.put"]
+    member = services.store.staff_member("m.aldosari")
+    assert member is not None and member.role is StaffRole.STAFF
+
+
+async def test_staff_have_no_supervisor_screen(console: ConsoleFactory) -> None:
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffRequestsScreen)
+
+
+def test_a_user_not_in_the_staff_table_gets_no_console(console: ConsoleFactory) -> None:
+    with pytest.raises(NotAllowed, match="'visitor' is not in the staff table"):
+        console("visitor")
+
+
+async def test_another_process_s_change_shows_without_reopening(
+    console: ConsoleFactory, services: Services
+) -> None:
+    app = console(watch_seconds=0.2)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_request(pilot, UNDER_REVIEW)
+        other = Services.open(services.store.path, KioskConfig(), clock=frozen_clock)
+        StaffSession(other, "staff", "x").add_note(UNDER_REVIEW, "from the other console")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        notes = screen.query_one("#notes", DataTable)
+        assert notes.row_count == 1
+        assert app.data_version == 1
+
+
+async def test_a_member_removed_by_a_supervisor_is_signed_out(
+    console: ConsoleFactory, services: Services
+) -> None:
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        StaffSession(services, "supervisor", CLIENT).remove_staff("staff")
+        app.check_for_changes()
+        await pilot.pause()
+    assert app.return_code == 1
+
+
+async def test_an_idle_session_ends_by_itself(console: ConsoleFactory) -> None:
+    now = [0.0]
+    app = console(monotonic=lambda: now[0], idle_minutes=30)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        now[0] = 29 * 60
+        app.end_if_idle()
+        await pilot.press("down")  # a key: the half hour starts again
+        now[0] = 58 * 60
+        app.end_if_idle()
+        await pilot.pause()
+        assert app.is_running
+        now[0] = 60 * 60
+        app.end_if_idle()
+        await pilot.pause()
+    assert app.return_code == 0
+    assert not app.is_running
