@@ -12,9 +12,10 @@ from PIL import Image, ImageChops
 
 from kiosk.printing._escpos import escpos_printer
 
-# A real profile of the paper's width, so python-escpos checks the width instead of printing a
-# warning about an unknown one on stdout.
-_PROFILE_FOR_WIDTH = {384: "ZJ-5870", 576: "TM-T20II"}
+# A real 80 mm profile with a cutter: python-escpos then checks the width (at most 576 dots)
+# instead of printing a warning on stdout, and emits the cut. Its 58 mm profiles have no cutter
+# and would drop the cut, though 58 mm printers without a cutter simply ignore GS V.
+_PROFILE = "TM-T20II"
 
 _RASTER = b"\x1dv0"
 _HEADER = 8  # GS v 0 m xL xH yL yH
@@ -25,8 +26,7 @@ def receipt_bytes(image: Image.Image) -> bytes:
 
     The image must already be pure black and white: python-escpos would dither anything grey.
     """
-    profile = _PROFILE_FOR_WIDTH.get(image.width, "TM-T20II")
-    printer = escpos_printer.Dummy(profile=profile)
+    printer = escpos_printer.Dummy(profile=_PROFILE)
     # python-escpos prints its remarks with print(); they belong on no kiosk screen.
     with contextlib.redirect_stdout(io.StringIO()):
         # ESC @ only as the first command: 3.1 loses track of the code page after it (#729).

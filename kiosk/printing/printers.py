@@ -40,8 +40,15 @@ _PAPER_STOP = 0x20
 _PAPER_END = 0x60
 _PAPER_NEAR_END = 0x0C
 
+_DRIVERS: dict[str, Any] = {
+    "usb": escpos_printer.Usb,
+    "serial": escpos_printer.Serial,
+    "cups": escpos_printer.LP,
+}
 _TIMEOUT_NAMES = frozenset({"TimeoutError", "USBTimeoutError", "SerialTimeoutException"})
 _DRIVER_NAMES = frozenset({"NoBackendError"})
+# Problems met before anything answered; the others come from a printer that did.
+_UNREACHABLE = frozenset({p.NO_PRINTER, p.PRINTER_OFF, p.NO_DRIVER})
 
 
 @dataclass(frozen=True)
@@ -124,9 +131,8 @@ class ReceiptPrinter:
             with self._turn(deadline), self._connection(deadline, "check") as connection:
                 low = _ready(connection, deadline)
         except PrinterProblem as problem:
-            return PrinterReport(
-                problem.code != p.NO_PRINTER, problem.code, f"{_words(problem)} ({problem.detail})"
-            )
+            reachable = problem.code not in _UNREACHABLE
+            return PrinterReport(reachable, problem.code, f"{_words(problem)} ({problem.detail})")
         paper = "paper is low" if low else "paper is fine"
         return PrinterReport(
             True, None, f"The {kind} printer answers: it is ready and {paper}.", low
@@ -164,6 +170,13 @@ class ReceiptPrinter:
         kind = config.kind
         if kind == "none":
             raise PrinterProblem(p.NO_PRINTER, "the configuration says there is no printer")
+        driver = _DRIVERS.get(kind)
+        if driver is not None and not driver.is_usable():
+            # Checked before making the printer object: python-escpos's __del__ would otherwise
+            # print "Exception ignored ... RuntimeError" onto the kiosk screen.
+            raise PrinterProblem(
+                p.NO_DRIVER, f"python-escpos lacks the library for {kind} printers"
+            )
         try:
             if kind == "file":
                 target = self._file_target(job_name)

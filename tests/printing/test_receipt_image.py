@@ -1,0 +1,128 @@
+"""The receipt picture and its ESC/POS bytes: read back, QR decoded independently, verified."""
+
+from dataclasses import replace
+from pathlib import Path
+
+import arabic_reshaper
+import pytest
+from bidi import get_display
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageStat
+
+from kiosk.domain.models import TawasulRequest
+from kiosk.domain.statuses import RequestStatus
+from kiosk.printing.escpos_bytes import raster_image, receipt_bytes
+from kiosk.printing.layout import PAPER_DOTS
+from kiosk.printing.text import ReceiptFontError, Shaping, TextStyle, find_font, text_style
+from kiosk.services.receipts import ReceiptService
+from tests.printing.conftest import qr_of
+
+
+@pytest.mark.parametrize("width_mm", [58, 80])
+def test_bytes_read_back_to_the_picture_whose_qr_verifies(
+    receipts: ReceiptService, a_request: TawasulRequest, width_mm: int
+) -> None:
+    issued = receipts.issue(a_request, "ar", width_mm)
+    assert issued.image.mode == "1"
+    assert issued.image.width == PAPER_DOTS[width_mm]
+    assert issued.data.startswith(b"\x1b@")  # ESC @ first, as python-escpos 3.1 needs
+    assert issued.data.endswith(b"\x1dV\x00")  # then a full cut
+    back = raster_image(issued.data)
+    assert ImageChops.difference(back.convert("L"), issued.image.convert("L")).getbbox() is None
+    payload = qr_of(issued.data)
+    assert payload == issued.payload
+    found = receipts.verify(payload)
+    assert found.is_authentic
+    assert found.payload.request_number == a_request.number
+    assert found.status_now is a_request.status
+
+
+def test_picture_is_pure_black_and_white(
+    receipts: ReceiptService, a_request: TawasulRequest
+) -> None:
+    grey = receipts.issue(a_request).image.convert("L")
+    assert {value for _, value in grey.getcolors()} == {0, 255}
+
+
+def test_english_first_receipt_differs_but_carries_the_same_kind_of_code(
+    receipts: ReceiptService, a_request: TawasulRequest
+) -> None:
+    arabic_first = receipts.issue(a_request, "ar")
+    english_first = receipts.issue(a_request, "en")
+    assert arabic_first.image.tobytes() != english_first.image.tobytes()
+    assert receipts.verify(qr_of(english_first.data)).is_authentic
+    assert english_first.serial != arabic_first.serial
+
+
+SAMPLE = "الحالة: تحت المعالجة"
+
+
+def _blurred(style: TextStyle, visual: str | None = None) -> Image.Image:
+    """*SAMPLE* drawn by *style* (or *visual* as given), blurred so 1-dot shifts don't count."""
+    image = Image.new("L", (320, 50), 255)
+    canvas = ImageDraw.Draw(image)
+    if visual is None:
+        style.draw(canvas, 10, 5, SAMPLE, rtl=True)
+    else:
+        canvas.text((10, 5), visual, font=style.font, fill=0)
+    return image.filter(ImageFilter.GaussianBlur(3))
+
+
+def _difference(first: Image.Image, second: Image.Image) -> float:
+    return float(ImageStat.Stat(ImageChops.difference(first, second)).mean[0])
+
+
+@pytest.mark.skipif(Shaping.best() is not Shaping.RAQM, reason="raqm needs libfribidi0")
+def test_both_shaping_engines_draw_the_same_joined_right_to_left_arabic() -> None:
+    raqm = text_style("DejaVuSans.ttf", 24, Shaping.RAQM)
+    reshaper = text_style("DejaVuSans.ttf", 24, Shaping.RESHAPER)
+    by_raqm = _blurred(raqm)
+    same = _difference(by_raqm, _blurred(reshaper))
+    # Letters unjoined in typed order: what a printer's own text mode prints.
+    unshaped = _difference(by_raqm, _blurred(reshaper, SAMPLE))
+    # Reshaped and reordered, then shaped again by raqm: the tutorial trap that reverses it.
+    twice = _difference(by_raqm, _blurred(raqm, get_display(arabic_reshaper.reshape(SAMPLE))))
+    assert same * 3 < twice < unshaped
+
+
+def test_a_missing_font_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ReceiptFontError, match="fonts-dejavu-core"):
+        find_font("DejaVuSans.ttf", folders=[tmp_path])
+
+
+def test_a_character_the_font_lacks_is_an_error_not_a_box(
+    receipts: ReceiptService, a_request: TawasulRequest
+) -> None:
+    with pytest.raises(ReceiptFontError, match=r"U\+6F22"):
+        text_style("DejaVuSans.ttf", 20, Shaping.best()).check_covers("مرحبا 漢")
+    last = replace(a_request.history[-1], note="漢字")
+    noted = replace(a_request, status=RequestStatus.REJECTED, history=(*a_request.history, last))
+    with pytest.raises(ReceiptFontError):
+        receipts.issue(noted)
+
+
+def test_long_notes_wrap_and_the_page_grows(
+    receipts: ReceiptService, a_request: TawasulRequest
+) -> None:
+    returned = replace(
+        a_request,
+        status=RequestStatus.RETURNED,
+        required_action="أحضر صورة جواز السفر وخطاب الكفيل مصدقًا. " * 60,
+    )
+    issued = receipts.issue(returned, "ar", 58)
+    assert issued.image.height > 2000
+    assert receipts.verify(qr_of(issued.data)).is_authentic
+
+
+def test_receipt_bytes_of_a_small_picture_round_trip() -> None:
+    picture = Image.new("1", (384, 1000), 1)
+    picture.paste(0, (8, 8, 100, 990))
+    data = receipt_bytes(picture)
+    # Taller than 960 dots: python-escpos splits it, and the reader stacks the parts again.
+    assert data.count(b"\x1dv0") == 2
+    back = raster_image(data)
+    assert ImageChops.difference(back.convert("L"), picture.convert("L")).getbbox() is None
+
+
+def test_bytes_without_a_picture_are_refused() -> None:
+    with pytest.raises(ValueError, match="no raster"):
+        raster_image(b"\x1b@hello\x1dV\x00")
