@@ -1,0 +1,139 @@
+"""``python -m bench [--json] [--sizes N ...]``: print the comparison table (or the same as JSON).
+
+Bounded to a few minutes at the default sizes: every repeated measurement stops after its time
+budget once it has three samples, so plain TinyDB at 100,000 requests is timed three times.
+"""
+
+import argparse
+import json
+import os
+import platform
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from bench.run import Budget, Figure, bare_first_screen_ms, measure_size
+
+TARGET_SIZE = 100_000
+# metric → (limit, what the limit is on): issue 6's targets at 100,000 requests.
+TARGETS: dict[str, tuple[float, str]] = {
+    "lookup by number, warm": (0.1, "ms"),
+    "lookup after another process wrote": (40, "ms"),
+    "durable status change": (30, "ms"),
+    "peak memory, process holding the data": (200, "MB"),
+    "receipt rendering": (100, "ms"),
+    "kiosk start to first screen": (1.3, "× bare Textual"),
+}
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next(
+                line.split(":", 1)[1].strip() for line in info if line.startswith("model name")
+            )
+    except (OSError, StopIteration):
+        pass
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(memory_gb, 1),
+        "system": platform.platform(),
+        "python": platform.python_version(),
+    }
+
+
+def verdict(figure: Figure, bare_ms: float) -> str:
+    """The target of *figure* and whether ours meets it ('' when it has none at this size)."""
+    if figure.size != TARGET_SIZE or figure.metric not in TARGETS:
+        return ""
+    limit, unit = TARGETS[figure.metric]
+    ours = figure.values.get("tawasul")
+    if ours is None:
+        return f"≤ {limit:g} {unit}: n/a"
+    measured = ours / bare_ms if unit.startswith("×") else ours
+    met = "met" if measured <= limit else "NOT met"
+    shown = f"{measured:.2f}×" if unit.startswith("×") else f"{measured:.3g}"
+    return f"≤ {limit:g} {unit}: {shown} {met}"
+
+
+def _value(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.3g}" if value < 100 else f"{value:,.0f}"
+
+
+def _ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.2g}"
+
+
+def table(summaries: dict[int, dict[str, int]], figures: list[Figure], bare_ms: float) -> str:
+    """The figures as one plain-text table."""
+    head = (
+        f"{'size':>8}  {'measure':<40} {'unit':<4} {'tawasul':>9} {'tinydb':>9} {'sqlite':>9}"
+        f" {'÷tinydb':>8} {'÷sqlite':>8}  target at 100,000"
+    )
+    lines = [head, "-" * len(head)]
+    for figure in figures:
+        lines.append(
+            f"{figure.size:>8,}  {figure.metric:<40} {figure.unit:<4}"
+            f" {_value(figure.values.get('tawasul')):>9} {_value(figure.values.get('tinydb')):>9}"
+            f" {_value(figure.values.get('sqlite')):>9} {_ratio(figure.ratio('tinydb')):>8}"
+            f" {_ratio(figure.ratio('sqlite')):>8}  {verdict(figure, bare_ms)}".rstrip()
+        )
+    lines.append(
+        f"{'':>8}  {'bare Textual app start to first screen':<40} {'ms':<4} {_value(bare_ms):>9}"
+    )
+    lines.append("")
+    for size, summary in summaries.items():
+        parts = ", ".join(f"{value:,} {key.replace('_', ' ')}" for key, value in summary.items())
+        lines.append(f"{size:,}: {parts}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the table, or JSON with --json."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000], help="stored requests"
+    )
+    parser.add_argument("--seconds", type=float, default=2.0, help="time budget per measurement")
+    parser.add_argument("--startup-runs", type=int, default=5, help="app starts per median")
+    args = parser.parse_args(argv)
+    budget = Budget(seconds=args.seconds)
+    bare_ms = bare_first_screen_ms(args.startup_runs)
+    summaries: dict[int, dict[str, int]] = {}
+    figures: list[Figure] = []
+    for size in args.sizes:
+        print(f"measuring {size:,} requests…", file=sys.stderr, flush=True)
+        summaries[size], found = measure_size(size, budget, args.startup_runs)
+        figures.extend(found)
+    if args.json:
+        report = {
+            "machine": machine(),
+            "bare_textual_first_screen_ms": bare_ms,
+            "data": {str(size): summary for size, summary in summaries.items()},
+            "figures": [
+                {**asdict(f), "ratio_tinydb": f.ratio("tinydb"), "ratio_sqlite": f.ratio("sqlite"),
+                 "target": verdict(f, bare_ms) or None}
+                for f in figures
+            ],
+        }  # fmt: skip
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        info = machine()
+        print(
+            f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB, "
+            f"{info['system']}, Python {info['python']}"
+        )
+        print("Medians; ÷ = ours divided by theirs (below 1: ours is faster or smaller).\n")
+        print(table(summaries, figures, bare_ms))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

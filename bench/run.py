@@ -1,0 +1,229 @@
+"""Running the measurements: one size at a time, each backend in turn, helpers in subprocesses."""
+
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.backends import BACKENDS, Backend, build, open_backend
+from bench.dataset import Dataset, make_dataset
+
+PYTHON = sys.executable
+
+
+@dataclass
+class Figure:
+    """One measured quantity at one size: the median of each backend (None: not applicable)."""
+
+    size: int
+    metric: str
+    unit: str
+    values: dict[str, float | None] = field(default_factory=dict)
+    note: str = ""
+
+    def ratio(self, other: str) -> float | None:
+        """Ours divided by *other*'s (below 1: ours is faster or smaller)."""
+        ours, theirs = self.values.get("tawasul"), self.values.get(other)
+        if ours is None or not theirs:
+            return None
+        return ours / theirs
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long each measurement may take: enough repetitions for a median, bounded in time."""
+
+    seconds: float = 2.0
+    most: int = 200
+    least: int = 3
+
+
+def median_ms(operation: Callable[[int], float], budget: Budget) -> float:
+    """The median of the seconds *operation(i)* reports, in ms, repeated within *budget*."""
+    times: list[float] = []
+    started = time.perf_counter()
+    while len(times) < budget.most and (
+        len(times) < budget.least or time.perf_counter() - started < budget.seconds
+    ):
+        times.append(operation(len(times)))
+    return statistics.median(times) * 1000
+
+
+def timed(action: Callable[[], object]) -> float:
+    """The seconds *action* takes."""
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+def measure_size(
+    size: int, budget: Budget, startup_runs: int
+) -> tuple[dict[str, int], list[Figure]]:
+    """What the data at *size* holds, and every figure, each backend on its own copy of it."""
+    data = make_dataset(size)
+    rng = random.Random(size)
+    numbers = data.live_numbers()
+    rng.shuffle(numbers)
+    people = data.applicants_with_requests()
+    rng.shuffle(people)
+    movable = data.movable_numbers()
+    rng.shuffle(movable)
+    # The writer process and this one change different requests, so neither waits on the other.
+    ours, theirs = movable[::2], movable[1::2]
+    figures = {
+        key: Figure(size, label, unit)
+        for key, label, unit in (
+            ("lookup", "lookup by number, warm", "ms"),
+            ("after_write", "lookup after another process wrote", "ms"),
+            ("person", "a person's requests by ID", "ms"),
+            ("change", "durable status change", "ms"),
+            ("memory", "peak memory, process holding the data", "MB"),
+        )
+    }
+    first_screen: float | None = None
+    receipt: float | None = None
+    with tempfile.TemporaryDirectory(prefix="tawasul-bench-") as folder:
+        for name in BACKENDS:
+            path = build(name, Path(folder), data)
+            backend = open_backend(name, path)
+            try:
+                backend.lookup(numbers[0])  # ours loads the file here; the others have no state
+                values = _measure_backend(
+                    name, path, backend, numbers, people, ours, theirs, budget
+                )
+            finally:
+                backend.close()
+            values["memory"] = _peak_memory(name, path, numbers[:20], people[:5])
+            for key, value in values.items():
+                figures[key].values[name] = value
+            if name == "tawasul":
+                first_screen = _first_screen_ms("kiosk", path, startup_runs)
+                receipt = _receipt_ms(path, numbers[0], budget)
+    result = list(figures.values())
+    result.append(Figure(size, "kiosk start to first screen", "ms", {"tawasul": first_screen}))
+    result.append(
+        Figure(
+            size,
+            "receipt rendering",
+            "ms",
+            {"tawasul": receipt},
+            "" if receipt is not None else "kiosk.services.receipts not available",
+        )
+    )
+    return data_summary(data), result
+
+
+def _measure_backend(
+    name: str,
+    path: Path,
+    backend: Backend,
+    numbers: list[str],
+    people: list[str],
+    ours: list[str],
+    theirs: list[str],
+    budget: Budget,
+) -> dict[str, float | None]:
+    values: dict[str, float | None] = {}
+    values["lookup"] = median_ms(
+        lambda i: timed(lambda: backend.lookup(numbers[i % len(numbers)])), budget
+    )
+    values["person"] = median_ms(
+        lambda i: timed(lambda: backend.requests_of(people[i % len(people)])), budget
+    )
+    writer = subprocess.Popen(
+        [PYTHON, "-m", "bench.worker", "writer", name, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdin is not None and writer.stdout is not None
+    stdin, stdout = writer.stdin, writer.stdout
+
+    def after_write(i: int) -> float:
+        stdin.write(f"advance {theirs[i % len(theirs)]}\n")
+        stdin.flush()
+        if stdout.readline().strip() != "ok":
+            raise RuntimeError(f"the {name} writer process failed")
+        return timed(lambda: backend.lookup(numbers[(i * 7 + 1) % len(numbers)]))
+
+    try:
+        # Fewer repetitions: each waits for the other process's durable write.
+        values["after_write"] = median_ms(after_write, Budget(budget.seconds * 2, 30, budget.least))
+    finally:
+        stdin.close()
+        writer.wait(timeout=60)
+    values["change"] = median_ms(
+        lambda i: timed(lambda: backend.advance(ours[i % len(ours)], "bench")),
+        Budget(budget.seconds, 50, budget.least),
+    )
+    return values
+
+
+def _peak_memory(name: str, path: Path, numbers: list[str], people: list[str]) -> float:
+    # A fresh process, so the figure is what a kiosk holding this data needs, nothing of ours.
+    output = subprocess.run(
+        [PYTHON, "-m", "bench.worker", "memory", name, str(path), *numbers, "--", *people],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return float(output.strip().splitlines()[-1])
+
+
+def _first_screen_ms(kind: str, path: Path | None, runs: int) -> float:
+    """Median ms from starting a Python process to the app's first screen being drawn."""
+
+    def once(_: int) -> float:
+        command = [PYTHON, "-m", "bench.worker", "startup", kind]
+        if path is not None:
+            command.append(str(path))
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        elapsed = time.perf_counter() - started
+        process.wait(timeout=60)
+        if line.strip() != "ready":
+            raise RuntimeError(f"the {kind} app did not start")
+        return elapsed
+
+    return median_ms(once, Budget(seconds=0, most=runs, least=runs))
+
+
+def bare_first_screen_ms(runs: int) -> float:
+    """Median ms for a bare Textual app (one Static) to its first screen, started the same way."""
+    return _first_screen_ms("bare", None, runs)
+
+
+def _receipt_ms(path: Path, number: str, budget: Budget) -> float | None:
+    """Median ms to issue one receipt (picture and printer bytes), or None if not available yet."""
+    try:
+        from kiosk.services.receipts import ReceiptService
+    except ImportError:
+        return None
+    from kiosk.config import KioskConfig
+    from kiosk.services import Services
+
+    services = Services.open(path, KioskConfig())
+    try:
+        receipts = ReceiptService.open(services)
+        request = services.requests.find(number)
+        receipts.issue(request, "ar")  # the first one loads the fonts and makes the key
+        return median_ms(lambda i: timed(lambda: receipts.issue(request, "ar")), budget)
+    finally:
+        services.store.close()
+
+
+def data_summary(data: Dataset) -> dict[str, int]:
+    """How many of each thing a data set holds (live: left in our live file by the archive)."""
+    return {
+        "requests": len(data.requests),
+        "live": len(data.live_numbers()),
+        "applicants": len(data.applicants),
+        "audit_entries": len(data.audit),
+    }

@@ -1,0 +1,103 @@
+"""The benchmark's helper processes: ``python -m bench.worker writer|memory|startup ...``.
+
+- ``writer BACKEND PATH``: another process that changes a status each time it reads
+  ``advance NUMBER`` on stdin, and answers ``ok`` once the change is durable.
+- ``memory BACKEND PATH NUMBER... -- ID...``: a fresh process that opens the data, looks the
+  numbers and the people up (as a kiosk does) and prints its peak resident memory in MB.
+  The peak is VmHWM, this process image's high-water mark: getrusage's ru_maxrss survives
+  exec on Linux, so it would report the size of the benchmark process that forked this one.
+- ``startup kiosk PATH`` / ``startup bare``: starts the kiosk app (as ``tawasul kiosk`` does:
+  services, the data file check, the app) or a bare Textual app with one Static, headless,
+  and prints ``ready`` once the first screen is mounted and drawn.
+"""
+
+import resource
+import sys
+from pathlib import Path
+
+
+def _writer(backend_name: str, path: Path) -> None:
+    from bench.backends import open_backend
+
+    backend = open_backend(backend_name, path)
+    for line in sys.stdin:
+        command, _, number = line.strip().partition(" ")
+        if command != "advance":
+            break
+        backend.advance(number, "bench.writer")
+        print("ok", flush=True)
+    backend.close()
+
+
+def _memory(backend_name: str, path: Path, arguments: list[str]) -> None:
+    from bench.backends import open_backend
+
+    split = arguments.index("--")
+    backend = open_backend(backend_name, path)
+    for number in arguments[:split]:
+        assert backend.lookup(number) is not None
+    for applicant in arguments[split + 1 :]:
+        backend.requests_of(applicant)
+    print(_peak_rss_kib() / 1024, flush=True)
+
+
+def _peak_rss_kib() -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return float(line.split()[1])
+    except OSError:
+        pass
+    # Elsewhere ru_maxrss is the best there is (KiB on Linux, bytes on macOS).
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _startup(kind: str, path: Path | None) -> None:
+    import asyncio
+
+    from textual.app import App
+
+    app: App[None]
+    if kind == "kiosk":
+        assert path is not None
+        from kiosk.app import make_kiosk_app
+        from kiosk.config import KioskConfig
+        from kiosk.services import Services
+
+        services = Services.open(path, KioskConfig())
+        services.store.check()
+        app = make_kiosk_app(services, language="ar")
+    else:
+        from textual.app import ComposeResult
+        from textual.widgets import Static
+
+        class Bare(App[None]):
+            def compose(self) -> ComposeResult:
+                yield Static("Tawasul")
+
+        app = Bare()
+
+    async def first_screen() -> None:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            print("ready", flush=True)
+
+    asyncio.run(first_screen())
+
+
+def main(argv: list[str]) -> None:
+    """Run the helper named by ``argv[0]``."""
+    mode = argv[0]
+    if mode == "writer":
+        _writer(argv[1], Path(argv[2]))
+    elif mode == "memory":
+        _memory(argv[1], Path(argv[2]), argv[3:])
+    elif mode == "startup":
+        _startup(argv[1], Path(argv[2]) if len(argv) > 2 else None)
+    else:
+        raise SystemExit(f"unknown helper {mode!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
