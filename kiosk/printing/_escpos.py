@@ -1,9 +1,13 @@
 """python-escpos, imported once and quietly (every other module takes it from here).
 
-python-escpos 3.1 has two import-time side effects that a kiosk must not have: it makes a new
-temporary folder for its capabilities pickle on every import unless told where to keep it, and
-its ``logging.basicConfig()`` puts a handler on the root logger that would write onto the kiosk
-screen. The folder is pinned to one per-user cache folder and the handler is taken away again.
+python-escpos 3.1 has two import-time side effects that a kiosk must not have:
+
+- it makes a new temporary folder on every import. ``ESCPOS_CAPABILITIES_PICKLE_DIR`` says where
+  its capabilities pickle goes, but 3.1 writes ``environ.get(NAME, mkdtemp())``, which calls
+  ``mkdtemp()`` even when the variable is set (measured: one empty ``/tmp/tmpXXXX`` per run). So
+  the variable is set, and the stray empty folder is made inside our cache folder and removed;
+- its ``logging.basicConfig()`` puts a handler on the root logger that would write onto the kiosk
+  screen; the handler is taken away again.
 """
 
 import logging
@@ -24,13 +28,22 @@ def _pickle_dir() -> str:
     return str(folder)
 
 
-os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", _pickle_dir())
+_cache = _pickle_dir()
+os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", _cache)
 _root = logging.getLogger()
 _handlers_before = list(_root.handlers)
+_folders_before = set(Path(_cache).iterdir())
+_tempdir_before = tempfile.tempdir
+tempfile.tempdir = _cache  # only for the import below, which runs once, at start-up
+try:
+    from escpos import exceptions as escpos_errors
+    from escpos import printer as escpos_printer
+finally:
+    tempfile.tempdir = _tempdir_before
 
-from escpos import exceptions as escpos_errors  # noqa: E402
-from escpos import printer as escpos_printer  # noqa: E402
-
+for _stray in set(Path(_cache).iterdir()) - _folders_before:
+    if _stray.is_dir() and not any(_stray.iterdir()):
+        _stray.rmdir()
 for _handler in _root.handlers[:]:
     if _handler not in _handlers_before:
         _root.removeHandler(_handler)
