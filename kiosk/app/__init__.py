@@ -6,12 +6,25 @@ from typing import Any
 from kiosk.app.kiosk import KioskApp
 from kiosk.app.staff import StaffApp
 from kiosk.services import Services
+from kiosk.services.receipts import ReceiptService
+from kiosk.services.receipts_port import ReceiptPrinting
 from kiosk.services.staff import StaffSession, client_address, login_name
 
 
-def make_kiosk_app(services: Services, language: str = "ar") -> KioskApp:
-    """The resident kiosk app."""
-    return KioskApp(services, language)
+def make_kiosk_app(
+    services: Services,
+    language: str = "ar",
+    receipts: ReceiptPrinting | None = None,
+    **options: Any,
+) -> KioskApp:
+    """The resident kiosk over *services*, Welcome first in *language*.
+
+    *receipts* prints the receipts (default: the receipt service of *services*, with the
+    configured printer). *options* go to KioskApp (tests set the idle clock and the signal
+    handling).
+    """
+    printing = receipts if receipts is not None else ReceiptService.open(services)
+    return KioskApp(services, language, printing, **options)
 
 
 def make_staff_app(

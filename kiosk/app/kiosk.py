@@ -1,29 +1,236 @@
-"""The resident kiosk app."""
+"""The resident kiosk app: locked down, one idle clock, every visit wiped when it ends.
 
+Residents get no quit key, no command palette and no text selection; staff leave with the
+configured key chord and their PIN. SIGTERM and SIGHUP end the app cleanly. An unexpected
+error is logged, shown as "out of service" in both languages, and the kiosk returns to Welcome.
+"""
+
+import asyncio
+import logging
+import signal
+import time
+from collections.abc import Callable
 from typing import ClassVar
 
-from textual.app import App, ComposeResult
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from textual import events, on
+from textual.app import App
 from textual.binding import BindingType
-from textual.widgets import Static
 
 from kiosk.services import Services
+from kiosk.services.receipts_port import ReceiptPrinting
+from screens import (
+    ExitPinScreen,
+    KioskContext,
+    LookupThrottle,
+    OutOfServiceScreen,
+    PinVerdict,
+    ResidentScreen,
+    SignInScreen,
+    WelcomeScreen,
+)
+from widgets import IdleCountdown
+
+log = logging.getLogger("tawasul.kiosk")
+
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+"""The signals that end the kiosk cleanly (systemd stopping it, the terminal hanging up)."""
+
+PIN_MAX_FAILURES = 3
+"""Wrong staff PINs in a row before the exit is locked."""
+
+PIN_LOCK_SECONDS = 300.0
+"""How long the staff exit stays locked after too many wrong PINs."""
 
 
-class KioskApp(App[None]):
-    """The resident kiosk (a first screen until the kiosk screens land)."""
+class StaffExitGuard:
+    """Checks the staff PIN against the configured argon2 hash; wrong PINs lock it a while.
 
-    # Residents get no quit key, no command palette and no text selection.
+    With no hash configured the exit is disabled: the kiosk is stopped through the service
+    manager instead (``systemctl stop``), and no default PIN exists to be guessed.
+    """
+
+    def __init__(self, pin_hash: str, monotonic: Callable[[], float] = time.monotonic) -> None:
+        """Guard the exit with *pin_hash* (empty: exit disabled)."""
+        self._hash = pin_hash
+        self._monotonic = monotonic
+        self._failures = 0
+        self._locked_until = 0.0
+        self._hasher = PasswordHasher()
+
+    def verify(self, pin: str) -> PinVerdict:
+        """Whether *pin* opens the exit; blocking (argon2), so call it from a worker thread."""
+        if not self._hash:
+            return PinVerdict.NOT_SET
+        if self._monotonic() < self._locked_until:
+            return PinVerdict.LOCKED
+        try:
+            accepted = bool(self._hasher.verify(self._hash, pin))
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            accepted = False
+        if accepted:
+            self._failures = 0
+            return PinVerdict.ACCEPTED
+        self._failures += 1
+        if self._failures >= PIN_MAX_FAILURES:
+            self._failures = 0
+            self._locked_until = self._monotonic() + PIN_LOCK_SECONDS
+            log.warning("staff exit locked after %d wrong PINs", PIN_MAX_FAILURES)
+            return PinVerdict.LOCKED
+        return PinVerdict.WRONG
+
+
+class KioskApp(App[None], inherit_bindings=False):
+    """The resident kiosk over one set of services."""
+
+    CSS_PATH = "kiosk.tcss"
     BINDINGS: ClassVar[list[BindingType]] = []
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
+    TITLE = "Tawasul"
 
-    def __init__(self, services: Services, language: str) -> None:
-        """Show the kiosk over *services* in *language*."""
+    def __init__(
+        self,
+        services: Services,
+        language: str,
+        receipts: ReceiptPrinting | None = None,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        handle_signals: bool = True,
+    ) -> None:
+        """The kiosk; *language* is the Welcome screen's first language.
+
+        Tests pass *monotonic* to move the idle clock and *handle_signals* False to leave
+        pytest's signals alone.
+        """
         super().__init__()
         self.services = services
         self.language = language
+        self.receipts = receipts
+        self._monotonic = monotonic
+        self._handle_signals = handle_signals
+        self._last_input = monotonic()
+        self.throttle = LookupThrottle(clock=monotonic)
+        self.exit_guard = StaffExitGuard(services.config.staff_pin_hash, monotonic)
+        self.visit: KioskContext | None = None
+        """The visit under way, or None while Welcome waits."""
+        self._recovering = False
+        self.unexpected_errors = 0
+        """How many unexpected errors the kiosk has recovered from since it started."""
 
-    def compose(self) -> ComposeResult:
-        """The welcome line."""
+    # --- lifetime --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        """Show Welcome, start the idle clock, and take over the stop signals."""
+        self.push_screen(WelcomeScreen(self.services, self.language))
         config = self.services.config
-        yield Static(f"{config.office_name('en')}\n{config.office_name('ar')}\nTawasul")
+        self.set_interval(min(1.0, max(config.idle_seconds / 4, 0.05)), self._check_idle)
+        if self._handle_signals:
+            loop = asyncio.get_running_loop()
+            for number in STOP_SIGNALS:
+                loop.add_signal_handler(number, self._stop, number)
+
+    def _stop(self, number: int) -> None:
+        log.info("signal %s: the kiosk stops", signal.Signals(number).name)
+        self._forget_visit()
+        self.exit()
+
+    # --- the idle clock and the staff chord ---------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every key and mouse event restarts the idle clock; the staff chord opens the PIN."""
+        if isinstance(event, events.Key | events.MouseEvent):
+            self._last_input = self._monotonic()
+        if isinstance(event, events.Key) and event.key == self.services.config.staff_exit_chord:
+            event.stop()
+            event.prevent_default()
+            self._ask_staff_pin()
+            return
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        if self.visit is None or isinstance(self.screen, IdleCountdown):
+            return
+        config = self.services.config
+        if self._monotonic() - self._last_input < config.idle_seconds:
+            return
+        tr = self.visit.tr
+        self.push_screen(
+            IdleCountdown(
+                int(config.countdown_seconds),
+                tr("idle.message"),
+                tr("idle.continue"),
+                tr("common.finish"),
+                bidi=config.bidi,
+                rtl=self.visit.rtl,
+            ),
+            self._idle_answered,
+        )
+
+    def _idle_answered(self, stay: bool | None) -> None:
+        if stay:
+            self._last_input = self._monotonic()
+        else:
+            log.info("visit ended: idle")
+            self.run_worker(self.end_visit(), group="end-visit", exclusive=True)
+
+    def _ask_staff_pin(self) -> None:
+        if isinstance(self.screen, ExitPinScreen):
+            return
+        log.info("staff exit chord pressed")
+        self.push_screen(
+            ExitPinScreen(self.exit_guard.verify, self.services.config.bidi), self._pin_answered
+        )
+
+    def _pin_answered(self, accepted: bool | None) -> None:
+        if accepted:
+            log.info("staff left the kiosk with the PIN")
+            self._forget_visit()
+            self.exit()
+
+    # --- visits ------------------------------------------------------------------------------
+
+    @on(WelcomeScreen.Start)
+    def _start_visit(self, event: WelcomeScreen.Start) -> None:
+        self.visit = KioskContext(self.services, event.language, self.receipts, self.throttle)
+        self._last_input = self._monotonic()
+        self.push_screen(SignInScreen(self.visit))
+
+    @on(ResidentScreen.Finished)
+    async def _finish_pressed(self) -> None:
+        log.info("visit ended: finish")
+        await self.end_visit()
+
+    def _forget_visit(self) -> None:
+        visit, self.visit = self.visit, None
+        if visit is not None and self.receipts is not None:
+            for applicant_id in visit.touched_ids:
+                self.receipts.forget_pending(applicant_id)
+
+    async def end_visit(self) -> None:
+        """Sign out: drop the visit's pending receipts and every screen, back to a new Welcome."""
+        self._forget_visit()
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        await self.push_screen(WelcomeScreen(self.services, self.language))
+
+    # --- unexpected errors -------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Log the error, then show "out of service" and go back to Welcome, never a traceback.
+
+        An error while recovering from another one ends the app (systemd starts it again).
+        """
+        if self._recovering or not self.is_running:
+            super()._handle_exception(error)
+            return
+        log.error("unexpected error; back to Welcome", exc_info=error)
+        self.unexpected_errors += 1
+        self._recovering = True
+        self.call_later(self._recover)
+
+    async def _recover(self) -> None:
+        await self.end_visit()
+        await self.push_screen(OutOfServiceScreen(self.services.config.bidi))
+        self._recovering = False

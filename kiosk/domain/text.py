@@ -1,0 +1,75 @@
+"""The one text layer of DESIGN §6: how a piece of text becomes terminal lines.
+
+With ``bidi = "app"`` the program does what the terminal cannot: it wraps the logical text
+first, then shapes (arabic-reshaper) and reorders (python-bidi's legacy algorithm, which
+mirrors brackets) each display line on its own. With ``bidi = "terminal"`` the terminal
+shapes and reorders, so the text is handed over in logical order, only wrapped.
+"""
+
+import re
+import textwrap
+from enum import StrEnum
+
+import arabic_reshaper
+from bidi.algorithm import get_display
+
+# Arabic letters and the presentation forms; a line holding one needs shaping and reordering.
+_RTL_LETTER = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+# The legacy algorithm raises on directional isolates (U+2066-U+2069) but honours the older
+# embeddings, which do the same job inside one line: so isolates become embeddings first.
+_ISOLATES_AS_EMBEDDINGS = str.maketrans(
+    {"\u2066": "\u202a", "\u2067": "\u202b", "\u2068": None, "\u2069": "\u202c"}
+)
+# Marks and embeddings left in the reordered line would be drawn as stray cells.
+_DIRECTION_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
+
+LEFT_TO_RIGHT = "\u2066{}\u2069"
+"""An isolate that keeps a number, code or masked ID in its own order inside an Arabic line."""
+
+
+class BidiMode(StrEnum):
+    """Who reorders right-to-left text: the program (``app``) or the terminal."""
+
+    APP = "app"
+    TERMINAL = "terminal"
+
+
+def has_rtl(text: str) -> bool:
+    """Whether *text* holds any right-to-left letter."""
+    return _RTL_LETTER.search(text) is not None
+
+
+def display_line(line: str, bidi: str, rtl: bool) -> str:
+    """One line, ready for the terminal; *rtl* says the line's base direction is right to left.
+
+    The line must already fit: wrapping after reordering would put a paragraph's lines
+    upside down.
+    """
+    if bidi != BidiMode.APP or not has_rtl(line):
+        return line
+    logical = line.translate(_ISOLATES_AS_EMBEDDINGS)
+    visual: str = get_display(arabic_reshaper.reshape(logical), base_dir="R" if rtl else "L")
+    return _DIRECTION_CONTROLS.sub("", visual)
+
+
+def left_to_right(text: str) -> str:
+    """*text* kept left to right wherever it is placed (a masked ID: ``******6546``)."""
+    return LEFT_TO_RIGHT.format(text)
+
+
+def display_lines(text: str, width: int, bidi: str, rtl: bool) -> list[str]:
+    """*text* wrapped to *width* cells in logical order, then each line made ready to show.
+
+    Line breaks in *text* start new paragraphs; an empty paragraph stays an empty line.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        wrapped = textwrap.wrap(paragraph, max(width, 1), break_on_hyphens=False) or [""]
+        lines.extend(display_line(line, bidi, rtl) for line in wrapped)
+    return lines
+
+
+def mirrors_layout(bidi: str, rtl: bool) -> bool:
+    """Whether the program lays a right-to-left screen out mirrored (right-aligned, buttons
+    reversed); a bidi terminal mirrors every row by itself, so then the program must not."""
+    return rtl and bidi == BidiMode.APP

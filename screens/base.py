@@ -1,0 +1,101 @@
+"""What every resident screen has: a header, the person's language, Help, Back and Finish."""
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button
+
+from kiosk.domain.text import display_line
+from screens.context import KioskContext
+from screens.help import HelpScreen
+from widgets import BidiText
+
+
+class ResidentScreen(Screen[None]):
+    """A screen of a resident's visit; its texts come from the person's catalogue."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", show=False),
+        Binding("escape", "back", "Back", show=False),
+    ]
+
+    has_back: ClassVar[bool] = True
+    """Whether the screen offers "back" (the first screen of a visit does not)."""
+
+    class Finished(Message):
+        """The person ends the visit; the app wipes every screen and returns to Welcome."""
+
+    def __init__(self, ctx: KioskContext) -> None:
+        """A screen of the visit *ctx*."""
+        super().__init__()
+        self.ctx = ctx
+
+    def t(self, key: str, **values: object) -> str:
+        """The message *key* in the person's language."""
+        return self.ctx.tr(key, **values)
+
+    def paragraph(
+        self, text: str, *, id: str | None = None, classes: str | None = None
+    ) -> BidiText:
+        """Read-only text through the text layer, in the person's direction."""
+        return BidiText(text, bidi=self.ctx.bidi, rtl=self.ctx.rtl, id=id, classes=classes)
+
+    def shaped(self, text: str) -> str:
+        """One short line (a button label, a list row) ready for the terminal."""
+        return display_line(text, self.ctx.bidi, self.ctx.rtl)
+
+    def button(self, key: str, id: str, variant: str = "default") -> Button:
+        """A button labelled with the message *key*."""
+        return Button(self.shaped(self.t(key)), variant=variant, id=id)  # type: ignore[arg-type]
+
+    def in_reading_order(self, widgets: Iterable[Button]) -> list[Button]:
+        """*widgets* left to right for English, right to left for mirrored Arabic."""
+        ordered = list(widgets)
+        return ordered[::-1] if self.ctx.mirrored else ordered
+
+    def compose_header(self, title_key: str, **values: object) -> ComposeResult:
+        """The office name and the screen's title."""
+        office = self.ctx.services.config.office_name(self.ctx.language)
+        yield self.paragraph(office, classes="office")
+        yield self.paragraph(self.t(title_key, **values), classes="title")
+
+    def compose_actions(self, *first: Button) -> ComposeResult:
+        """The bottom row: this screen's own buttons, then Back, Help and Finish."""
+        buttons = list(first)
+        if self.has_back:
+            buttons.append(self.button("common.back", "back"))
+        buttons += [self.button("common.help", "help"), self.button("common.finish", "finish")]
+        with Horizontal(classes="actions"):
+            yield from self.in_reading_order(buttons)
+
+    def on_mount(self) -> None:
+        """Mark a mirrored screen, so styles can right-align it."""
+        self.set_class(self.ctx.mirrored, "-rtl")
+
+    def action_help(self) -> None:
+        """Show the help and FAQ."""
+        if not isinstance(self.app.screen, HelpScreen):
+            self.app.push_screen(HelpScreen(self.ctx.tr, self.ctx.bidi))
+
+    def action_back(self) -> None:
+        """Go back one screen, where there is one."""
+        if self.has_back and self.is_current:
+            self.dismiss()
+
+    @on(Button.Pressed, "#help")
+    def _help_pressed(self) -> None:
+        self.action_help()
+
+    @on(Button.Pressed, "#back")
+    def _back_pressed(self) -> None:
+        self.action_back()
+
+    @on(Button.Pressed, "#finish")
+    def _finish_pressed(self) -> None:
+        self.post_message(self.Finished())

@@ -1,0 +1,106 @@
+"""The staff PIN that lets staff leave the kiosk (reached with the configured key chord)."""
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input
+
+from kiosk.domain.text import display_line
+from kiosk.services.i18n import translations
+from screens.keypad_form import DIGITS_ANY_SCRIPT
+from widgets import BACKSPACE, ENTER, BidiText, Keypad
+
+
+class PinVerdict(StrEnum):
+    """How checking a staff PIN ended."""
+
+    ACCEPTED = "accepted"
+    WRONG = "wrong"
+    LOCKED = "locked"
+    NOT_SET = "not_set"
+
+
+class ExitPinScreen(ModalScreen[bool]):
+    """Asks for the staff PIN in both languages; dismissed with True when staff may leave.
+
+    *verify* is blocking (an argon2 hash), so it runs in a worker thread.
+    """
+
+    CSS_PATH = "exit_pin.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
+
+    def __init__(self, verify: Callable[[str], PinVerdict], bidi: str) -> None:
+        """Check PINs with *verify*."""
+        super().__init__(id="exit-pin")
+        self.verify = verify
+        self.bidi = bidi
+
+    def _both(self, key: str) -> str:
+        arabic = display_line(translations("ar")(key), self.bidi, rtl=True)
+        return f"{translations('en')(key)} · {arabic}"
+
+    def compose(self) -> ComposeResult:
+        """Title, the PIN field, the keypad and the buttons."""
+        with Vertical(id="pin-box"):
+            yield BidiText(self._both("pin.title"), bidi=self.bidi, rtl=False, classes="title")
+            yield Input(password=True, restrict=DIGITS_ANY_SCRIPT, max_length=12, id="pin")
+            yield BidiText("", bidi=self.bidi, rtl=False, id="pin-message")
+            yield Keypad(id="pin-keypad")
+            with Horizontal(id="pin-buttons"):
+                yield Button(self._both("pin.exit"), variant="error", id="pin-exit")
+                yield Button(self._both("common.cancel"), id="pin-cancel")
+
+    def on_mount(self) -> None:
+        """Focus the PIN field."""
+        self.query_one("#pin", Input).focus()
+
+    @on(Keypad.Pressed)
+    def _keypad(self, event: Keypad.Pressed) -> None:
+        field = self.query_one("#pin", Input)
+        if event.key == BACKSPACE:
+            field.action_delete_left()
+        elif event.key == ENTER:
+            self._check()
+        else:
+            field.insert_text_at_cursor(event.key)
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self._check()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Exit with the PIN, or cancel."""
+        event.stop()
+        if event.button.id == "pin-exit":
+            self._check()
+        else:
+            self.dismiss(False)
+
+    def action_cancel(self) -> None:
+        """Back to the kiosk."""
+        self.dismiss(False)
+
+    def _check(self) -> None:
+        field = self.query_one("#pin", Input)
+        pin, field.value = field.value, ""
+        self.query_one("#pin-exit", Button).disabled = True
+        self.check(pin)
+
+    @work(thread=True, exclusive=True, group="pin")
+    def check(self, pin: str) -> None:
+        """Verify the PIN off the event loop."""
+        verdict = self.verify(pin)
+        self.app.call_from_thread(self._checked, verdict)
+
+    def _checked(self, verdict: PinVerdict) -> None:
+        self.query_one("#pin-exit", Button).disabled = False
+        if verdict is PinVerdict.ACCEPTED:
+            self.dismiss(True)
+            return
+        self.query_one("#pin-message", BidiText).text = self._both(f"pin.{verdict.value}")

@@ -1,0 +1,55 @@
+"""When the receipt cannot be printed: the request number large and the QR code on screen."""
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Digits
+
+from kiosk.domain.text import display_line
+from kiosk.services.receipts_port import PrintOutcome
+from screens.context import KioskContext
+from widgets import BidiText, QrCode
+
+
+class PrintFallbackScreen(ModalScreen[None]):
+    """The number and the receipt's QR code, large enough to photograph."""
+
+    CSS_PATH = "print_fallback.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close", show=False)]
+
+    def __init__(self, ctx: KioskContext, number: str, outcome: PrintOutcome, reason: str) -> None:
+        """Show *number* and *outcome*'s QR payload; *reason* says why printing failed."""
+        super().__init__()
+        self.ctx = ctx
+        self.number = number
+        self.outcome = outcome
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        """Why, what to do, the number, the QR code and Close."""
+        tr, bidi, rtl = self.ctx.tr, self.ctx.bidi, self.ctx.rtl
+        with Vertical(id="fallback-box"):
+            yield BidiText(
+                tr("fallback.title", reason=self.reason), bidi=bidi, rtl=rtl, classes="title"
+            )
+            with VerticalScroll(id="fallback-body"):
+                yield Center(Digits(self.number, id="big-number"))
+                yield Center(QrCode(self.outcome.qr_payload, id="qr"))
+                yield BidiText(tr("fallback.photo"), bidi=bidi, rtl=rtl, classes="hint")
+            yield Button(display_line(tr("common.close"), bidi, rtl), variant="primary", id="close")
+
+    def on_mount(self) -> None:
+        """Focus Close."""
+        self.query_one("#close", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Close."""
+        event.stop()
+        self.dismiss()
+
+    def action_close(self) -> None:
+        """Close."""
+        self.dismiss()

@@ -1,0 +1,64 @@
+"""Request list: the person's requests of one type, newest first."""
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from kiosk.domain.calendar import format_gregorian, riyadh_date
+from kiosk.domain.models import TawasulRequest
+from screens.base import ResidentScreen
+from screens.context import KioskContext
+from screens.status import StatusScreen
+
+STATUS_STYLES = {
+    "under_review": "bold $text on $primary",
+    "returned": "bold black on $warning",
+    "resubmitted": "bold $text on $accent",
+    "accepted": "bold black on $success",
+    "rejected": "bold $text on $error",
+    "closed": "bold $text on $panel-lighten-2",
+}
+"""The badge colours of the statuses, as in :class:`widgets.StatusBadge`."""
+
+
+class RequestListScreen(ResidentScreen):
+    """Number, date and status badge of each request of one type."""
+
+    CSS_PATH = "request_list.tcss"
+
+    def __init__(self, ctx: KioskContext, type_code: str, requests: list[TawasulRequest]) -> None:
+        """List *requests* of the type *type_code*."""
+        super().__init__(ctx)
+        self.type_code = type_code
+        self.requests = sorted(requests, key=lambda r: r.created, reverse=True)
+
+    def compose(self) -> ComposeResult:
+        """The type's name, the rows and the actions."""
+        kind = self.ctx.services.catalogue.get(self.type_code)
+        yield from self.compose_header("list.title", type=kind.name(self.ctx.language))
+        with Vertical(classes="body"):
+            yield self.paragraph(self.t("list.intro"), classes="hint")
+            yield OptionList(*[self._row(r) for r in self.requests], id="requests", markup=False)
+        yield from self.compose_actions()
+
+    def _row(self, request: TawasulRequest) -> Option:
+        language = self.ctx.language
+        day = self.shaped(format_gregorian(riyadh_date(request.created), language))
+        badge = (f" {self.shaped(request.status.label(language))} ", STATUS_STYLES[request.status])
+        parts: list[str | tuple[str, str]] = [request.number, "   ", day, "   ", badge]
+        if self.ctx.mirrored:
+            parts.reverse()
+        return Option(Content.assemble(*parts), id=request.number)
+
+    def on_mount(self) -> None:
+        """Focus the newest request."""
+        super().on_mount()
+        self.query_one("#requests", OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Show the chosen request's status."""
+        event.stop()
+        chosen = next(r for r in self.requests if r.number == event.option.id)
+        self.app.push_screen(StatusScreen(self.ctx, chosen, quick=False))

@@ -1,0 +1,151 @@
+"""Find a request by its number: signed in, or as a quick lookup with the ID's last 4 digits."""
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input
+
+from kiosk.domain.digits import is_ascii_digits, normalise_digits
+from kiosk.domain.models import TawasulRequest
+from kiosk.domain.request_numbers import (
+    REQUEST_NUMBER_LENGTH,
+    REQUEST_NUMBER_PREFIX,
+    is_request_number,
+)
+from kiosk.errors import InvalidInput, NotFound
+from screens.context import KioskContext
+from screens.keypad_form import DIGITS_ANY_SCRIPT, KeypadFormScreen
+from screens.status import StatusScreen
+from widgets import BidiText, Keypad
+
+
+def request_number_hint_key(typed: str) -> str:
+    """The message that says, while a request number is typed, how it looks."""
+    number = normalise_digits(typed)
+    if not number:
+        return "number.hint.empty"
+    if not is_ascii_digits(number):
+        return "number.hint.digits_only"
+    if not number.startswith(REQUEST_NUMBER_PREFIX):
+        return "number.hint.first_digit"
+    if len(number) < REQUEST_NUMBER_LENGTH:
+        return "number.hint.typing"
+    if len(number) > REQUEST_NUMBER_LENGTH:
+        return "number.hint.too_long"
+    return "number.hint.ok" if is_request_number(number) else "number.hint.mistyped"
+
+
+class RequestNumberScreen(KeypadFormScreen):
+    """A request number, and for a quick lookup the last 4 digits of the owner's ID.
+
+    A quick lookup shows the status screen only; failures count against this kiosk.
+    """
+
+    CSS_PATH = "request_number.tcss"
+
+    def __init__(self, ctx: KioskContext, *, quick: bool) -> None:
+        """Ask for a number; *quick* when nobody signed in (then the ID's last 4 digits too)."""
+        super().__init__(ctx)
+        self.quick = quick
+
+    def compose(self) -> ComposeResult:
+        """The number field (and last-4 field), the hints, the keypad and the actions."""
+        yield from self.compose_header("number.title_quick" if self.quick else "number.title")
+        # The body takes no focus, so a click on the keypad leaves it with the field.
+        with VerticalScroll(classes="body", can_focus=False), Horizontal(id="form-row"):
+            with Vertical(id="form"):
+                yield self.paragraph(self.t("number.label"), classes="label")
+                yield Input(
+                    placeholder="9XXXXXXXXX",
+                    restrict=DIGITS_ANY_SCRIPT,
+                    max_length=12,
+                    id="request-number",
+                    compact=True,
+                )
+                yield self.paragraph(self.t("number.hint.empty"), id="number-hint", classes="hint")
+                if self.quick:
+                    yield self.paragraph(self.t("number.last4_label"), classes="label")
+                    yield Input(
+                        placeholder="XXXX",
+                        restrict=DIGITS_ANY_SCRIPT,
+                        max_length=4,
+                        id="last4",
+                        compact=True,
+                    )
+                yield self.paragraph("", id="message", classes="message")
+            yield Keypad(id="keypad")
+        yield from self.compose_actions(self.button("number.submit", "find", "primary"))
+
+    def on_mount(self) -> None:
+        """Start in the number field."""
+        super().on_mount()
+        self.query_one("#request-number", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Say how the request number looks while it is typed."""
+        if event.input.id == "request-number":
+            typed = len(normalise_digits(event.value))
+            key = request_number_hint_key(event.value)
+            self.query_one("#number-hint", BidiText).text = self.t(key, typed=typed)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Look the number up."""
+        if event.button.id == "find":
+            event.stop()
+            self.submit()
+
+    def submit(self) -> None:
+        """Check what was typed, respect the kiosk's lookup throttle, then look it up."""
+        typed = self.query_one("#request-number", Input).value
+        if request_number_hint_key(typed) != "number.hint.ok":
+            key = request_number_hint_key(typed)
+            self._say(self.t(key, typed=len(normalise_digits(typed))))
+            return
+        if self.quick:
+            throttle = self.ctx.throttle
+            if throttle.sends_to_counter:
+                self._say(self.t("number.counter"))
+                return
+            if wait := throttle.wait_seconds():
+                self._say(self.t("number.wait", seconds=wait))
+                return
+            last4 = normalise_digits(self.query_one("#last4", Input).value)
+            if len(last4) != 4 or not is_ascii_digits(last4):
+                self._say(self.t("number.last4_missing"))
+                self.query_one("#last4", Input).focus()
+                return
+        else:
+            last4 = ""
+        self.query_one("#find", Button).disabled = True
+        self._say(self.t("number.searching"))
+        self.look_up(normalise_digits(typed), last4)
+
+    @work(thread=True, exclusive=True, group="lookup")
+    def look_up(self, number: str, last4: str) -> None:
+        """Read the request off the event loop; only the owner (or the last 4 digits) sees it."""
+        requests = self.ctx.services.requests
+        found: TawasulRequest | None
+        try:
+            if self.quick:
+                found = requests.quick_lookup(number, last4)
+            else:
+                assert self.ctx.applicant is not None
+                found = requests.request_for_owner(self.ctx.applicant.id_number, number)
+        except (NotFound, InvalidInput):
+            found = None
+        self.app.call_from_thread(self._found, found)
+
+    def _found(self, request: TawasulRequest | None) -> None:
+        self.query_one("#find", Button).disabled = False
+        if request is None:
+            if self.quick:
+                self.ctx.throttle.record_failure()
+            counter = self.quick and self.ctx.throttle.sends_to_counter
+            self._say(self.t("number.counter" if counter else "number.not_found"))
+            return
+        self._say("")
+        self.ctx.touched_ids.add(request.applicant_id)
+        self.app.push_screen(StatusScreen(self.ctx, request, quick=self.quick))
+
+    def _say(self, text: str) -> None:
+        self.query_one("#message", BidiText).text = text

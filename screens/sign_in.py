@@ -1,0 +1,148 @@
+"""Sign in with the ID or Iqama number and the Absher password."""
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Input
+
+from kiosk.domain.calendar import format_time
+from kiosk.domain.identity import IdCheck, IdKind, IdProblem, check_id, mask_id
+from kiosk.domain.text import left_to_right
+from kiosk.services import SignInOutcome, SignInResult
+from screens.keypad_form import DIGITS_ANY_SCRIPT, KeypadFormScreen
+from screens.request_number import RequestNumberScreen
+from screens.request_types import RequestTypeScreen
+from widgets import BidiText, Keypad
+
+
+def id_hint_key(checked: IdCheck) -> str:
+    """The message that tells a person, while they type, what their number looks like."""
+    if checked.problem is None:
+        return {
+            IdKind.CITIZEN: "signin.hint.citizen",
+            IdKind.RESIDENT: "signin.hint.resident",
+            IdKind.BORDER: "signin.hint.border",
+        }[checked.kind or IdKind.RESIDENT]
+    return {
+        IdProblem.EMPTY: "signin.hint.empty",
+        IdProblem.NOT_DIGITS: "signin.hint.digits_only",
+        IdProblem.TOO_SHORT: "signin.hint.typing",
+        IdProblem.TOO_LONG: "signin.hint.too_long",
+        IdProblem.BAD_FIRST_DIGIT: "signin.hint.first_digit",
+        IdProblem.CHECK_DIGIT: "signin.hint.mistyped",
+    }[checked.problem]
+
+
+class SignInScreen(KeypadFormScreen):
+    """ID number and password, with live hints; or a request number without a password."""
+
+    CSS_PATH = "sign_in.tcss"
+    has_back = True
+
+    def compose(self) -> ComposeResult:
+        """The two fields, their hints, the keypad and the actions."""
+        yield from self.compose_header("signin.title")
+        # The body takes no focus, so a click on the keypad leaves it with the field.
+        with VerticalScroll(classes="body", can_focus=False), Horizontal(id="form-row"):
+            with Vertical(id="form"):
+                yield self.paragraph(self.t("signin.id_label"), classes="label")
+                yield Input(
+                    placeholder=self.shaped(self.t("signin.id_placeholder_digits")),
+                    restrict=DIGITS_ANY_SCRIPT,
+                    max_length=12,
+                    id="id-number",
+                    compact=True,
+                )
+                yield self.paragraph(self.t("signin.hint.empty"), id="id-hint", classes="hint")
+                yield self.paragraph(self.t("signin.password_label"), classes="label")
+                yield Input(password=True, id="password", classes="-letters", compact=True)
+                yield self.paragraph("", id="message", classes="message")
+            yield Keypad(id="keypad")
+        yield from self.compose_actions(
+            self.button("signin.submit", "sign-in", "primary"),
+            self.button("signin.quick", "quick"),
+        )
+
+    def on_mount(self) -> None:
+        """Start in the ID field."""
+        super().on_mount()
+        self.query_one("#id-number", Input).focus()
+
+    @on(Input.Changed, "#id-number")
+    def _id_changed(self, event: Input.Changed) -> None:
+        checked = check_id(event.value)
+        hint = self.t(id_hint_key(checked), typed=len(checked.number))
+        self.query_one("#id-hint", BidiText).text = hint
+
+    @on(Input.Blurred, "#id-number")
+    def _id_left(self, event: Input.Blurred) -> None:
+        # After entry the number is shown masked: only its last four digits stay readable.
+        checked = check_id(event.value)
+        if checked.is_valid:
+            event.input.password = True
+            self.query_one("#id-hint", BidiText).text = self.t(
+                "signin.hint.masked",
+                masked=left_to_right(mask_id(checked.number)),
+                kind=self.t(id_hint_key(checked)),
+            )
+
+    def on_descendant_focus(self, event: object) -> None:
+        """Unmask the ID while its owner edits it; set the keypad's layout."""
+        super().on_descendant_focus(event)  # type: ignore[arg-type]
+        field = self.query_one("#id-number", Input)
+        if field.has_focus:
+            field.password = False
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Sign in, or go to the quick lookup."""
+        if event.button.id == "sign-in":
+            event.stop()
+            self.submit()
+        elif event.button.id == "quick":
+            event.stop()
+            self.app.push_screen(RequestNumberScreen(self.ctx, quick=True))
+
+    def submit(self) -> None:
+        """Check the ID first, then the password in a worker (argon2 is slow on purpose)."""
+        typed = self.query_one("#id-number", Input).value
+        password = self.query_one("#password", Input).value
+        checked = check_id(typed)
+        if not checked.is_valid:
+            self._say(self.t(id_hint_key(checked), typed=len(checked.number)))
+            self.query_one("#id-number", Input).focus()
+            return
+        if not password:
+            self._say(self.t("signin.password_missing"))
+            self.query_one("#password", Input).focus()
+            return
+        self._say(self.t("signin.checking"))
+        self.query_one("#sign-in", Button).disabled = True
+        self.sign_in(typed, password)
+
+    @work(thread=True, exclusive=True, group="sign-in")
+    def sign_in(self, typed: str, password: str) -> None:
+        """Check the password off the event loop, then show the outcome."""
+        result = self.ctx.services.accounts.sign_in(typed, password)
+        self.app.call_from_thread(self._signed_in, result)
+
+    def _signed_in(self, result: SignInResult) -> None:
+        self.query_one("#sign-in", Button).disabled = False
+        self.query_one("#password", Input).value = ""
+        if result.outcome is SignInOutcome.SIGNED_IN and result.applicant is not None:
+            self.ctx.applicant = result.applicant
+            self.ctx.touched_ids.add(result.applicant.id_number)
+            self.query_one("#id-number", Input).value = ""
+            self._say("")
+            self.app.push_screen(RequestTypeScreen(self.ctx))
+        elif result.outcome is SignInOutcome.LOCKED and result.locked_until is not None:
+            self._say(
+                self.t("signin.locked", until=format_time(result.locked_until, self.ctx.language))
+            )
+        elif result.outcome is SignInOutcome.INVALID_ID:
+            self._say(self.t("signin.hint.mistyped"))
+        else:
+            self._say(self.t("signin.wrong"))
+            self.query_one("#password", Input).focus()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#message", BidiText).text = text

@@ -1,0 +1,138 @@
+"""Status: what the request's status means, what to do next, its timeline, and the receipt."""
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button
+
+from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
+from kiosk.domain.models import TawasulRequest
+from kiosk.domain.statuses import RequestStatus
+from kiosk.services.receipts_port import PrintOutcome
+from kiosk.services.requests import RequestProgress
+from screens.base import ResidentScreen
+from screens.context import KioskContext
+from screens.print_fallback import PrintFallbackScreen
+from widgets import BidiText, StatusBadge
+
+KNOWN_PRINT_PROBLEMS = (
+    "no_printer",
+    "printer_off",
+    "no_driver",
+    "timeout",
+    "paper_out",
+    "cover_open",
+    "printer_error",
+    "connection_lost",
+    "busy",
+    "no_font",
+)
+"""Printer problems with their own sentence; any other code gets the general one."""
+
+
+class StatusScreen(ResidentScreen):
+    """One request, in plain words, with Print receipt."""
+
+    CSS_PATH = "status.tcss"
+
+    def __init__(self, ctx: KioskContext, request: TawasulRequest, *, quick: bool) -> None:
+        """Show *request*; *quick* when reached without a password (nothing else is offered)."""
+        super().__init__(ctx)
+        self.request = request
+        self.quick = quick
+
+    def compose(self) -> ComposeResult:
+        """Badge, meaning, next steps, dates, timeline, call centre, then the actions."""
+        request, language = self.request, self.ctx.language
+        services = self.ctx.services
+        kind = services.requests.request_type(request)
+        progress = services.requests.progress(request)
+        yield from self.compose_header("status.title", number=request.number)
+        with VerticalScroll(classes="body"):
+            with Horizontal(id="badge-row"):
+                yield StatusBadge(request.status, language, self.ctx.bidi, id="badge")
+            yield self.paragraph(self.t("status.type", type=kind.name(language)), classes="field")
+            yield self.paragraph(self.t(f"status.{request.status.value}.meaning"), id="meaning")
+            yield self.paragraph(self.t("status.next_title"), classes="section")
+            yield self.paragraph(self.t(f"status.{request.status.value}.next"), id="next")
+            if request.status is RequestStatus.RETURNED and request.required_action:
+                yield self.paragraph(
+                    self.t("status.required_action", action=request.required_action),
+                    id="action",
+                    classes="important",
+                )
+            if request.status is RequestStatus.REJECTED and request.last_note:
+                yield self.paragraph(
+                    self.t("status.reject_reason", reason=request.last_note),
+                    id="reason",
+                    classes="important",
+                )
+            yield self.paragraph(
+                self.t("status.submitted", date=format_both_dates(progress.submitted, language)),
+                classes="field",
+            )
+            if not request.status.is_final and request.status is not RequestStatus.ACCEPTED:
+                yield self.paragraph(self._expected_text(progress), id="expected", classes="field")
+            if fee := kind.fee_note(language):
+                yield self.paragraph(self.t("status.fee", fee=fee), classes="field")
+            yield self.paragraph(self.t("status.timeline_title"), classes="section")
+            for entry in request.history:
+                day = format_both_dates(riyadh_date(entry.at), language)
+                when = f"{day}  {format_time(entry.at, language)}"
+                line = self.t("status.timeline_row", when=when, status=entry.status.label(language))
+                if entry.note and entry.status in (
+                    RequestStatus.RETURNED,
+                    RequestStatus.REJECTED,
+                    RequestStatus.ACCEPTED,
+                ):
+                    line += "\n" + self.t("status.timeline_note", note=entry.note)
+                yield self.paragraph(line, classes="timeline")
+            yield self.paragraph(self.t("status.call_centre"), classes="section")
+        yield self.paragraph("", id="print-state", classes="message")
+        first = [self.button("status.print", "print", "primary")] if self.ctx.receipts else []
+        yield from self.compose_actions(*first)
+
+    def _expected_text(self, progress: RequestProgress) -> str:
+        date = format_both_dates(progress.expected_by, self.ctx.language)
+        left = progress.working_days_left
+        if left < 0:
+            key = "status.expected_late"
+        elif left == 0:
+            key = "status.expected_today"
+        else:
+            key = "status.expected_left"
+        return self.t(key, date=date, days=abs(left))
+
+    def on_mount(self) -> None:
+        """Focus Print receipt (or Finish when there is no printer)."""
+        super().on_mount()
+        target = "#print" if self.ctx.receipts else "#finish"
+        self.query_one(target, Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Print the receipt."""
+        if event.button.id == "print":
+            event.stop()
+            event.button.disabled = True
+            self._say(self.t("print.printing"))
+            self.print_receipt()
+
+    @work(thread=True, exclusive=True, group="print")
+    def print_receipt(self) -> None:
+        """Print off the event loop: a printer that stalls must not freeze the kiosk."""
+        assert self.ctx.receipts is not None
+        outcome = self.ctx.receipts.print_receipt(self.request, self.ctx.language)
+        self.app.call_from_thread(self._printed, outcome)
+
+    def _printed(self, outcome: PrintOutcome) -> None:
+        self.query_one("#print", Button).disabled = False
+        if outcome.printed:
+            self._say(self.t("print.done"))
+            return
+        problem = outcome.problem if outcome.problem in KNOWN_PRINT_PROBLEMS else "other"
+        reason = self.t(f"print.problem.{problem}")
+        self._say(self.t("print.failed", reason=reason))
+        self.app.push_screen(PrintFallbackScreen(self.ctx, self.request.number, outcome, reason))
+
+    def _say(self, text: str) -> None:
+        self.query_one("#print-state", BidiText).text = text

@@ -1,0 +1,106 @@
+"""Welcome: what the kiosk shows when nobody uses it, and where every visit starts."""
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button
+
+from kiosk.domain.text import display_line, has_rtl
+from kiosk.services import Services
+from kiosk.services.i18n import translations
+from screens.help import HelpScreen
+from widgets import BidiText
+
+
+class WelcomeScreen(Screen[None]):
+    """The office name in both languages, the staff banner, and the choice of language."""
+
+    CSS_PATH = "welcome.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "start('ar')", "العربية", show=False),
+        Binding("e", "start('en')", "English", show=False),
+        Binding("f1", "help", "Help", show=False),
+    ]
+
+    @dataclass
+    class Start(Message):
+        """A person starts a visit in *language*."""
+
+        language: str
+        """``ar`` or ``en``."""
+
+    def __init__(self, services: Services, help_language: str) -> None:
+        """Welcome over *services*; Help opens in *help_language* until someone chooses."""
+        super().__init__(id="welcome")
+        self.services = services
+        self.help_language = help_language
+
+    def compose(self) -> ComposeResult:
+        """Both office names, the banner, the two start buttons and Help."""
+        config = self.services.config
+        bidi = config.bidi
+        ar, en = translations("ar"), translations("en")
+        with Vertical(id="welcome-box"):
+            yield BidiText(config.office_name("ar"), bidi=bidi, rtl=True, classes="office")
+            yield BidiText(config.office_name("en"), bidi=bidi, rtl=False, classes="office")
+            yield BidiText(
+                f"{ar('welcome.title')} · {en('welcome.title')}",
+                bidi=bidi,
+                rtl=False,
+                classes="title",
+            )
+            yield BidiText("", bidi=bidi, rtl=False, id="banner")
+            with Horizontal(id="languages"):
+                yield Button(display_line(ar("welcome.start"), bidi, True), id="start-ar")
+                yield Button(en("welcome.start"), id="start-en", variant="primary")
+            yield BidiText(ar("welcome.prompt"), bidi=bidi, rtl=True, classes="prompt")
+            yield BidiText(en("welcome.prompt"), bidi=bidi, rtl=False, classes="prompt")
+            with Center():
+                yield Button(
+                    f"{display_line(ar('common.help'), bidi, True)} · {en('common.help')}",
+                    id="help",
+                    compact=True,
+                )
+
+    def on_mount(self) -> None:
+        """Read the staff banner, and focus the kiosk's own language."""
+        first = "ar" if self.help_language == "ar" else "en"
+        self.query_one(f"#start-{first}", Button).focus()
+        self.load_banner()
+        self.set_interval(30.0, self.load_banner)
+
+    @work(thread=True, exclusive=True, group="banner")
+    def load_banner(self) -> None:
+        """Read the banner staff set (a data file read, off the event loop)."""
+        text = self.services.store.setting("banner")
+        self.app.call_from_thread(self._show_banner, text)
+
+    def _show_banner(self, text: str) -> None:
+        banner = self.query_one("#banner", BidiText)
+        banner.rtl = has_rtl(text)
+        banner.text = text
+        banner.display = bool(text.strip())
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        """Start in the chosen language, or show the help."""
+        event.stop()
+        if event.button.id == "help":
+            self.action_help()
+        elif event.button.id in ("start-ar", "start-en"):
+            self.action_start(event.button.id.removeprefix("start-"))
+
+    def action_start(self, language: str) -> None:
+        """Start a visit in *language*."""
+        self.post_message(self.Start(language))
+
+    def action_help(self) -> None:
+        """The help in the kiosk's own language."""
+        self.app.push_screen(
+            HelpScreen(translations(self.help_language), self.services.config.bidi)
+        )

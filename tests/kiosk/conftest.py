@@ -1,0 +1,121 @@
+"""Fixtures of the resident kiosk tests: apps from the factory, a fake printer, settled pilots."""
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from kiosk.app import make_kiosk_app
+from kiosk.app.kiosk import KioskApp
+from kiosk.config import KioskConfig
+from kiosk.domain.models import TawasulRequest
+from kiosk.services import Services
+from kiosk.services.receipts_port import PrintOutcome
+from tests.conftest import frozen_clock, make_demo_file
+
+AHMED = ("2109876546", "ahmed-2026")
+"""A demo resident who reads English (his requests: 9000000100, 9000000209, 9000000308, …)."""
+
+ABDULLAH = ("1234567897", "abdullah-2026")
+"""A demo resident who reads Arabic (9000000506 rejected, 9000000605 resubmitted)."""
+
+
+class FakeMonotonic:
+    """A monotonic clock the test moves by hand (the idle clock, the lookup throttle)."""
+
+    def __init__(self) -> None:
+        """Start at an arbitrary moment."""
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        """The current reading."""
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Let *seconds* pass."""
+        self.now += seconds
+
+
+@dataclass
+class FakeReceipts:
+    """A ReceiptPrinting that prints, or fails with *problem*, and remembers what it was asked."""
+
+    problem: str | None = None
+    printed: list[str] = field(default_factory=list)
+    forgotten: list[str] = field(default_factory=list)
+
+    def print_receipt(self, request: TawasulRequest, language: str) -> PrintOutcome:
+        """Print (or fail to print) *request*'s receipt."""
+        self.printed.append(request.number)
+        payload = f"TWS1|{request.number}|{request.status.value}|20261125T0700Z|R-000042|sig"
+        return PrintOutcome(self.problem is None, payload, "R-000042", self.problem)
+
+    def forget_pending(self, applicant_id: str) -> None:
+        """Note that the visit of *applicant_id* ended."""
+        self.forgotten.append(applicant_id)
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo data file made once for the session (argon2 hashing is the slow part)."""
+    return make_demo_file(tmp_path_factory.mktemp("kiosk-demo") / "demo.json", count=20)
+
+
+KioskFactory = Callable[..., KioskApp]
+
+
+@pytest.fixture
+def kiosk(demo_template: Path, tmp_path: Path) -> KioskFactory:
+    """Build a kiosk over a fresh copy of the demo file with the frozen clock.
+
+    ``kiosk(language, receipts=…, monotonic=…, **config changes)``; signals stay pytest's.
+    """
+
+    def build(
+        language: str = "en",
+        receipts: Any = None,
+        monotonic: FakeMonotonic | None = None,
+        **config: Any,
+    ) -> KioskApp:
+        db = tmp_path / "tawasul.json"
+        if not db.exists():
+            shutil.copy(demo_template, db)
+        services = Services.open(db, replace(KioskConfig(), **config), clock=frozen_clock)
+        return make_kiosk_app(
+            services,
+            language,
+            receipts if receipts is not None else FakeReceipts(),
+            monotonic=monotonic or FakeMonotonic(),
+            handle_signals=False,
+        )
+
+    return build
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait until background work (sign-in, lookups, printing) is done and shown."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def freeze_cursors(pilot: Pilot[None]) -> None:
+    """Stop the blinking cursors, so pictures of the screen do not depend on the moment."""
+    await pilot.pause()
+    for field_ in pilot.app.screen.query(Input):
+        field_.cursor_blink = False
+    await pilot.pause()
+
+
+async def sign_in(pilot: Pilot[None], id_number: str, password: str) -> None:
+    """From Welcome, start in the app's language and sign in with the keyboard."""
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press(*id_number, "tab")
+    await pilot.press(*password, "enter")
+    await settle(pilot)

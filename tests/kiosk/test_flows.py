@@ -1,0 +1,320 @@
+"""Pilot tests of every resident flow, built from the app factory over a real demo data file."""
+
+import logging
+
+import pytest
+from argon2 import PasswordHasher
+from textual.widgets import Input
+
+from kiosk.app.kiosk import KioskApp
+from kiosk.domain.digits import luhn_check_digit
+from screens import (
+    ExitPinScreen,
+    HelpScreen,
+    OutOfServiceScreen,
+    PrintFallbackScreen,
+    RequestListScreen,
+    RequestNumberScreen,
+    RequestTypeScreen,
+    SignInScreen,
+    StatusScreen,
+    WelcomeScreen,
+)
+from tests.kiosk.conftest import (
+    ABDULLAH,
+    AHMED,
+    FakeMonotonic,
+    FakeReceipts,
+    KioskFactory,
+    settle,
+    sign_in,
+)
+from widgets import BidiText, IdleCountdown, QrCode
+
+KEY_NAMES = {"-": "minus", ".": "dot"}
+"""Keypad keys whose id is a name rather than the character."""
+
+
+def text_of(app: KioskApp, selector: str) -> str:
+    """The logical text of a BidiText on the current screen."""
+    return app.screen.query_one(selector, BidiText).text
+
+
+def screen_types(app: KioskApp) -> list[str]:
+    """The class names of the screen stack, bottom first."""
+    return [type(screen).__name__ for screen in app.screen_stack]
+
+
+async def test_english_keyboard_only_visit(kiosk: KioskFactory) -> None:
+    """Welcome → sign in → type list → request list → status → print → finish, keys only."""
+    receipts = FakeReceipts()
+    app = kiosk("en", receipts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, WelcomeScreen)
+        await sign_in(pilot, *AHMED)
+        assert isinstance(app.screen, RequestTypeScreen)
+        assert "Ahmed K." in text_of(app, ".title")
+        # Iqama inside the Kingdom holds two of Ahmed's requests: a list, newest first.
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RequestListScreen)
+        assert [r.number for r in app.screen.requests] == ["9000000100", "9000000407"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusScreen)
+        assert app.screen.request.number == "9000000100"
+        assert "working days left" in text_of(app, "#expected")
+        await pilot.press("enter")  # Print receipt has the focus
+        await settle(pilot)
+        assert receipts.printed == ["9000000100"]
+        assert text_of(app, "#print-state") == "Printed. Please take your receipt."
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, RequestTypeScreen)
+        await pilot.click("#finish")
+        await pilot.pause()
+        assert screen_types(app) == ["Screen", "WelcomeScreen"]
+        assert app.visit is None
+        assert receipts.forgotten == [AHMED[0]]
+
+
+async def test_arabic_mouse_only_visit_with_print_failure(kiosk: KioskFactory) -> None:
+    """Mouse only, in Arabic: keypad sign-in, a rejected request, a failed print with the QR."""
+    receipts = FakeReceipts(problem="paper_out")
+    app = kiosk("en", receipts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.click("#start-ar")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        assert app.screen.has_class("-rtl")
+        for digit in ABDULLAH[0]:
+            await pilot.click(f"#key-{digit}")
+        assert app.screen.query_one("#id-number", Input).value == ABDULLAH[0]
+        assert text_of(app, "#id-hint") == "يبدو رقم هوية وطنية."
+        await pilot.click("#password")
+        await pilot.pause()
+        for char in ABDULLAH[1]:
+            await pilot.click(f"#key-{KEY_NAMES.get(char, char)}")
+        await pilot.click("#sign-in")
+        await settle(pilot)
+        assert isinstance(app.screen, RequestTypeScreen)
+        await pilot.click("#types", offset=(10, 1))  # the first row: passport, one request
+        await settle(pilot)
+        assert isinstance(app.screen, StatusScreen)
+        assert app.screen.request.number == "9000000506"
+        assert "الصورة الشخصية" in text_of(app, "#reason")
+        await pilot.click("#print")
+        await settle(pilot)
+        assert isinstance(app.screen, PrintFallbackScreen)
+        assert app.screen.query_one(QrCode).rows
+        await pilot.click("#close")
+        await pilot.pause()
+        assert "نفد الورق" in text_of(app, "#print-state")
+        await pilot.click("#finish")
+        await pilot.pause()
+        assert screen_types(app) == ["Screen", "WelcomeScreen"]
+
+
+async def test_live_id_hints_and_masking(kiosk: KioskFactory) -> None:
+    """Typing says what the number looks like; Arabic-Indic digits count; leaving masks it."""
+    app = kiosk("en")
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.press(*"21098")
+        assert text_of(app, "#id-hint") == "5 of 10 digits"
+        await pilot.press(*"76547")
+        assert text_of(app, "#id-hint") == "This number looks mistyped: please check it."
+        await pilot.press("backspace", *"٦")
+        assert text_of(app, "#id-hint") == "Looks like a resident (Iqama) number."
+        await pilot.press("tab")
+        assert app.screen.query_one("#id-number", Input).password
+        assert "******6546" in text_of(app, "#id-hint")
+
+
+async def test_wrong_password_says_nothing_about_the_id(kiosk: KioskFactory) -> None:
+    """A wrong password and an unknown ID get the same sentence, and the password is cleared."""
+    app = kiosk("en")
+    async with app.run_test() as pilot:
+        await sign_in(pilot, AHMED[0], "not-his-password")
+        assert isinstance(app.screen, SignInScreen)
+        wrong = text_of(app, "#message")
+        assert wrong.startswith("The ID number or the password is not right.")
+        assert app.screen.query_one("#password", Input).value == ""
+        field = app.screen.query_one("#id-number", Input)
+        nobody = "200000000" + str(luhn_check_digit("200000000"))
+        field.value = nobody  # a valid resident number that nobody has
+        app.screen.query_one("#password", Input).value = "whatever"
+        app.screen.submit()
+        await settle(pilot)
+        assert text_of(app, "#message") == wrong
+
+
+async def test_five_failures_lock_the_id(kiosk: KioskFactory) -> None:
+    """The fifth wrong password locks the number; the right one is then refused too."""
+    app = kiosk("ar")
+    async with app.run_test() as pilot:
+        await sign_in(pilot, AHMED[0], "wrong-1")
+        screen = app.screen
+        assert isinstance(screen, SignInScreen)
+        for attempt in range(2, 6):
+            screen.query_one("#password", Input).value = f"wrong-{attempt}"
+            screen.submit()
+            await settle(pilot)
+        assert "مقفل" in text_of(app, "#message")
+        screen.query_one("#password", Input).value = AHMED[1]
+        screen.submit()
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert "مقفل" in text_of(app, "#message")
+
+
+async def test_quick_lookup_shows_only_the_status(kiosk: KioskFactory) -> None:
+    """Request number + last 4 digits of the ID: the status screen, nothing more."""
+    app = kiosk("en")
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.click("#quick")
+        await pilot.pause()
+        assert isinstance(app.screen, RequestNumberScreen)
+        await pilot.press(*"9000000209", "enter", *"6546", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StatusScreen)
+        assert app.screen.quick
+        assert "counter 3" in text_of(app, "#action")
+        assert app.visit is not None and app.visit.applicant is None
+
+
+async def test_quick_lookup_failures_slow_down_then_send_to_the_counter(
+    kiosk: KioskFactory,
+) -> None:
+    """Three misses are free, then each try waits longer, then the kiosk sends people away."""
+    clock = FakeMonotonic()
+    app = kiosk("en", monotonic=clock, idle_seconds=3600.0)
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.click("#quick")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RequestNumberScreen)
+        screen.query_one("#request-number", Input).value = "9000000209"
+
+        async def attempt(last4: str) -> str:
+            screen.query_one("#last4", Input).value = last4
+            screen.submit()
+            await settle(pilot)
+            return text_of(app, "#message")
+
+        for _ in range(3):
+            assert (await attempt("0000")).startswith("No request with that number")
+        assert await attempt("0000") == "Please wait 2 seconds before trying again."
+        clock.advance(3)
+        assert (await attempt("0000")).startswith("No request")
+        for _ in range(2):
+            clock.advance(60)
+            await attempt("0000")
+        assert await attempt("6546") == "Too many tries on this kiosk. Please ask at the counter."
+        assert isinstance(app.screen, RequestNumberScreen)
+
+
+async def test_idle_timeout_over_an_open_dialog_wipes_the_visit(kiosk: KioskFactory) -> None:
+    """Idle with Help open: the countdown comes on top, and at zero only Welcome is left."""
+    clock = FakeMonotonic()
+    receipts = FakeReceipts()
+    app = kiosk("en", receipts, monotonic=clock, countdown_seconds=1.0)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, *AHMED)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        clock.advance(61)
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(1.1)
+        assert isinstance(app.screen, IdleCountdown)
+        assert isinstance(app.screen_stack[-2], HelpScreen)
+        await pilot.pause(1.3)
+        await settle(pilot)
+        assert screen_types(app) == ["Screen", "WelcomeScreen"]
+        assert app.visit is None
+        assert receipts.forgotten == [AHMED[0]]
+        assert not app.query("SignInScreen, RequestTypeScreen")
+
+
+async def test_continue_keeps_the_visit(kiosk: KioskFactory) -> None:
+    """Continue has the focus; Enter keeps the person where they were, again and again."""
+    clock = FakeMonotonic()
+    app = kiosk("en", monotonic=clock, idle_seconds=2.0)
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        for _ in range(10):
+            clock.advance(3)
+            await pilot.pause(0.6)
+            assert isinstance(app.screen, IdleCountdown)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, SignInScreen)
+
+
+async def test_staff_exit_needs_the_pin(kiosk: KioskFactory) -> None:
+    """The chord asks for the PIN; a wrong one is refused, the right one ends the app."""
+    pin_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("2468")
+    app = kiosk("en", staff_pin_hash=pin_hash)
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+alt+x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExitPinScreen)
+        await pilot.press(*"1111", "enter")
+        await settle(pilot)
+        assert "Wrong PIN." in app.screen.query_one("#pin-message", BidiText).text
+        await pilot.press(*"2468", "enter")
+        await settle(pilot)
+    assert app.return_code == 0
+    assert not app.is_running
+
+
+async def test_staff_exit_is_disabled_without_a_pin(kiosk: KioskFactory) -> None:
+    """With no PIN hash configured, no PIN opens the exit."""
+    app = kiosk("en")
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+alt+x")
+        await pilot.press(*"0000", "enter")
+        await settle(pilot)
+        assert "No staff PIN" in app.screen.query_one("#pin-message", BidiText).text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, WelcomeScreen)
+        assert app.is_running
+
+
+async def test_residents_have_no_quit_key(kiosk: KioskFactory) -> None:
+    """Ctrl+Q, Ctrl+C and the command palette's key do nothing for a resident."""
+    app = kiosk("en")
+    async with app.run_test() as pilot:
+        await pilot.press("ctrl+q", "ctrl+c", "ctrl+p", "ctrl+backslash")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_an_unexpected_error_shows_out_of_service(
+    kiosk: KioskFactory, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failing read is logged, "out of service" shows in both languages, then Welcome."""
+    app = kiosk("en")
+
+    def broken(applicant_id: str) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(app.services.requests, "requests_by_type", broken)
+    with caplog.at_level(logging.ERROR, logger="tawasul.kiosk"):
+        async with app.run_test() as pilot:
+            await sign_in(pilot, *AHMED)
+            await settle(pilot)
+            assert isinstance(app.screen, OutOfServiceScreen)
+            assert screen_types(app) == ["Screen", "WelcomeScreen", "OutOfServiceScreen"]
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, WelcomeScreen)
+            assert app.is_running
+    assert app.unexpected_errors == 1
+    assert "disk on fire" in caplog.text
+    assert AHMED[0] not in caplog.text

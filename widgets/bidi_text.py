@@ -1,0 +1,60 @@
+"""Read-only text that goes through the one text layer (DESIGN §6) at the width it is given."""
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from kiosk.domain.text import display_lines, mirrors_layout
+
+
+class BidiText(Widget):
+    """A paragraph wrapped in logical order, then shaped and reordered line by line.
+
+    Right-to-left text is right-aligned when the program reorders it (``bidi = "app"``); a bidi
+    terminal lays the line out itself, so then it is left as it is.
+    """
+
+    DEFAULT_CSS = """
+    BidiText {
+        height: auto;
+        width: 1fr;
+        &.-right { text-align: right; }
+    }
+    """
+
+    text: reactive[str] = reactive("", layout=True)
+    """The text in logical order, as stored and as translated."""
+
+    rtl: reactive[bool] = reactive(False, layout=True)
+    """Whether the text's base direction is right to left."""
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        bidi: str,
+        rtl: bool,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        """Show *text*; *rtl* is the base direction, *bidi* the terminal setting."""
+        super().__init__(id=id, classes=classes)
+        self.bidi = bidi
+        self.set_reactive(BidiText.text, text)
+        self.set_reactive(BidiText.rtl, rtl)
+        self.set_class(mirrors_layout(bidi, rtl), "-right")
+
+    def watch_rtl(self, rtl: bool) -> None:
+        """Right-align a right-to-left text when the program reorders it."""
+        self.set_class(mirrors_layout(self.bidi, rtl), "-right")
+
+    def _lines(self, width: int) -> list[str]:
+        return display_lines(self.text, width, self.bidi, self.rtl)
+
+    def render(self) -> Content:
+        """The display lines at the current width, as plain text (never markup)."""
+        return Content("\n".join(self._lines(self.content_size.width)))
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        """As many rows as the wrapped text needs at *width*."""
+        return len(self._lines(width))
