@@ -110,7 +110,7 @@ class ReceiptPrinter:
                 connection.printer._raw(data)
                 connection.finish()
             except Exception as error:
-                raise _problem(error, maybe_printed=True) from error
+                raise problem_for(error, maybe_printed=True) from error
             if not connection.answers_status:
                 return False
             try:
@@ -211,7 +211,7 @@ class ReceiptPrinter:
         except PrinterProblem:
             raise
         except Exception as error:
-            raise _problem(error, maybe_printed=False) from error
+            raise problem_for(error, maybe_printed=False) from error
         return connection
 
     def _cups_report(self) -> PrinterReport:
@@ -276,7 +276,7 @@ def _status(connection: _Connection, query: bytes, deadline: _Deadline) -> int:
         connection.limit(deadline.remaining())
         reply: bytes = connection.printer.query_status(query)
     except Exception as error:
-        raise _problem(error, maybe_printed=False) from error
+        raise problem_for(error, maybe_printed=False) from error
     if not reply:
         raise PrinterProblem(p.TIMEOUT, "the printer gave no status answer")
     value = reply[-1]
@@ -300,7 +300,7 @@ def _ready(connection: _Connection, deadline: _Deadline) -> bool:
     return bool(paper & _PAPER_NEAR_END)
 
 
-def _problem(error: BaseException, maybe_printed: bool) -> PrinterProblem:
+def problem_for(error: BaseException, maybe_printed: bool) -> PrinterProblem:
     """The PrinterProblem for an exception of python-escpos or of the transport under it."""
     names = {cls.__name__ for cls in type(error).__mro__}
     detail = f"{type(error).__name__}: {error}".strip().replace("\n", " ")

@@ -14,7 +14,10 @@ from filelock import FileLock
 from kiosk.config import PrinterConfig
 from kiosk.domain.models import TawasulRequest
 from kiosk.printing import problems
+from kiosk.printing._escpos import escpos_errors
+from kiosk.printing.printers import problem_for
 from kiosk.printing.spool import JobState
+from kiosk.printing.text import ReceiptFontError
 from kiosk.services import Services
 from kiosk.services.receipts import ReceiptService
 from kiosk.services.receipts_port import PrintOutcome
@@ -220,7 +223,8 @@ def test_printer_check_in_plain_words(
         PrinterConfig(kind="network", host="127.0.0.1", port=free_port(), timeout=1.0)
     ).check_printer()
     assert (off.reachable, off.problem) == (False, problems.PRINTER_OFF)
-    assert make_receipts(PrinterConfig()).check_printer().problem is None
+    as_file = make_receipts(PrinterConfig()).check_printer()
+    assert as_file.problem is None and "writes receipts to" in as_file.words
 
 
 def test_every_problem_code_has_both_sentences() -> None:
@@ -231,3 +235,43 @@ def test_every_problem_code_has_both_sentences() -> None:
     for texts in problems.PROBLEM_TEXT.values():
         assert set(texts) == {"ar", "en"}
         assert all(text.strip() for text in texts.values())
+
+
+def _named(name: str, base: type[BaseException]) -> BaseException:
+    """An exception of a class called *name*, like pyusb's and pyserial's (not installed here)."""
+    return type(name, (base,), {})("from the driver")
+
+
+@pytest.mark.parametrize(
+    ("error", "maybe_printed", "code"),
+    [
+        (escpos_errors.DeviceNotFoundError("no such device"), False, problems.PRINTER_OFF),
+        (ConnectionRefusedError(111, "refused"), False, problems.PRINTER_OFF),
+        (TimeoutError("timed out"), False, problems.TIMEOUT),
+        (_named("USBTimeoutError", OSError), True, problems.TIMEOUT),
+        (_named("SerialTimeoutException", OSError), True, problems.TIMEOUT),
+        (BrokenPipeError(32, "broken pipe"), True, problems.CONNECTION_LOST),
+        (ConnectionResetError(104, "reset"), True, problems.CONNECTION_LOST),
+        (_named("NoBackendError", ValueError), False, problems.NO_DRIVER),
+        (RuntimeError("Printing with USB connection requires a usb library"), False, "no_driver"),
+        (_named("USBError", OSError), False, problems.PRINTER_OFF),
+        (_named("USBError", OSError), True, problems.CONNECTION_LOST),
+        (AssertionError(), False, problems.PRINTER_ERROR),
+    ],
+)
+def test_every_failure_maps_to_a_code(error: BaseException, maybe_printed: bool, code: str) -> None:
+    problem = problem_for(error, maybe_printed)
+    assert problem.code == code
+    assert problem.maybe_printed is (maybe_printed and code != problems.PRINTER_OFF)
+
+
+def test_a_receipt_that_cannot_be_drawn_still_gives_the_code_to_show(
+    receipts: ReceiptService, a_request: TawasulRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_font(*args: object, **kwargs: object) -> None:
+        raise ReceiptFontError("The receipt font DejaVuSans.ttf is not installed")
+
+    monkeypatch.setattr("kiosk.services.receipts.render_receipt", no_font)
+    outcome = receipts.print_receipt(a_request, "en")
+    assert (outcome.printed, outcome.problem) == (False, problems.NO_FONT)
+    assert receipts.verify(outcome.qr_payload).is_authentic

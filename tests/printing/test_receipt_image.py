@@ -14,13 +14,18 @@ from kiosk.printing.escpos_bytes import raster_image, receipt_bytes
 from kiosk.printing.layout import PAPER_DOTS
 from kiosk.printing.text import ReceiptFontError, Shaping, TextStyle, find_font, text_style
 from kiosk.services.receipts import ReceiptService
+from tests.conftest import frozen_clock
 from tests.printing.conftest import qr_of
 
 
+@pytest.mark.parametrize("shaping", list(Shaping))
 @pytest.mark.parametrize("width_mm", [58, 80])
 def test_bytes_read_back_to_the_picture_whose_qr_verifies(
-    receipts: ReceiptService, a_request: TawasulRequest, width_mm: int
+    receipts: ReceiptService, a_request: TawasulRequest, width_mm: int, shaping: Shaping
 ) -> None:
+    receipts = ReceiptService(
+        receipts.config, receipts.requests, receipts.files, frozen_clock, shaping
+    )
     issued = receipts.issue(a_request, "ar", width_mm)
     assert issued.image.mode == "1"
     assert issued.image.width == PAPER_DOTS[width_mm]
