@@ -1,0 +1,60 @@
+"""The benchmark runs end to end at a tiny size and reports every figure for every backend."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import TARGETS, table, verdict
+from bench.dataset import make_dataset
+from bench.run import Figure
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.slow
+
+
+def test_python_m_bench_prints_json_with_every_figure() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--json", "--sizes", "300", "--seconds", "0.05",
+         "--startup-runs", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=240, check=True,
+    )  # fmt: skip
+    report = json.loads(result.stdout)
+    assert report["machine"]["cores"] >= 1
+    assert report["bare_textual_first_screen_ms"] > 0
+    figures = {f["metric"]: f for f in report["figures"]}
+    for metric in (
+        "lookup by number, warm",
+        "lookup after another process wrote",
+        "a person's requests by ID",
+        "durable status change",
+        "peak memory, process holding the data",
+    ):
+        values = figures[metric]["values"]
+        assert all(values[name] > 0 for name in ("tawasul", "tinydb", "sqlite")), metric
+        assert figures[metric]["ratio_tinydb"] > 0 and figures[metric]["ratio_sqlite"] > 0
+    assert figures["kiosk start to first screen"]["values"]["tawasul"] > 0
+    assert "receipt rendering" in figures
+
+
+def test_the_data_set_walks_the_rules_and_archives_90_percent_at_100000() -> None:
+    small = make_dataset(300)
+    assert len(small.requests) == 300 and len(small.live_numbers()) == 300
+    assert all(r.status is r.history[-1].status for r in small.requests)
+    assert len(small.audit) == sum(len(r.history) - 1 for r in small.requests)
+
+
+def test_targets_are_judged_only_at_100000() -> None:
+    fast = Figure(100_000, "lookup by number, warm", "ms", {"tawasul": 0.05})
+    slow = Figure(100_000, "durable status change", "ms", {"tawasul": 45.0})
+    start = Figure(100_000, "kiosk start to first screen", "ms", {"tawasul": 500.0})
+    assert verdict(fast, 400).endswith(" met")
+    assert verdict(slow, 400).endswith("NOT met")
+    assert "1.25×" in verdict(start, 400) and verdict(start, 400).endswith(" met")
+    assert verdict(Figure(1_000, "lookup by number, warm", "ms", {"tawasul": 9.0}), 400) == ""
+    assert set(TARGETS) >= {fast.metric, slow.metric, start.metric}
+    text = table({100_000: {"requests": 100_000}}, [fast, slow], 400)
+    assert "NOT met" in text and "100,000 requests" in text
