@@ -29,6 +29,7 @@ log = logging.getLogger("tawasul.printing")
 
 FAULT_BUDGET_SECONDS = 4.5
 """The longest a resident waits to hear that the printer has a problem."""
+_LAST_WORD_SECONDS = 1.0  # kept for the status check after a long serial transfer
 
 # DLE EOT n: real-time status, answered even while the printer is offline or its buffer is full.
 _PRINTER_STATUS = b"\x10\x04\x01"
@@ -73,6 +74,11 @@ class _Deadline:
             raise TimeoutError("the printer took longer than the time allowed")
         return left
 
+    def allow(self, transfer: float) -> None:
+        """Leave room for a *transfer* of that many seconds plus the closing status check."""
+        if transfer > 0:
+            self._end = max(self._end, time.monotonic() + transfer + _LAST_WORD_SECONDS)
+
 
 class ReceiptPrinter:
     """The printer of the configuration, reached within a fault budget.
@@ -106,7 +112,8 @@ class ReceiptPrinter:
             if connection.answers_status:
                 _ready(connection, deadline)
             try:
-                connection.limit(_write_seconds(self.config, len(data), deadline))
+                deadline.allow(_transfer_seconds(self.config, len(data)))
+                connection.limit(deadline.remaining())
                 connection.printer._raw(data)
                 connection.finish()
             except Exception as error:
@@ -255,15 +262,15 @@ class _Connection:
             log.debug("closing the %s printer failed: %s", self.kind, error)
 
 
-def _write_seconds(config: PrinterConfig, size: int, deadline: _Deadline) -> float:
-    """The time a write of *size* bytes may take.
+def _transfer_seconds(config: PrinterConfig, size: int) -> float:
+    """How long a slow link needs to carry *size* bytes; 0 for links faster than the printer.
 
-    A serial line carries about baudrate/10 bytes a second, so a whole receipt takes longer than
-    the fault budget on a slow line; that is transfer, not a fault, and is allowed for.
+    A serial line carries about baudrate/10 bytes a second, so a whole receipt (60 to 120 KB)
+    takes longer than the fault budget; that is transfer, not a fault, and is allowed for.
     """
     if config.kind == "serial" and config.baudrate > 0:
-        return max(deadline.remaining(), 1.0 + 1.5 * size * 10 / config.baudrate)
-    return deadline.remaining()
+        return 1.0 + 1.5 * size * 10 / config.baudrate
+    return 0.0
 
 
 def _status(connection: _Connection, query: bytes, deadline: _Deadline) -> int:

@@ -93,10 +93,13 @@ class TextStyle:
         return self._covered[ch]
 
     def visual(self, text: str, rtl: bool) -> str:
-        """*text* as it is handed to Pillow: logical for raqm, shaped and reordered otherwise."""
-        if self.shaping is Shaping.RAQM or not rtl:
+        """*text* as it is handed to Pillow: logical for raqm, shaped and reordered otherwise.
+
+        English lines go through the same steps, since a staff note in Arabic may sit in one.
+        """
+        if self.shaping is Shaping.RAQM:
             return text
-        ordered = get_display(arabic_reshaper.reshape(text), base_dir="R")
+        ordered = get_display(arabic_reshaper.reshape(text), base_dir="R" if rtl else "L")
         return "".join(ch for ch in ordered if ch not in _INVISIBLE)
 
     def width(self, text: str, rtl: bool) -> int:
