@@ -108,7 +108,9 @@ def _run_verify(args: argparse.Namespace) -> int:
 
 
 def _run_printer_check(args: argparse.Namespace) -> int:
-    report = _receipts(args).check_printer()
+    receipts = _receipts(args)
+    receipts.ready()
+    report = receipts.check_printer()
     print(report.words)
     return 0 if report.problem is None else 1
 

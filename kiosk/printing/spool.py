@@ -121,6 +121,13 @@ class Spool:
             raise NotFound(f"There is no spooled job {job_id!r}; `tawasul spool list` shows them.")
         return self._read_job(path)
 
+    def check_writable(self) -> None:
+        """SpoolError unless jobs can be written here (made on first use)."""
+        self._ready()
+        probe = self.folder / ".probe"
+        self._write(probe, b"")
+        probe.unlink()
+
     def holds(self, job_id: str) -> bool:
         """Whether the job *job_id* is still in the spool."""
         return (self.folder / f"{job_id}.escpos").is_file()

@@ -151,6 +151,12 @@ def _glyph_pixels(font: ImageFont.FreeTypeFont, ch: str) -> bytes:
     return bytes(image.tobytes())
 
 
+def check_fonts() -> None:
+    """ReceiptFontError unless the receipt's fonts are installed."""
+    for name in (REGULAR_FONT, BOLD_FONT):
+        find_font(name)
+
+
 @cache
 def text_style(name: str, size: int, shaping: Shaping) -> TextStyle:
     """The style of the installed font *name* at *size* (kept, since opening fonts is slow)."""

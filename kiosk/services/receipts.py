@@ -33,7 +33,7 @@ from kiosk.printing.printers import PrinterReport, ReceiptPrinter
 from kiosk.printing.problems import PrinterProblem
 from kiosk.printing.qr_reader import read_payload
 from kiosk.printing.spool import JobState, Spool, SpoolError, SpoolJob
-from kiosk.printing.text import ReceiptFontError, Shaping
+from kiosk.printing.text import ReceiptFontError, Shaping, check_fonts
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock
 from kiosk.services.receipts_port import PrintOutcome
@@ -181,6 +181,16 @@ class ReceiptService:
         """The receipt key, made on first use."""
         return load_or_create_key(self.files.key_path)
 
+    def ready(self) -> None:
+        """Check, at start-up, that receipts can be made here: key, spool folder and fonts.
+
+        ReceiptKeyError, SpoolError or ReceiptFontError (all TawasulError) say what is wrong;
+        ``print_receipt`` would raise the same in the middle of a resident's visit.
+        """
+        _ = self.key
+        self.spool.check_writable()
+        check_fonts()
+
     # --- issuing ---------------------------------------------------------------------------
 
     def issue(
@@ -238,7 +248,8 @@ class ReceiptService:
         """Issue, spool and send *request*'s receipt; never raises for printer faults.
 
         A receipt that did not print stays in the spool for staff (unless the resident's session
-        ends first: see ``forget_pending``); its QR payload is in the outcome either way.
+        ends first: see ``forget_pending``); its QR payload is in the outcome either way. Only a
+        kiosk that cannot make receipts at all raises (see ``ready``, meant for start-up).
         """
         try:
             receipt = self.issue(request, language)

@@ -4,6 +4,7 @@ The network printers are real sockets on 127.0.0.1 (see conftest). The only timi
 the resident's budget of 5 seconds to hear about a fault, checked generously.
 """
 
+import stat
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -15,11 +16,12 @@ from kiosk.config import PrinterConfig
 from kiosk.domain.models import TawasulRequest
 from kiosk.printing import problems
 from kiosk.printing._escpos import escpos_errors
+from kiosk.printing.payload import ReceiptKeyError
 from kiosk.printing.printers import problem_for
 from kiosk.printing.spool import JobState
 from kiosk.printing.text import ReceiptFontError
 from kiosk.services import Services
-from kiosk.services.receipts import ReceiptService
+from kiosk.services.receipts import ReceiptFiles, ReceiptService
 from kiosk.services.receipts_port import PrintOutcome
 from tests.printing.conftest import COVER_OPEN, PAPER_OUT, FakePrinter, free_port, qr_of
 
@@ -275,3 +277,13 @@ def test_a_receipt_that_cannot_be_drawn_still_gives_the_code_to_show(
     outcome = receipts.print_receipt(a_request, "en")
     assert (outcome.printed, outcome.problem) == (False, problems.NO_FONT)
     assert receipts.verify(outcome.qr_payload).is_authentic
+
+
+def test_ready_finds_what_would_stop_receipts_at_start_up(
+    receipts: ReceiptService, receipt_files: ReceiptFiles
+) -> None:
+    receipts.ready()
+    assert stat.S_IMODE(receipt_files.spool_dir.stat().st_mode) == 0o700
+    receipt_files.key_path.chmod(0o640)
+    with pytest.raises(ReceiptKeyError):
+        ReceiptService(receipts.config, receipts.requests, receipt_files).ready()
