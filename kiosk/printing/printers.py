@@ -120,6 +120,7 @@ class ReceiptPrinter:
                 raise problem_for(error, maybe_printed=True) from error
             if not connection.answers_status:
                 return False
+            connection.discard_input()
             try:
                 return _ready(connection, deadline)
             except PrinterProblem as problem:
@@ -248,6 +249,22 @@ class _Connection:
             self.printer.device.write_timeout = seconds
         elif self.kind == "usb":
             self.printer.timeout = max(1, int(seconds * 1000))
+
+    def discard_input(self) -> None:
+        """Drop answers nobody asked for: bytes inside a picture can look like DLE EOT."""
+        if self.kind != "network":
+            return
+        device = self.printer.device
+        device.setblocking(False)
+        try:
+            while device.recv(4096):
+                pass
+        except (BlockingIOError, InterruptedError):
+            pass
+        except OSError as error:
+            raise problem_for(error, maybe_printed=True) from error
+        finally:
+            device.setblocking(True)
 
     def finish(self) -> None:
         """Push out what the kind buffers (a file's bytes, the CUPS job)."""

@@ -287,3 +287,16 @@ def test_ready_finds_what_would_stop_receipts_at_start_up(
     receipt_files.key_path.chmod(0o640)
     with pytest.raises(ReceiptKeyError):
         ReceiptService(receipts.config, receipts.requests, receipt_files).ready()
+
+
+def test_cups_without_its_client_is_no_driver(
+    make_receipts: MakeReceipts,
+    a_request: TawasulRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no lp, no lpstat
+    receipts = make_receipts(PrinterConfig(kind="cups", queue="receipts"))
+    assert receipts.print_receipt(a_request, "ar").problem == problems.NO_DRIVER
+    report = receipts.check_printer()
+    assert (report.reachable, report.problem) == (False, problems.NO_DRIVER)
