@@ -11,6 +11,7 @@ from typing import Any
 
 from kiosk.cli_archive import register as register_archive_commands
 from kiosk.cli_receipts import register as register_receipt_commands
+from kiosk.cli_staff import register as register_staff_commands
 from kiosk.config import default_config_path, default_db_path, load_config, state_dir
 from kiosk.domain.calendar import (
     format_both_dates,
@@ -144,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_check = db_commands.add_parser("check", parents=[common], help="parse and count")
     db_check.set_defaults(run=_run_db_check)
     register_archive_commands(db_commands, common, _services)
+    register_staff_commands(commands, common)
     register_receipt_commands(commands, common)
     return parser
 

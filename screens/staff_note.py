@@ -18,8 +18,9 @@ class InternalNoteDialog(StaffDialog[str | None]):
     """Asks for the note's text; returns it, or None when cancelled."""
 
     CSS_PATH = "staff_note.tcss"
+    # Not a priority binding: it must wait behind the keys still queued for the text field.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
 

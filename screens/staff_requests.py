@@ -34,6 +34,10 @@ _COLUMNS: tuple[tuple[str, str, SortKey | None], ...] = (
 _SORT_ORDER = [key for _, _, key in _COLUMNS if key is not None]
 
 
+def _count(total: int) -> str:
+    return "1 request" if total == 1 else f"{total:,} requests"
+
+
 class StaffRequestsScreen(StaffScreen):
     """Every request, one page at a time; Enter opens the highlighted one."""
 
@@ -54,6 +58,9 @@ class StaffRequestsScreen(StaffScreen):
         self.descending = True
         self.shown: RequestPage | None = None
         self._ticket = 0
+        self._shown_ticket = -1
+        # Enter pressed while the search still ran: open its one match when it arrives.
+        self._open_single_match = False
 
     def compose(self) -> ComposeResult:
         """Filters above the table, the page summary below it."""
@@ -135,6 +142,7 @@ class StaffRequestsScreen(StaffScreen):
     def _show_page(self, ticket: int, found: RequestPage) -> None:
         if ticket != self._ticket:
             return  # a newer search was started while this one ran
+        self._shown_ticket = ticket
         table = self.query_one("#requests", DataTable)
         highlighted = table.cursor_row
         self.shown = found
@@ -160,9 +168,11 @@ class StaffRequestsScreen(StaffScreen):
         if self.sort in (SortKey.NUMBER, SortKey.STATUS, SortKey.TYPE):
             direction = "Z to A" if self.descending else "A to Z"
         self.query_one("#summary", Static).update(
-            f"Page {found.page + 1} of {found.pages} · {found.total:,} requests · "
+            f"Page {found.page + 1} of {found.pages} · {_count(found.total)} · "
             f"sorted by {self.sort.value}, {direction}"
         )
+        if self._open_single_match:
+            self._search_submitted()
 
     # --- events and actions --------------------------------------------------------------
 
@@ -182,6 +192,9 @@ class StaffRequestsScreen(StaffScreen):
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
         shown = self.shown
+        self._open_single_match = self._shown_ticket != self._ticket
+        if self._open_single_match:
+            return
         if shown is not None and shown.total == 1:
             self.open_request(shown.rows[0].request.number)
         else:

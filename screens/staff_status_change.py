@@ -29,8 +29,9 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
     """Offers only the allowed next statuses; says why before closing if the change is refused."""
 
     CSS_PATH = "staff_status_change.tcss"
+    # Not a priority binding: it must wait behind the keys still queued for the text field.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
 

@@ -1,0 +1,130 @@
+"""`tawasul ssh-setup` and `tawasul staff-admin`, run as the operator runs them."""
+
+import grp
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from kiosk.cli_staff import drop_in_text, setup_problems
+from kiosk.errors import InvalidInput
+from kiosk.store import TawasulStore
+
+TAWASUL = Path(sys.executable).with_name("tawasul")
+
+
+def test_the_drop_in_forces_the_console_and_forbids_the_rest(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ssh-setup", "--db", str(demo_db), "--group", "tawasul-staff"]) == 0
+    text = capsys.readouterr().out
+    lines = [line.strip() for line in text.splitlines()]
+    assert "Match Group tawasul-staff" in lines
+    assert f"ForceCommand {TAWASUL} staff --db {demo_db}" in lines
+    for setting in (
+        "PermitTTY yes",
+        "DisableForwarding yes",
+        "AllowTcpForwarding no",
+        "AllowStreamLocalForwarding no",
+        "AllowAgentForwarding no",
+        "X11Forwarding no",
+        "PermitTunnel no",
+        "PermitUserRC no",
+        "SetEnv LANG=C.UTF-8",
+        "AcceptEnv COLORTERM",
+    ):
+        assert setting in lines
+
+
+def test_the_drop_in_uses_absolute_paths_and_the_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("staff_session_idle_minutes = 10\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    done = subprocess.run(
+        [TAWASUL, "ssh-setup", "--db", "data.json", "--config", "config.toml", "--truecolor"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f"staff --db {tmp_path}/data.json --config {config}\n" in done.stdout
+    assert "SetEnv LANG=C.UTF-8 COLORTERM=truecolor" in done.stdout
+
+
+def test_paths_sshd_would_split_are_refused() -> None:
+    with pytest.raises(InvalidInput, match="absolute path"):
+        drop_in_text(Path("/opt/my tawasul/tawasul"), Path("/var/lib/t.json"), None, "g")
+    with pytest.raises(InvalidInput, match="absolute path"):
+        drop_in_text(Path("/opt/t"), Path("relative.json"), None, "g")
+    with pytest.raises(InvalidInput, match="group name"):
+        drop_in_text(Path("/opt/t"), Path("/var/t.json"), None, "bad group")
+
+
+def test_setup_warns_about_what_staff_accounts_cannot_use(open_folder: Path) -> None:
+    private = open_folder / "private"
+    (private / "bin").mkdir(parents=True)
+    program = private / "bin" / "tawasul"
+    program.write_text("#!/bin/sh\n", encoding="utf-8")
+    program.chmod(0o755)
+    private.chmod(0o700)
+    problems = setup_problems(program, open_folder / "data" / "t.json", "no-such-group-here")
+    assert any("no group 'no-such-group-here'" in p for p in problems)
+    assert any(f"cannot run {program}: {private} is closed" in p for p in problems)
+    assert any("cannot write the data folder" in p for p in problems)
+
+    shared = open_folder / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    private.chmod(0o755)
+    group = grp.getgrgid(os.getgid()).gr_name
+    assert setup_problems(program, shared / "t.json", group) == []
+
+
+@pytest.fixture
+def open_folder() -> Iterator[Path]:
+    """A folder that every user may enter (pytest's own temporary folders are private)."""
+    folder = Path(tempfile.mkdtemp(prefix="tawasul-setup-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+def test_staff_admin_adds_lists_and_removes_members(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(demo_db)]
+    assert (
+        main(["staff-admin", "add", "n.alharbi", "--name", "Noura", "--role", "supervisor", *db])
+        == 0
+    )
+    assert main(["staff-admin", "list", "--json", *db]) == 0
+    listed = json.loads(capsys.readouterr().out.split("\n", 1)[1])
+    assert {"username": "n.alharbi", "name": "Noura", "role": "supervisor"} in listed
+    assert main(["staff-admin", "remove", "n.alharbi", *db]) == 0
+    assert main(["staff-admin", "remove", "n.alharbi", *db]) == 2
+    assert "no staff member 'n.alharbi'" in capsys.readouterr().err
+    assert main(["staff-admin", "add", "Bad Name", "--name", "x", *db]) == 2
+    actions = [e.action for e in TawasulStore(demo_db).audit_entries()[-2:]]
+    assert actions == ["staff.put", "staff.remove"]
+    assert TawasulStore(demo_db).audit_entries()[-1].actor.startswith("operator:")
+
+
+def test_the_console_refuses_to_start_without_a_terminal(demo_db: Path) -> None:
+    done = subprocess.run(
+        [TAWASUL, "staff", "--db", str(demo_db)],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert done.returncode == 2
+    assert "connect with ssh -t" in done.stderr
+    assert done.stderr.count("\n") == 1
