@@ -65,7 +65,7 @@ _NEXT_STEP: dict[RequestStatus, Bilingual] = {
         "لن يحدث شيء آخر في هذا الطلب.", "Nothing more will happen on this request."
     ),
 }
-_WAITING_ON_RESIDENT = Bilingual("بعد أن ترد على الطلب", "after you answer")
+_WAITING_ON_RESIDENT = Bilingual("بانتظار ردك أولًا", "waiting for your reply first")
 _ANSWERED = Bilingual("تم الرد", "already answered")
 
 
