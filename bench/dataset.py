@@ -50,6 +50,11 @@ class Dataset:
         cutoff = NOW - timedelta(days=ARCHIVE_DAYS)
         return [r.number for r in self.requests if r.status not in FINISHED or r.updated >= cutoff]
 
+    def archived_numbers(self) -> list[str]:
+        """Numbers of the requests our archive run moves out of the live file."""
+        live = set(self.live_numbers())
+        return [r.number for r in self.requests if r.number not in live]
+
     def movable_numbers(self) -> list[str]:
         """Live requests a status change can move along NEXT_IN_CYCLE."""
         live = set(self.live_numbers())

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bench.backends import BACKENDS, Backend, build, open_backend
 from bench.dataset import Dataset, make_dataset
+from kiosk.domain.request_numbers import make_request_number
 
 PYTHON = sys.executable
 
@@ -71,6 +72,10 @@ def measure_size(
     rng.shuffle(numbers)
     people = data.applicants_with_requests()
     rng.shuffle(people)
+    old = data.archived_numbers()
+    rng.shuffle(old)
+    # Valid request numbers (check digit and all) that no backend holds: a resident's typo.
+    nowhere = _unknown_numbers(rng, {r.number for r in data.requests}, 50)
     movable = data.movable_numbers()
     rng.shuffle(movable)
     # The writer process and this one change different requests, so neither waits on the other.
@@ -79,6 +84,8 @@ def measure_size(
         key: Figure(size, label, unit)
         for key, label, unit in (
             ("lookup", "lookup by number, warm", "ms"),
+            ("old", "lookup of an archived request", "ms"),
+            ("nowhere", "lookup of a number held nowhere", "ms"),
             ("after_write", "lookup after another process wrote", "ms"),
             ("person", "a person's requests by ID", "ms"),
             ("change", "durable status change", "ms"),
@@ -93,12 +100,12 @@ def measure_size(
             backend = open_backend(name, path)
             try:
                 backend.lookup(numbers[0])  # ours loads the file here; the others have no state
-                values = _measure_backend(
-                    name, path, backend, numbers, people, ours, theirs, budget
-                )
+                samples = Samples(numbers, old, nowhere, people, ours, theirs)
+                values = _measure_backend(name, path, backend, samples, budget)
             finally:
                 backend.close()
-            values["memory"] = _peak_memory(name, path, numbers[:20], people[:5])
+            # A kiosk's day in miniature: current requests, a person's list, an old request.
+            values["memory"] = _peak_memory(name, path, numbers[:5] + old[:2], people[:2])
             for key, value in values.items():
                 figures[key].values[name] = value
             if name == "tawasul":
@@ -118,20 +125,32 @@ def measure_size(
     return data_summary(data), result
 
 
+@dataclass(frozen=True)
+class Samples:
+    """What the measurements ask for, the same for every backend."""
+
+    live: list[str]
+    old: list[str]
+    nowhere: list[str]
+    people: list[str]
+    to_change: list[str]
+    for_the_writer: list[str]
+
+
 def _measure_backend(
-    name: str,
-    path: Path,
-    backend: Backend,
-    numbers: list[str],
-    people: list[str],
-    ours: list[str],
-    theirs: list[str],
-    budget: Budget,
+    name: str, path: Path, backend: Backend, samples: Samples, budget: Budget
 ) -> dict[str, float | None]:
+    numbers, people, theirs = samples.live, samples.people, samples.for_the_writer
     values: dict[str, float | None] = {}
-    values["lookup"] = median_ms(
-        lambda i: timed(lambda: backend.lookup(numbers[i % len(numbers)])), budget
-    )
+
+    def lookups(wanted: list[str]) -> float | None:
+        if not wanted:
+            return None
+        return median_ms(lambda i: timed(lambda: backend.lookup(wanted[i % len(wanted)])), budget)
+
+    values["lookup"] = lookups(numbers)
+    values["old"] = lookups(samples.old)
+    values["nowhere"] = lookups(samples.nowhere)
     values["person"] = median_ms(
         lambda i: timed(lambda: backend.requests_of(people[i % len(people)])), budget
     )
@@ -157,11 +176,21 @@ def _measure_backend(
     finally:
         stdin.close()
         writer.wait(timeout=60)
+    ours = samples.to_change
     values["change"] = median_ms(
         lambda i: timed(lambda: backend.advance(ours[i % len(ours)], "bench")),
         Budget(budget.seconds, 50, budget.least),
     )
     return values
+
+
+def _unknown_numbers(rng: random.Random, taken: set[str], count: int) -> list[str]:
+    found: list[str] = []
+    while len(found) < count:
+        number = make_request_number(rng)
+        if number not in taken:
+            found.append(number)
+    return found
 
 
 def _peak_memory(name: str, path: Path, numbers: list[str], people: list[str]) -> float:

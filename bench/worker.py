@@ -35,7 +35,8 @@ def _memory(backend_name: str, path: Path, arguments: list[str]) -> None:
     split = arguments.index("--")
     backend = open_backend(backend_name, path)
     for number in arguments[:split]:
-        assert backend.lookup(number) is not None
+        if backend.lookup(number) is None:
+            raise SystemExit(f"request {number} was not found")
     for applicant in arguments[split + 1 :]:
         backend.requests_of(applicant)
     print(_peak_rss_kib() / 1024, flush=True)

@@ -2,8 +2,8 @@
 
 A write rewrites the whole live file, so the live file must hold what is still moving, not the
 office's history. A request closed (or accepted or rejected) and untouched for more than N days
-moves to the archive file of the year it was created; an audit entry older than N days to the
-file of its year (archive_files names them).
+moves to the request archive of the year it was created; an audit entry older than N days to the
+audit archive of the year it was made (archive_files names them and reads them).
 
 The move is crash-safe without a second lock or a journal. Everything happens under the live
 file's lock: the archive files are replaced first (atomically, fsynced), the live file last.
@@ -29,11 +29,11 @@ from kiosk.store.archive_files import (
     applicant_and_status,
     archive_path,
     archive_years,
+    audit_archive_path,
 )
 from kiosk.store.storage import (
     DocumentTable,
     LoadedFile,
-    Tables,
     load,
     write_atomically,
 )
@@ -87,14 +87,19 @@ def archive_finished(
         moving_requests = _old_finished_requests(requests, cutoff)
         moving_audit = _old_audit_entries(audit, cutoff)
         repaired = 0
-        for year in sorted(
-            set(archive_years(store.path)) | moving_requests.keys() | moving_audit.keys()
-        ):
+        years = set(archive_years(store.path)) | moving_requests.keys() | moving_audit.keys()
+        for year in sorted(years):
             repaired += _update_archive(
                 archive_path(store.path, year),
+                REQUESTS,
                 requests,
-                audit,
                 moving_requests.get(year, []),
+                write=not dry_run,
+            )
+            repaired += _update_archive(
+                audit_archive_path(store.path, year),
+                AUDIT,
+                audit,
                 moving_audit.get(year, []),
                 write=not dry_run,
             )
@@ -149,37 +154,27 @@ def _old_audit_entries(audit: DocumentTable, cutoff: datetime) -> dict[int, list
 
 
 def _update_archive(
-    path: Path,
-    live_requests: DocumentTable,
-    live_audit: DocumentTable,
-    moving_requests: list[str],
-    moving_audit: list[str],
-    write: bool,
+    path: Path, name: str, live: DocumentTable, moving: list[str], write: bool
 ) -> int:
-    """Add the moving lines to the archive at *path*; return how many stale copies it dropped.
+    """Add the *moving* lines of table *name* to the archive at *path*; return the stale copies
+    it dropped.
 
     A stale copy is a document an interrupted run left in the archive while it is still live.
+    The documents are written in id order: request numbers all have ten digits, so a kiosk can
+    binary-search them (archive_files).
     """
     loaded: LoadedFile | None = load(path) if path.exists() else None
     try:
-        tables: Tables = dict(loaded.tables) if loaded else {}
-        requests = (tables.get(REQUESTS) or DocumentTable()).copy()
-        audit = (tables.get(AUDIT) or DocumentTable()).copy()
-        stale_requests = [n for n in requests.ids() if n in live_requests]
-        stale_audit = [i for i in audit.ids() if i in live_audit]
-        if not (moving_requests or moving_audit or stale_requests or stale_audit):
+        archived = (loaded.tables.get(name) if loaded else None) or DocumentTable()
+        stale = [doc_id for doc_id in archived.ids() if doc_id in live]
+        if not (moving or stale):
             return 0
-        for number in stale_requests:
-            requests.remove(number)
-        for entry_id in stale_audit:
-            audit.remove(entry_id)
-        for number in moving_requests:
-            requests.put_line(number, live_requests.line(number))
-        for entry_id in moving_audit:
-            audit.put_line(entry_id, live_audit.line(entry_id))
+        lines = {doc_id: archived.line(doc_id) for doc_id in archived.ids() if doc_id not in live}
+        lines.update((doc_id, live.line(doc_id)) for doc_id in moving)
+        ordered = DocumentTable({doc_id: lines[doc_id] for doc_id in sorted(lines, key=int)})
         if write:
-            write_atomically(path, {REQUESTS: requests, AUDIT: audit}).release()
-        return len(stale_requests) + len(stale_audit)
+            write_atomically(path, {name: ordered}).release()
+        return len(stale)
     finally:
         if loaded is not None:
             loaded.release()
@@ -198,9 +193,10 @@ def _remove_from_live(
 
 def _remove_archive_leftovers(live: Path) -> None:
     # Under the live file's lock no archive is being written: a temporary file is a crash's.
-    for leftover in live.parent.glob(f".{live.stem}.archive-*{live.suffix}.*.tmp"):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
+    for kind in ("archive", "audit"):
+        for leftover in live.parent.glob(f".{live.stem}.{kind}-*{live.suffix}.*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
 
 
 def archived_audit_entries(store: TawasulStore, year: int) -> list[AuditEntry]:

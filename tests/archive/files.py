@@ -10,7 +10,8 @@ from kiosk.store.archive_files import archive_path, archive_years
 
 def request_documents_by_file(live: Path) -> dict[str, dict[str, dict[str, Any]]]:
     """File name → its request documents by number."""
-    files = [live] + [archive_path(live, year) for year in archive_years(live)]
+    archives = [archive_path(live, year) for year in archive_years(live)]
+    files = [live] + [path for path in archives if path.exists()]
     return {path.name: orjson.loads(path.read_bytes()).get("requests", {}) for path in files}
 
 

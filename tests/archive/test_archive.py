@@ -184,3 +184,46 @@ def test_archive_files_are_tinydb_files(office_services: Services, office: Path)
         with TinyDB(archive_path(office, year)) as db:
             documents = db.table("requests").all()
         assert documents and all(doc["status"] in {s.value for s in FINISHED} for doc in documents)
+
+
+def test_archived_requests_are_found_without_loading_the_archive(
+    office_services: Services, office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    archive_service(office_services).archive(days=30)
+    archived = {
+        number: document
+        for name, documents in request_documents_by_file(office).items()
+        if name != office.name
+        for number, document in documents.items()
+    }
+
+    def no_loading(path: Path) -> None:
+        raise AssertionError(f"{path} was loaded whole")
+
+    monkeypatch.setattr("kiosk.store.archive_files.load", no_loading)
+    reader = TawasulStore(office)
+    for number, document in archived.items():
+        found = reader.request(number)
+        assert found is not None and found.number == number
+        assert found.applicant_id == document["applicant"]
+    # A well-formed number that no file holds: searched, then scanned, and not found.
+    assert reader.request("9000000019") is None
+    owner = next(iter(archived.values()))["applicant"]
+    expected = {n for n, d in archived.items() if d["applicant"] == owner}
+    assert {r.number for r in reader.archived_requests_of(owner)} == expected
+
+
+def test_an_archive_edited_out_of_order_still_finds_every_request(
+    office_services: Services, office: Path
+) -> None:
+    archive_service(office_services).archive(days=30)
+    year = office_services.store.archives.years()[-1]
+    path = archive_path(office, year)
+    numbers = list(orjson.loads(path.read_bytes())["requests"])
+    lines = path.read_bytes().split(b"\n")
+    # The same layout, the documents in reverse order.
+    body = [line.removesuffix(b",") for line in lines[2:-2]][::-1]
+    path.write_bytes(b"\n".join([*lines[:2], b",\n".join(body), *lines[-2:]]))
+    assert set(orjson.loads(path.read_bytes())["requests"]) == set(numbers)
+    reader = TawasulStore(office)
+    assert all(reader.request(number) is not None for number in numbers)

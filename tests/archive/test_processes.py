@@ -82,7 +82,7 @@ def test_kill_9_during_archive_runs_then_a_rerun_completes(db_path: Path, tmp_pa
     rng = random.Random(9)
     for attempt in range(5):
         shutil.copy(original, db_path)
-        for archive in db_path.parent.glob("*.archive-*"):
+        for archive in [*db_path.parent.glob("*.archive-*"), *db_path.parent.glob("*.audit-*")]:
             archive.unlink()
         process = worker("archive", str(db_path), FROZEN_NOW.isoformat(), "30")
         assert process.stdout is not None and process.stdout.readline() == "ready\n"
