@@ -41,9 +41,12 @@ class ExitPinScreen(ModalScreen[bool]):
         self.verify = verify
         self.bidi = bidi
 
-    def _both(self, key: str) -> str:
-        arabic = display_line(translations("ar")(key), self.bidi, rtl=True)
-        return f"{translations('en')(key)} · {arabic}"
+    @staticmethod
+    def _both(key: str) -> str:
+        return f"{translations('en')(key)} · {translations('ar')(key)}"
+
+    def _label(self, key: str) -> str:
+        return display_line(self._both(key), self.bidi, rtl=False)
 
     def compose(self) -> ComposeResult:
         """Title, the PIN field, the keypad and the buttons."""
@@ -53,8 +56,8 @@ class ExitPinScreen(ModalScreen[bool]):
             yield BidiText("", bidi=self.bidi, rtl=False, id="pin-message")
             yield Keypad(id="pin-keypad")
             with Horizontal(id="pin-buttons"):
-                yield Button(self._both("pin.exit"), variant="error", id="pin-exit")
-                yield Button(self._both("common.cancel"), id="pin-cancel")
+                yield Button(self._label("pin.exit"), variant="error", id="pin-exit")
+                yield Button(self._label("common.cancel"), id="pin-cancel")
 
     def on_mount(self) -> None:
         """Focus the PIN field."""

@@ -4,7 +4,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Vertical, VerticalScroll
+from textual.containers import HorizontalScroll, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Digits
 
@@ -35,11 +35,15 @@ class PrintFallbackScreen(ModalScreen[None]):
             yield BidiText(
                 tr("fallback.title", reason=self.reason), bidi=bidi, rtl=rtl, classes="title"
             )
-            with VerticalScroll(id="fallback-body"):
-                yield Center(Digits(self.number, id="big-number"))
-                yield Center(QrCode(self.outcome.qr_payload, id="qr"))
-                yield BidiText(tr("fallback.photo"), bidi=bidi, rtl=rtl, classes="hint")
-            yield Button(display_line(tr("common.close"), bidi, rtl), variant="primary", id="close")
+            # Side by side, so the code and the number fit on one 80×24 screen.
+            with HorizontalScroll(id="fallback-body"):
+                yield QrCode(self.outcome.qr_payload, id="qr")
+                with Vertical(id="fallback-side"):
+                    yield Digits(self.number, id="big-number")
+                    yield BidiText(tr("fallback.photo"), bidi=bidi, rtl=rtl, classes="hint")
+                    yield Button(
+                        display_line(tr("common.close"), bidi, rtl), variant="primary", id="close"
+                    )
 
     def on_mount(self) -> None:
         """Focus Close."""

@@ -23,6 +23,10 @@ STATUS_STYLES = {
 """The badge colours of the statuses, as in :class:`widgets.StatusBadge`."""
 
 
+DATE_WIDTH = 18
+"""Cells of the date column: the longest Gregorian date, "30 September 2026", and a space."""
+
+
 class RequestListScreen(ResidentScreen):
     """Number, date and status badge of each request of one type."""
 
@@ -46,6 +50,8 @@ class RequestListScreen(ResidentScreen):
     def _row(self, request: TawasulRequest) -> Option:
         language = self.ctx.language
         day = self.shaped(format_gregorian(riyadh_date(request.created), language))
+        # A fixed-width date column keeps the badges of the rows in one column.
+        day = day.rjust(DATE_WIDTH) if self.ctx.mirrored else day.ljust(DATE_WIDTH)
         badge = (f" {self.shaped(request.status.label(language))} ", STATUS_STYLES[request.status])
         parts: list[str | tuple[str, str]] = [request.number, "   ", day, "   ", badge]
         if self.ctx.mirrored:

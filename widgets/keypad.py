@@ -48,8 +48,8 @@ class Keypad(Widget):
         width: auto;
         Horizontal { height: 1; width: auto; margin-bottom: 1; }
         KeypadKey {
-            min-width: 5;
-            width: 5;
+            min-width: 3;
+            width: 3;
             margin-right: 1;
             background: $panel-lighten-1;
             &:hover { background: $primary; }

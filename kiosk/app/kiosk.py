@@ -44,6 +44,19 @@ PIN_LOCK_SECONDS = 300.0
 """How long the staff exit stays locked after too many wrong PINs."""
 
 
+def chord_keys(chord: str) -> frozenset[str]:
+    """The key names that stand for the staff exit *chord* in Textual's key events.
+
+    Terminals send Ctrl+Alt+X as Escape followed by Ctrl+X, and Textual reports that as
+    ``ctrl+x``: so a ``ctrl+alt+`` chord also answers to its ``ctrl+`` key. The PIN still guards
+    the exit; a resident who presses it only meets the PIN dialog, and Escape closes it.
+    """
+    keys = {chord}
+    if "ctrl+" in chord and "alt+" in chord:
+        keys.add(chord.replace("alt+", ""))
+    return frozenset(keys)
+
+
 class StaffExitGuard:
     """Checks the staff PIN against the configured argon2 hash; wrong PINs lock it a while.
 
@@ -113,6 +126,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._last_input = monotonic()
         self.throttle = LookupThrottle(clock=monotonic)
         self.exit_guard = StaffExitGuard(services.config.staff_pin_hash, monotonic)
+        self._exit_keys = chord_keys(services.config.staff_exit_chord)
         self.visit: KioskContext | None = None
         """The visit under way, or None while Welcome waits."""
         self._recovering = False
@@ -142,7 +156,7 @@ class KioskApp(App[None], inherit_bindings=False):
         """Every key and mouse event restarts the idle clock; the staff chord opens the PIN."""
         if isinstance(event, events.Key | events.MouseEvent):
             self._last_input = self._monotonic()
-        if isinstance(event, events.Key) and event.key == self.services.config.staff_exit_chord:
+        if isinstance(event, events.Key) and event.key in self._exit_keys:
             event.stop()
             event.prevent_default()
             self._ask_staff_pin()

@@ -45,8 +45,10 @@ def display_line(line: str, bidi: str, rtl: bool) -> str:
     The line must already fit: wrapping after reordering would put a paragraph's lines
     upside down.
     """
-    if bidi != BidiMode.APP or not has_rtl(line):
+    if bidi != BidiMode.APP:
         return line
+    if not has_rtl(line):
+        return _DIRECTION_CONTROLS.sub("", line)
     logical = line.translate(_ISOLATES_AS_EMBEDDINGS)
     visual: str = get_display(arabic_reshaper.reshape(logical), base_dir="R" if rtl else "L")
     return _DIRECTION_CONTROLS.sub("", visual)

@@ -52,8 +52,9 @@ class FakeReceipts:
     def print_receipt(self, request: TawasulRequest, language: str) -> PrintOutcome:
         """Print (or fail to print) *request*'s receipt."""
         self.printed.append(request.number)
-        payload = f"TWS1|{request.number}|{request.status.value}|20261125T0700Z|R-000042|sig"
-        return PrintOutcome(self.problem is None, payload, "R-000042", self.problem)
+        # The shape of the real payload (kiosk.printing.payload), so the QR has its real size.
+        payload = f"TW1/{request.number}/RT/20261125T070000Z/000042/KIOSK-01/ABCD/K7Q2M4XW9P3R5T6Y"
+        return PrintOutcome(self.problem is None, payload, "000042", self.problem)
 
     def forget_pending(self, applicant_id: str) -> None:
         """Note that the visit of *applicant_id* ended."""

@@ -1,0 +1,161 @@
+"""Pictures of every resident screen at 80×24, in Arabic and in English (bidi = app).
+
+The clock is frozen by the services, cursors stop blinking before each picture, and the demo
+data is made at the frozen moment, so the pictures only change when the screens do.
+"""
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.kiosk.conftest import AHMED, FakeReceipts, KioskFactory, freeze_cursors, settle
+
+SIZE = (80, 24)
+LANGUAGES = ("en", "ar")
+
+Step = Callable[[Pilot[None]], Awaitable[None]]
+
+
+async def start(pilot: Pilot[None], language: str) -> None:
+    """Choose *language* on Welcome."""
+    await settle(pilot)
+    await pilot.click(f"#start-{language}")
+    await pilot.pause()
+
+
+async def signed_in(pilot: Pilot[None], language: str) -> None:
+    """Start in *language* and sign Ahmed in from the keyboard."""
+    await start(pilot, language)
+    await pilot.press(*AHMED[0], "tab", *AHMED[1], "enter")
+    await settle(pilot)
+
+
+def picture(steps: Callable[[Pilot[None], str], Awaitable[None]], language: str) -> Step:
+    """The steps to the screen to draw, then frozen cursors."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await steps(pilot, language)
+        await settle(pilot)
+        await freeze_cursors(pilot)
+
+    return run_before
+
+
+async def welcome(pilot: Pilot[None], language: str) -> None:
+    """Welcome, with the staff banner read."""
+    await settle(pilot)
+
+
+async def sign_in_typing(pilot: Pilot[None], language: str) -> None:
+    """Sign in, an ID half typed."""
+    await start(pilot, language)
+    await pilot.press(*"21098765")
+
+
+async def sign_in_wrong(pilot: Pilot[None], language: str) -> None:
+    """Sign in after a wrong password: the ID masked, the same answer for any ID."""
+    await start(pilot, language)
+    await pilot.press(*AHMED[0], "tab", *"wrong-pass", "enter")
+    await settle(pilot)
+
+
+async def quick_lookup(pilot: Pilot[None], language: str) -> None:
+    """The quick lookup form, a mistyped number in it."""
+    await start(pilot, language)
+    await pilot.click("#quick")
+    await pilot.pause()
+    await pilot.press(*"9000000201")
+
+
+async def request_types(pilot: Pilot[None], language: str) -> None:
+    """Ahmed's request types with their counts."""
+    await signed_in(pilot, language)
+
+
+async def request_list(pilot: Pilot[None], language: str) -> None:
+    """Ahmed's two Iqama requests, newest first."""
+    await signed_in(pilot, language)
+    await pilot.press("down", "enter")
+
+
+async def status_returned(pilot: Pilot[None], language: str) -> None:
+    """A returned request: what exactly to do, the timeline, working days."""
+    await signed_in(pilot, language)
+    await pilot.press("down", "down", "enter")
+
+
+async def status_rejected_quick(pilot: Pilot[None], language: str) -> None:
+    """A rejected request found by quick lookup: the reason and how to submit again."""
+    await start(pilot, language)
+    await pilot.click("#quick")
+    await pilot.pause()
+    await pilot.press(*"9000000506", "tab", *"7897", "enter")
+
+
+async def help_dialog(pilot: Pilot[None], language: str) -> None:
+    """Help and FAQ over the request types."""
+    await signed_in(pilot, language)
+    await pilot.press("f1")
+
+
+async def print_fallback(pilot: Pilot[None], language: str) -> None:
+    """The printer is out of paper: the number large and the QR on screen."""
+    await status_returned(pilot, language)
+    await settle(pilot)
+    await pilot.click("#print")
+
+
+async def idle_countdown(pilot: Pilot[None], language: str) -> None:
+    """The countdown over the request types."""
+    await signed_in(pilot, language)
+    pilot.app.services  # noqa: B018 - the app is built; now let time pass for it
+    clock = pilot.app._monotonic  # type: ignore[attr-defined]
+    clock.advance(61)
+    await pilot.pause(1.1)
+
+
+SCREENS = {
+    "welcome": welcome,
+    "sign_in": sign_in_typing,
+    "sign_in_wrong": sign_in_wrong,
+    "quick_lookup": quick_lookup,
+    "request_types": request_types,
+    "request_list": request_list,
+    "status_returned": status_returned,
+    "status_rejected": status_rejected_quick,
+    "help": help_dialog,
+    "print_fallback": print_fallback,
+    "idle_countdown": idle_countdown,
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_resident_screen(screen: str, language: str, kiosk: KioskFactory, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """Each resident screen at 80×24 in each language."""
+    app = kiosk(language, FakeReceipts(problem="paper_out"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=picture(SCREENS[screen], language))
+
+
+def test_staff_exit_pin(kiosk: KioskFactory, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """The staff PIN dialog, in both languages at once."""
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+alt+x", *"12")
+        await freeze_cursors(pilot)
+
+    assert snap_compare(kiosk("ar"), terminal_size=SIZE, run_before=run_before)
+
+
+def test_out_of_service(kiosk: KioskFactory, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """Out of service, in both languages at once, over a fresh Welcome."""
+    from screens import OutOfServiceScreen
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.app.push_screen(OutOfServiceScreen("app"))
+        await pilot.pause()
+
+    assert snap_compare(kiosk("ar"), terminal_size=SIZE, run_before=run_before)

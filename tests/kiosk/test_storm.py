@@ -1,0 +1,123 @@
+"""Random keys and clicks on the sign-in and status screens never end in an unhandled error."""
+
+import asyncio
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from textual.pilot import Pilot
+
+from kiosk.app import make_kiosk_app
+from kiosk.config import KioskConfig
+from kiosk.services import Services
+from screens import SignInScreen, StatusScreen
+from tests.conftest import frozen_clock
+from tests.kiosk.conftest import FakeMonotonic, FakeReceipts, settle
+
+KEYS = [
+    *"az7-.",
+    "٣",
+    "tab",
+    "shift+tab",
+    "enter",
+    "escape",
+    "backspace",
+    "delete",
+    "up",
+    "down",
+    "left",
+    "right",
+    "home",
+    "end",
+    "space",
+    "f1",
+    "ctrl+alt+x",
+    "ctrl+q",
+    "ctrl+c",
+]
+
+
+@dataclass(frozen=True)
+class Click:
+    """A click at a cell of the 80×24 screen."""
+
+    x: int
+    y: int
+
+
+ACTIONS = st.lists(
+    st.one_of(
+        st.sampled_from(KEYS),
+        st.builds(Click, st.integers(0, 79), st.integers(0, 23)),
+    ),
+    max_size=20,
+)
+
+
+async def on_sign_in(pilot: Pilot[None]) -> None:
+    """Start a visit: the sign-in screen."""
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SignInScreen)
+
+
+async def on_status(pilot: Pilot[None]) -> None:
+    """A returned request, found by quick lookup: the status screen."""
+    await on_sign_in(pilot)
+    await pilot.click("#quick")
+    await pilot.pause()
+    await pilot.press(*"9000000209", "tab", *"6546", "enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StatusScreen)
+
+
+def storm(template: Path, reach: Callable[[Pilot[None]], Awaitable[None]], actions: list) -> None:  # type: ignore[type-arg]
+    """Reach a screen, then play *actions*; the kiosk must still run with no error caught."""
+
+    async def run() -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            db = Path(folder) / "tawasul.json"
+            shutil.copy(template, db)
+            services = Services.open(db, KioskConfig(), clock=frozen_clock)
+            app = make_kiosk_app(
+                services,
+                "en",
+                FakeReceipts(problem="timeout"),
+                monotonic=FakeMonotonic(),
+                handle_signals=False,
+            )
+            async with app.run_test(size=(80, 24)) as pilot:
+                await reach(pilot)
+                for action in actions:
+                    if isinstance(action, Click):
+                        await pilot.click(offset=(action.x, action.y))
+                    else:
+                        await pilot.press(action)
+                await settle(pilot)
+                assert app.is_running
+                assert app.unexpected_errors == 0
+
+    asyncio.run(run())
+
+
+STORM = settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@STORM
+@given(actions=ACTIONS)
+def test_storm_on_sign_in(demo_template: Path, actions: list) -> None:  # type: ignore[type-arg]
+    """Keys and clicks anywhere, starting on sign-in."""
+    storm(demo_template, on_sign_in, actions)
+
+
+@STORM
+@given(actions=ACTIONS)
+def test_storm_on_status(demo_template: Path, actions: list) -> None:  # type: ignore[type-arg]
+    """Keys and clicks anywhere, starting on a status screen with a failing printer."""
+    storm(demo_template, on_status, actions)
