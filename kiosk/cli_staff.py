@@ -9,6 +9,7 @@ cannot write.
 
 import argparse
 import contextlib
+import fnmatch
 import grp
 import json
 import os
@@ -51,6 +52,12 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     setup.add_argument("--path", type=Path, default=DEFAULT_DROP_IN, help="where --write writes")
     setup.add_argument("--tawasul", type=Path, default=None, help="the tawasul program to run")
     setup.add_argument("--sshd", default="/usr/sbin/sshd", help="sshd to check the result with")
+    setup.add_argument(
+        "--sshd-config",
+        type=Path,
+        default=Path("/etc/ssh/sshd_config"),
+        help="the main sshd configuration, which must include --path",
+    )
     setup.add_argument(
         "--truecolor",
         action="store_true",
@@ -206,8 +213,15 @@ def _run_ssh_setup(args: argparse.Namespace) -> int:
     if not args.write:
         print(text, end="")
         return 0
-    _install(args.path, text, args.sshd)
-    print(f"Wrote {args.path}; sshd accepts it. Reload sshd: `systemctl reload ssh`.")
+    path = Path(os.path.abspath(args.path))
+    if not _included(args.sshd_config, path):
+        print(
+            f"tawasul: warning: {args.sshd_config} has no Include line that covers {path}; "
+            f"add `Include {path}` at its top.",
+            file=sys.stderr,
+        )
+    _install(path, text, args.sshd, args.sshd_config)
+    print(f"Wrote {path}; sshd accepts it. Reload sshd: `systemctl reload ssh`.")
     return 0
 
 
@@ -221,7 +235,22 @@ def _this_tawasul() -> Path:
     return Path(found)
 
 
-def _install(path: Path, text: str, sshd: str) -> None:
+def _included(main_config: Path, path: Path) -> bool:
+    """Whether an ``Include`` line of *main_config* names *path* (or a pattern matching it)."""
+    try:
+        lines = main_config.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return False
+    for line in lines:
+        words = line.split()
+        if words and words[0].lower() == "include":
+            patterns = [w if w.startswith("/") else f"/etc/ssh/{w}" for w in words[1:]]
+            if any(fnmatch.fnmatch(str(path), pattern) for pattern in patterns):
+                return True
+    return False
+
+
+def _install(path: Path, text: str, sshd: str, main_config: Path) -> None:
     """Write *text* to *path*, keep it only if ``sshd -t`` accepts the whole configuration."""
     previous = path.read_text(encoding="utf-8") if path.exists() else None
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -231,9 +260,14 @@ def _install(path: Path, text: str, sshd: str) -> None:
     os.chmod(temp, 0o644)
     os.replace(temp, path)
     if not Path(sshd).exists():
-        print(f"tawasul: warning: {sshd} is not there; check with `sshd -t` yourself.")
+        print(
+            f"tawasul: warning: {sshd} is not there; check with `sshd -t` yourself.",
+            file=sys.stderr,
+        )
         return
-    checked = subprocess.run([sshd, "-t"], capture_output=True, text=True, check=False)
+    checked = subprocess.run(
+        [sshd, "-t", "-f", str(main_config)], capture_output=True, text=True, check=False
+    )
     if checked.returncode != 0:
         if previous is None:
             with contextlib.suppress(FileNotFoundError):

@@ -21,6 +21,7 @@ from kiosk.store.storage import FileIdentity
 from screens.staff_audit import StaffAuditScreen
 from screens.staff_banner import StaffBannerScreen
 from screens.staff_base import StaffScreen
+from screens.staff_receipts import StaffReceiptsScreen
 from screens.staff_requests import StaffRequestsScreen
 from screens.staff_supervisor import StaffSupervisorScreen
 
@@ -40,6 +41,7 @@ class StaffApp(App[None]):
         Binding("f3", "switch_mode('audit')", "Audit log"),
         Binding("f4", "switch_mode('banner')", "Banner"),
         Binding("f5", "switch_mode('supervisor')", "Supervisor"),
+        Binding("f6", "switch_mode('receipts')", "Receipts"),
     ]
 
     def __init__(
@@ -70,6 +72,7 @@ class StaffApp(App[None]):
         self.add_mode("audit", lambda: StaffAuditScreen(session))
         self.add_mode("banner", lambda: StaffBannerScreen(session))
         self.add_mode("supervisor", lambda: StaffSupervisorScreen(session))
+        self.add_mode("receipts", lambda: StaffReceiptsScreen(session))
 
     def _show_member(self) -> None:
         member = self.session.member

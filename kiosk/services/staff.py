@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from kiosk.domain.calendar import riyadh_date
@@ -19,8 +20,11 @@ from kiosk.domain.digits import normalise_digits
 from kiosk.domain.models import AuditEntry, StaffMember, StaffRole, TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
+from kiosk.printing.spool import SpoolJob
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock
+from kiosk.services.receipts import ReceiptService, Verification
+from kiosk.services.receipts_port import PrintOutcome
 from kiosk.services.requests import RequestProgress
 from kiosk.store import TawasulStore
 from kiosk.store.storage import FileIdentity
@@ -363,6 +367,60 @@ class StaffSession:
             tx.append_audit(AuditEntry(now, member.username, "banner.set", "banner", details))
         return banner
 
+    # --- receipts --------------------------------------------------------------------------
+
+    @cached_property
+    def receipts(self) -> ReceiptService:
+        """The office's receipt service (key, spool and printer from the configuration)."""
+        return ReceiptService.open(self.services)
+
+    def reprint(self, typed_number: str, language: str) -> PrintOutcome:
+        """Print a fresh receipt of a request on the office printer (blocking; audited)."""
+        member = self.current_member()
+        request = self.request(typed_number)
+        outcome = self.receipts.print_receipt(request, language)
+        self._audit(member, "receipt.reprint", request.number, _outcome_details(outcome))
+        return outcome
+
+    def verify_receipt(self, payload: str) -> Verification:
+        """Check a receipt's QR payload against the office key and the request as it is now."""
+        self.current_member()
+        return self.receipts.verify(payload)
+
+    def print_queue(self) -> list[SpoolJob]:
+        """The receipts waiting in the spool, oldest first."""
+        self.current_member()
+        return self.receipts.pending_jobs()
+
+    def retry_print(self, job_id: str) -> PrintOutcome:
+        """Send a spooled receipt to the printer again (blocking; audited)."""
+        member = self.current_member()
+        job = self.receipts.spool.job(job_id)
+        outcome = self.receipts.retry(job_id)
+        self._audit(member, "receipt.retry", job.request_number, _outcome_details(outcome))
+        return outcome
+
+    def drop_print(self, job_id: str) -> SpoolJob:
+        """Remove a spooled receipt without printing it (audited)."""
+        member = self.current_member()
+        job = self.receipts.drop(job_id)
+        self._audit(member, "receipt.drop", job.request_number, {"serial": job.job_id})
+        return job
+
+    def _audit(
+        self, member: StaffMember, action: str, target: str, details: dict[str, object]
+    ) -> None:
+        with self.services.store.transaction() as tx:
+            tx.append_audit(
+                AuditEntry(
+                    self.services.clock(),
+                    member.username,
+                    action,
+                    target,
+                    {**details, "client": self.client},
+                )
+            )
+
     # --- supervisors -----------------------------------------------------------------------
 
     def unlock_applicant(self, typed_id: str) -> None:
@@ -396,3 +454,10 @@ class StaffSession:
         if username == member.username:
             raise NotAllowed("You cannot remove yourself; ask another supervisor.")
         self.directory.remove(username, member.username, self.client)
+
+
+def _outcome_details(outcome: PrintOutcome) -> dict[str, object]:
+    details: dict[str, object] = {"serial": outcome.receipt_serial, "printed": outcome.printed}
+    if outcome.problem:
+        details["problem"] = outcome.problem
+    return details

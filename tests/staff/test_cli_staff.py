@@ -128,3 +128,79 @@ def test_the_console_refuses_to_start_without_a_terminal(demo_db: Path) -> None:
     assert done.returncode == 2
     assert "connect with ssh -t" in done.stderr
     assert done.stderr.count("\n") == 1
+
+
+needs_sshd = pytest.mark.skipif(
+    not Path("/usr/sbin/sshd").exists(), reason="needs openssh-server (./dev test installs it)"
+)
+
+
+def sshd_main_config(folder: Path, drop_in: Path, extra: str = "") -> Path:
+    """A main sshd_config that includes *drop_in* first, as Debian's does its folder."""
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(folder / "host_key")],
+        check=True,
+    )
+    main_config = folder / "sshd_config"
+    main_config.write_text(
+        f"Include {folder}/*.conf\nHostKey {folder / 'host_key'}\nPort 2222\n{extra}",
+        encoding="utf-8",
+    )
+    return main_config
+
+
+def write_setup(
+    db: Path, drop_in: Path, main_config: Path, *extra: str
+) -> subprocess.CompletedProcess[str]:
+    """Run `tawasul ssh-setup --write` for *db*, writing *drop_in*, checking *main_config*."""
+    return subprocess.run(
+        [
+            TAWASUL,
+            "ssh-setup",
+            "--write",
+            "--db",
+            str(db),
+            "--path",
+            str(drop_in),
+            "--sshd-config",
+            str(main_config),
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+    )
+
+
+@needs_sshd
+def test_write_installs_a_drop_in_that_sshd_accepts(demo_db: Path, tmp_path: Path) -> None:
+    drop_in = tmp_path / "tawasul-staff.conf"
+    main_config = sshd_main_config(tmp_path, drop_in)
+    Path("/run/sshd").mkdir(exist_ok=True)
+    done = write_setup(demo_db, drop_in, main_config)
+    assert done.returncode == 0, done.stderr
+    assert "sshd accepts it" in done.stdout
+    assert "Include" not in done.stderr
+    assert drop_in.stat().st_mode & 0o777 == 0o644
+    assert f"staff --db {demo_db}" in drop_in.read_text(encoding="utf-8")
+
+
+@needs_sshd
+def test_write_puts_the_old_drop_in_back_when_sshd_refuses(demo_db: Path, tmp_path: Path) -> None:
+    drop_in = tmp_path / "tawasul-staff.conf"
+    drop_in.write_text("# the operator's earlier version\n", encoding="utf-8")
+    main_config = sshd_main_config(tmp_path, drop_in, extra="NoSuchSetting yes\n")
+    Path("/run/sshd").mkdir(exist_ok=True)
+    done = write_setup(demo_db, drop_in, main_config)
+    assert done.returncode != 0
+    assert "sshd refused the configuration" in done.stderr
+    assert drop_in.read_text(encoding="utf-8") == "# the operator's earlier version\n"
+
+
+def test_write_warns_when_sshd_config_does_not_include_the_drop_in(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    main_config = tmp_path / "sshd_config"
+    main_config.write_text("Port 22\n", encoding="utf-8")
+    done = write_setup(demo_db, tmp_path / "t.conf", main_config, "--sshd", str(tmp_path / "no"))
+    assert done.returncode == 0
+    assert f"no Include line that covers {tmp_path / 't.conf'}" in done.stderr

@@ -1,0 +1,128 @@
+"""Receipts for staff: reprint one, verify a receipt's QR payload, retry or drop spooled jobs."""
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+
+from kiosk.printing.spool import SpoolJob
+from kiosk.services.receipts import Verification
+from kiosk.services.receipts_port import PrintOutcome
+from screens.staff_base import StaffScreen
+from screens.staff_request import riyadh_stamp
+
+
+def outcome_text(outcome: PrintOutcome) -> str:
+    """One sentence on how printing a receipt ended."""
+    if outcome.printed:
+        return f"Receipt {outcome.receipt_serial} printed."
+    return (
+        f"Receipt {outcome.receipt_serial} did not print ({outcome.problem}); "
+        "it waits in the print queue below."
+    )
+
+
+class StaffReceiptsScreen(StaffScreen):
+    """Reprint, verify, and the print queue; printing runs in the background."""
+
+    CSS_PATH = "staff_receipts.tcss"
+
+    def compose(self) -> ComposeResult:
+        """The three tools, one under the other."""
+        yield Header()
+        with VerticalScroll(id="body"):
+            yield Label("Reprint a receipt", classes="section")
+            with Horizontal(classes="row"):
+                yield Input(placeholder="Request number", id="number")
+                yield Select(
+                    [("Arabic", "ar"), ("English", "en")],
+                    value="ar",
+                    allow_blank=False,
+                    id="language",
+                )
+                yield Button("Print", variant="primary", id="print")
+            yield Label("Verify a receipt (paste the text of its QR code)", classes="section")
+            with Horizontal(classes="row"):
+                yield Input(placeholder="QR payload", id="payload")
+                yield Button("Verify", id="verify")
+            yield Static(id="verdict", markup=False)
+            yield Label("Print queue", classes="section")
+            yield DataTable(id="queue", cursor_type="row")
+            with Horizontal(classes="row"):
+                yield Button("Retry highlighted", id="retry")
+                yield Button("Drop highlighted", variant="error", id="drop")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """Set up the queue's columns, then load it."""
+        self.query_one("#queue", DataTable).add_columns(
+            "Receipt", "Request", "Spooled (Riyadh)", "State", "Attempts", "Problem"
+        )
+        super().on_mount()
+
+    def show_latest(self) -> None:
+        """Read the print queue as it is now."""
+        super().show_latest()
+        self.in_background(self.session.print_queue, self._show_queue, group="search")
+
+    def _show_queue(self, jobs: list[SpoolJob]) -> None:
+        table = self.query_one("#queue", DataTable)
+        table.clear()
+        for job in jobs:
+            table.add_row(
+                job.job_id,
+                job.request_number,
+                riyadh_stamp(job.created),
+                job.state.value,
+                str(job.attempts),
+                job.problem or "",
+                key=job.job_id,
+            )
+
+    def _highlighted_job(self) -> str | None:
+        table = self.query_one("#queue", DataTable)
+        if table.row_count == 0:
+            self.notify("The print queue is empty.")
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return str(key) if key is not None else None
+
+    @on(Input.Submitted, "#number")
+    @on(Button.Pressed, "#print")
+    def reprint(self) -> None:
+        """Print the typed request's receipt in the chosen language."""
+        number = self.query_one("#number", Input).value
+        language = str(self.query_one("#language", Select).value)
+        self.in_background(lambda: self.session.reprint(number, language), self._printed)
+
+    def _printed(self, outcome: PrintOutcome) -> None:
+        self.notify(outcome_text(outcome), severity="information" if outcome.printed else "warning")
+        self.show_latest()
+
+    @on(Input.Submitted, "#payload")
+    @on(Button.Pressed, "#verify")
+    def verify(self) -> None:
+        """Check the pasted payload against the office key and the data."""
+        payload = self.query_one("#payload", Input).value
+        self.in_background(lambda: self.session.verify_receipt(payload), self._verified)
+
+    def _verified(self, verification: Verification) -> None:
+        self.query_one("#verdict", Static).update("\n".join(verification.lines()))
+
+    @on(Button.Pressed, "#retry")
+    def retry(self) -> None:
+        """Send the highlighted job to the printer again."""
+        job_id = self._highlighted_job()
+        if job_id is not None:
+            self.in_background(lambda: self.session.retry_print(job_id), self._printed)
+
+    @on(Button.Pressed, "#drop")
+    def drop(self) -> None:
+        """Remove the highlighted job without printing it."""
+        job_id = self._highlighted_job()
+        if job_id is not None:
+            self.in_background(lambda: self.session.drop_print(job_id), self._dropped)
+
+    def _dropped(self, job: SpoolJob) -> None:
+        self.notify(f"Receipt {job.job_id} of request {job.request_number} was dropped.")
+        self.show_latest()

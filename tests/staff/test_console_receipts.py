@@ -1,0 +1,80 @@
+"""The console's receipts screen: reprint, verify a QR payload, retry and drop spooled jobs."""
+
+import socket
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Static
+
+from kiosk.app import make_staff_app
+from kiosk.config import KioskConfig, PrinterConfig
+from kiosk.services import Services
+from screens.staff_receipts import StaffReceiptsScreen
+from tests.conftest import frozen_clock
+from tests.staff.conftest import CLIENT, ConsoleFactory, settle
+
+UNDER_REVIEW = "9000000100"
+SIZE = (140, 44)
+
+
+async def test_reprint_and_verify_a_receipt(console: ConsoleFactory, services: Services) -> None:
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StaffReceiptsScreen)
+        screen.query_one("#number", Input).value = UNDER_REVIEW
+        await pilot.click("#print")
+        await settle(pilot)
+        printed = list((services.store.path.parent / "receipts").iterdir())
+        assert len(printed) == 1
+        entry = services.store.audit_entries()[-1]
+        assert (entry.actor, entry.action, entry.target) == (
+            "staff",
+            "receipt.reprint",
+            UNDER_REVIEW,
+        )
+        assert entry.details["printed"] is True and entry.details["client"] == CLIENT
+
+        request = services.requests.find(UNDER_REVIEW)
+        payload = app.session.receipts.issue(request, "en").payload
+        screen.query_one("#payload", Input).value = payload
+        await pilot.click("#verify")
+        await settle(pilot)
+        verdict = str(screen.query_one("#verdict", Static).render())
+        assert verdict.startswith("AUTHENTIC")
+        assert "unchanged since printing" in verdict
+        screen.query_one("#payload", Input).value = payload.replace(UNDER_REVIEW, "9000000209")
+        await pilot.click("#verify")
+        await settle(pilot)
+        assert "AUTHENTIC" not in str(screen.query_one("#verdict", Static).render())
+
+
+async def test_a_receipt_the_printer_refused_waits_in_the_queue_until_dropped(
+    demo_db: Path,
+) -> None:
+    with socket.socket() as probe:  # a port nothing listens on: the printer is "off"
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    printer = PrinterConfig(kind="network", host="127.0.0.1", port=port, timeout=1.0)
+    services = Services.open(demo_db, KioskConfig(printer=printer), clock=frozen_clock)
+    app = make_staff_app(services, "staff", CLIENT, handle_signals=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f6")
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#number", Input).value = UNDER_REVIEW
+        await pilot.click("#print")
+        await settle(pilot)
+        queue = screen.query_one("#queue", DataTable)
+        assert queue.row_count == 1
+        assert queue.get_row_at(0)[1] == UNDER_REVIEW
+        await pilot.click("#retry")
+        await settle(pilot)
+        assert queue.row_count == 1
+        assert queue.get_row_at(0)[4] == "2"
+        await pilot.click("#drop")
+        await settle(pilot)
+        assert queue.row_count == 0
+    actions = [e.action for e in services.store.audit_entries()[-3:]]
+    assert actions == ["receipt.reprint", "receipt.retry", "receipt.drop"]
