@@ -13,7 +13,7 @@ from kiosk.domain.calendar import parse_date
 from kiosk.domain.models import AuditEntry
 from kiosk.errors import InvalidInput
 from kiosk.services.staff import AuditQuery, StaffSession
-from screens.staff_base import StaffScreen, plain
+from screens.staff_base import StaffScreen
 from screens.staff_request import riyadh_stamp
 
 PAGE_SIZE = 100
@@ -105,10 +105,10 @@ class StaffAuditScreen(StaffScreen):
             details = json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
             table.add_row(
                 riyadh_stamp(entry.at),
-                plain(entry.actor),
+                self.shown(entry.actor),
                 entry.action,
-                plain(entry.target),
-                plain(details if entry.details else ""),
+                self.shown(entry.target),
+                self.shown(details if entry.details else ""),
             )
         self.query_one("#summary", Static).update(
             f"Page {self.page + 1} of {pages} · {len(self.entries):,} entries, newest first"

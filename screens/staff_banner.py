@@ -36,7 +36,7 @@ class StaffBannerScreen(StaffScreen):
         self.in_background(self.session.banner, self._show)
 
     def _show(self, banner: str) -> None:
-        self.query_one("#current", Static).update(banner or "(no banner)")
+        self.query_one("#current", Static).update(self.shown(banner or "(no banner)"))
 
     @on(Input.Submitted, "#text")
     @on(Button.Pressed, "#save")

@@ -2,6 +2,7 @@
 
 import contextlib
 import logging
+import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -9,6 +10,7 @@ from rich.text import Text
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
+from kiosk.domain.text import display_line
 from kiosk.errors import TawasulError
 from kiosk.services.staff import StaffSession
 
@@ -18,9 +20,21 @@ Result = TypeVar("Result")
 Outcome = TypeVar("Outcome")
 
 
-def plain(text: str) -> Text:
-    """*text* typed by a person, shown as it is (square brackets are not markup)."""
-    return Text(text, end="")
+def starts_right_to_left(text: str) -> bool:
+    """Whether the first letter with a direction in *text* is right-to-left (UAX #9, P2)."""
+    for character in text:
+        direction = unicodedata.bidirectional(character)
+        if direction in ("R", "AL"):
+            return True
+        if direction == "L":
+            return False
+    return False
+
+
+def shaped(text: str, bidi: str) -> str:
+    """*text* as one display line for the *bidi* setting, its direction from its first letter."""
+    line = text.replace("\n", " ")
+    return display_line(line, bidi, starts_right_to_left(line))
 
 
 class StaffPane(Screen[Result]):
@@ -100,6 +114,14 @@ class StaffScreen(StaffPane[None]):
     def show_latest(self) -> None:
         """Show the data as the file holds it now; screens extend this to load their data."""
         self._seen_version = getattr(self.app, "data_version", 0)
+
+    def shown(self, text: str) -> Text:
+        """One line of stored text (a note, a name) through the text layer, never as markup.
+
+        Staff type Arabic in logical order; the office's ``bidi`` setting says whether the
+        program or the terminal shapes and reorders it (DESIGN §6).
+        """
+        return Text(shaped(text, self.session.services.config.bidi), end="")
 
 
 class StaffDialog(ModalScreen[Result], StaffPane[Result]):

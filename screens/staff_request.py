@@ -13,7 +13,7 @@ from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
 from kiosk.domain.identity import mask_id
 from kiosk.domain.models import TawasulRequest
 from kiosk.services.staff import StaffSession
-from screens.staff_base import StaffScreen, plain
+from screens.staff_base import StaffScreen
 from screens.staff_note import InternalNoteDialog
 from screens.staff_status_change import StatusChange, StatusChangeDialog
 
@@ -88,17 +88,20 @@ class StaffRequestScreen(StaffScreen):
         ]
         if request.required_action:
             lines.append(f"Resident must  {request.required_action}")
-        self.query_one("#fields", Static).update("\n".join(lines))
+        self.query_one("#fields", Static).update("\n".join(str(self.shown(line)) for line in lines))
         history = self.query_one("#history", DataTable)
         history.clear()
         for entry in request.history:
             history.add_row(
-                riyadh_stamp(entry.at), entry.status.label_en, plain(entry.by), plain(entry.note)
+                riyadh_stamp(entry.at),
+                entry.status.label_en,
+                self.shown(entry.by),
+                self.shown(entry.note),
             )
         notes = self.query_one("#notes", DataTable)
         notes.clear()
         for note in request.internal_notes:
-            notes.add_row(riyadh_stamp(note.at), plain(note.by), plain(note.text))
+            notes.add_row(riyadh_stamp(note.at), self.shown(note.by), self.shown(note.text))
         self.query_one("#change", Button).disabled = request.status.is_final
         self.refresh_bindings()
 
@@ -112,7 +115,10 @@ class StaffRequestScreen(StaffScreen):
     def action_change_status(self) -> None:
         """Ask for the new status, then make the change."""
         if self.request is not None and not self.request.status.is_final:
-            self.app.push_screen(StatusChangeDialog(self.request), self._change_chosen)
+            self.app.push_screen(
+                StatusChangeDialog(self.request, self.session.services.config.bidi),
+                self._change_chosen,
+            )
 
     def _change_chosen(self, change: StatusChange | None) -> None:
         if change is None:

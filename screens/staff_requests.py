@@ -56,7 +56,7 @@ class StaffRequestsScreen(StaffScreen):
         self.page = 0
         self.sort = SortKey.CREATED
         self.descending = True
-        self.shown: RequestPage | None = None
+        self.current_page: RequestPage | None = None
         self._ticket = 0
         self._shown_ticket = -1
         # Enter pressed while the search still ran: open its one match when it arrives.
@@ -145,7 +145,7 @@ class StaffRequestsScreen(StaffScreen):
         self._shown_ticket = ticket
         table = self.query_one("#requests", DataTable)
         highlighted = table.cursor_row
-        self.shown = found
+        self.current_page = found
         self.page = found.page
         catalogue = self.session.services.catalogue
         table.clear()
@@ -191,7 +191,7 @@ class StaffRequestsScreen(StaffScreen):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        shown = self.shown
+        shown = self.current_page
         self._open_single_match = self._shown_ticket != self._ticket
         if self._open_single_match:
             return
@@ -220,7 +220,7 @@ class StaffRequestsScreen(StaffScreen):
 
     def action_page(self, step: int) -> None:
         """Go *step* pages forward (or back)."""
-        shown = self.shown
+        shown = self.current_page
         if shown is None:
             return
         target = min(max(self.page + step, 0), shown.pages - 1)

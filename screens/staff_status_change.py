@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus, allowed_next, check_transition
 from kiosk.errors import TransitionRefused
-from screens.staff_base import StaffDialog
+from screens.staff_base import StaffDialog, shaped
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,11 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, request: TawasulRequest) -> None:
-        """A dialog to change the status of *request* as it was shown."""
+    def __init__(self, request: TawasulRequest, bidi: str) -> None:
+        """A dialog to change the status of *request* as it was shown (Arabic per *bidi*)."""
         super().__init__()
         self.request = request
+        self.bidi = bidi
         self.choices = allowed_next(request.status)
 
     def compose(self) -> ComposeResult:
@@ -50,7 +51,9 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
             )
             yield OptionList(
                 *(
-                    Option(f"{status.label_en} — {status.label_ar}", id=status.value)
+                    Option(
+                        shaped(f"{status.label_en} — {status.label_ar}", self.bidi), id=status.value
+                    )
                     for status in self.choices
                 ),
                 id="next",

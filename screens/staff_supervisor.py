@@ -6,7 +6,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
 
 from kiosk.domain.models import StaffMember, StaffRole
-from screens.staff_base import StaffScreen, plain
+from screens.staff_base import StaffScreen
 
 
 class StaffSupervisorScreen(StaffScreen):
@@ -58,8 +58,8 @@ class StaffSupervisorScreen(StaffScreen):
         table.clear()
         for member in members:
             table.add_row(
-                plain(member.username),
-                plain(member.display_name),
+                self.shown(member.username),
+                self.shown(member.display_name),
                 member.role.value,
                 key=member.username,
             )

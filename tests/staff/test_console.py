@@ -3,9 +3,11 @@
 import pytest
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
+from kiosk.app import make_staff_app
 from kiosk.config import KioskConfig
 from kiosk.domain.models import StaffRole
 from kiosk.domain.statuses import RequestStatus
+from kiosk.domain.text import display_line
 from kiosk.errors import NotAllowed
 from kiosk.services import Services
 from kiosk.services.staff import StaffSession
@@ -243,8 +245,10 @@ async def test_set_and_clear_the_banner(console: ConsoleFactory, services: Servi
         app.screen.query_one("#text", Input).focus()
         await pilot.press(*"مغلق الخميس", "enter")
         await settle(pilot)
-        assert text_of(app, "#current") == "مغلق الخميس"
+        # Stored in logical order; shown shaped and reordered (bidi = "app", the default).
         assert services.store.setting("banner") == "مغلق الخميس"
+        assert text_of(app, "#current") == display_line("مغلق الخميس", "app", rtl=True)
+        assert text_of(app, "#current") != "مغلق الخميس"
         await pilot.click("#clear")
         await settle(pilot)
         assert services.store.setting("banner") == ""
@@ -336,3 +340,15 @@ async def test_an_idle_session_ends_by_itself(console: ConsoleFactory) -> None:
         await pilot.pause()
     assert app.return_code == 0
     assert not app.is_running
+
+
+@pytest.mark.parametrize("bidi", ["app", "terminal"])
+async def test_arabic_notes_go_through_the_text_layer(services: Services, bidi: str) -> None:
+    note = "اتصل الكفيل [مرتين]"
+    StaffSession(services, "staff", CLIENT).add_note(UNDER_REVIEW, note)
+    configured = Services.open(services.store.path, KioskConfig(bidi=bidi), clock=frozen_clock)
+    app = make_staff_app(configured, "staff", CLIENT, handle_signals=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_request(pilot, UNDER_REVIEW)
+        shown = str(screen.query_one("#notes", DataTable).get_row_at(0)[2])
+    assert shown == (display_line(note, "app", rtl=True) if bidi == "app" else note)
