@@ -148,9 +148,10 @@ def setup_problems(tawasul: Path, db: Path, group: str) -> list[str]:
     folder = db.parent
     if _closed_to(folder, gid) is not None or not _writable(folder, gid):
         problems.append(
-            f"members of {group} cannot write the data folder {folder}: "
-            f"`chgrp {group} {folder} && chmod 2775 {folder}` (and the same group, mode 664, "
-            "for the data file), so every staff process can replace the file and take its lock."
+            f"members of {group} cannot write the data folder {folder}: give it a group they "
+            f"(and the kiosk account) are in, e.g. `chgrp tawasul {folder} && chmod 2775 "
+            f"{folder}`, the data file mode 664, so every staff process can replace the file "
+            "and take its lock."
         )
     return problems
 
@@ -191,13 +192,28 @@ def _closed_to(path: Path, gid: int | None) -> Path | None:
 
 
 def _writable(folder: Path, gid: int | None) -> bool:
+    """Whether members of the group *gid* may create files in *folder*.
+
+    Either through the bits for others, or through the group bits when the folder's group is
+    *gid* or a group every listed member of *gid* also belongs to (a shared data group such as
+    ``tawasul``, which the kiosk account is in too).
+    """
     try:
         info = folder.stat()
     except OSError:
         return False
     if info.st_mode & stat.S_IWOTH:
         return True
-    return gid is not None and info.st_gid == gid and bool(info.st_mode & stat.S_IWGRP)
+    if gid is None or not info.st_mode & stat.S_IWGRP:
+        return False
+    if info.st_gid == gid:
+        return True
+    try:
+        staff = set(grp.getgrgid(gid).gr_mem)
+        data = set(grp.getgrgid(info.st_gid).gr_mem)
+    except KeyError:
+        return False
+    return staff <= data
 
 
 def _run_ssh_setup(args: argparse.Namespace) -> int:

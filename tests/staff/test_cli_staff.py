@@ -204,3 +204,13 @@ def test_write_warns_when_sshd_config_does_not_include_the_drop_in(
     done = write_setup(demo_db, tmp_path / "t.conf", main_config, "--sshd", str(tmp_path / "no"))
     assert done.returncode == 0
     assert f"no Include line that covers {tmp_path / 't.conf'}" in done.stderr
+
+
+def test_the_shipped_sample_is_what_ssh_setup_prints_for_the_opt_install() -> None:
+    sample = Path(__file__).parents[2] / "deploy" / "sshd_config.d" / "tawasul-staff.conf"
+    assert sample.read_text(encoding="utf-8") == drop_in_text(
+        Path("/opt/tawasul/.venv/bin/tawasul"),
+        Path("/var/lib/tawasul/tawasul.json"),
+        Path("/etc/tawasul/config.toml"),
+        "tawasul-staff",
+    )
