@@ -15,6 +15,9 @@ from screens.context import KioskContext
 from screens.print_fallback import PrintFallbackScreen
 from widgets import BidiText, StatusBadge
 
+AWAITING_ANSWER = (RequestStatus.UNDER_REVIEW, RequestStatus.RESUBMITTED)
+"""The statuses in which Jawazat owes an answer, so the expected date and days left matter."""
+
 KNOWN_PRINT_PROBLEMS = (
     "no_printer",
     "printer_off",
@@ -71,7 +74,7 @@ class StatusScreen(ResidentScreen):
                 self.t("status.submitted", date=format_both_dates(progress.submitted, language)),
                 classes="field",
             )
-            if not request.status.is_final and request.status is not RequestStatus.ACCEPTED:
+            if request.status in AWAITING_ANSWER:
                 yield self.paragraph(self._expected_text(progress), id="expected", classes="field")
             if fee := kind.fee_note(language):
                 yield self.paragraph(self.t("status.fee", fee=fee), classes="field")

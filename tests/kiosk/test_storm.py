@@ -43,7 +43,7 @@ KEYS = [
 
 @dataclass(frozen=True)
 class Click:
-    """A click at a cell of the 80×24 screen."""
+    """A click at a cell of the 80×24 screen (offset by the screen's padding)."""
 
     x: int
     y: int
@@ -52,7 +52,8 @@ class Click:
 ACTIONS = st.lists(
     st.one_of(
         st.sampled_from(KEYS),
-        st.builds(Click, st.integers(0, 79), st.integers(0, 23)),
+        # Pilot places offsets inside the screen's one-cell side padding: 78 columns reach.
+        st.builds(Click, st.integers(0, 77), st.integers(0, 23)),
     ),
     max_size=20,
 )
