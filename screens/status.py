@@ -70,6 +70,12 @@ class StatusScreen(ResidentScreen):
                     id="reason",
                     classes="important",
                 )
+            if request.status is RequestStatus.ACCEPTED and request.last_note:
+                yield self.paragraph(
+                    self.t("status.accepted_note", note=request.last_note),
+                    id="collect",
+                    classes="important",
+                )
             yield self.paragraph(
                 self.t("status.submitted", date=format_both_dates(progress.submitted, language)),
                 classes="field",

@@ -37,6 +37,9 @@ log = logging.getLogger("tawasul.kiosk")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 """The signals that end the kiosk cleanly (systemd stopping it, the terminal hanging up)."""
 
+MAX_ERRORS_WHILE_RECOVERING = 5
+"""Further errors, while one is being recovered from, after which the app gives up."""
+
 PIN_MAX_FAILURES = 3
 """Wrong staff PINs in a row before the exit is locked."""
 
@@ -130,6 +133,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.visit: KioskContext | None = None
         """The visit under way, or None while Welcome waits."""
         self._recovering = False
+        self._errors_while_recovering = 0
         self.unexpected_errors = 0
         """How many unexpected errors the kiosk has recovered from since it started."""
 
@@ -234,17 +238,29 @@ class KioskApp(App[None], inherit_bindings=False):
     def _handle_exception(self, error: Exception) -> None:
         """Log the error, then show "out of service" and go back to Welcome, never a traceback.
 
-        An error while recovering from another one ends the app (systemd starts it again).
+        A broken screen may fail again while it is taken down; those errors are logged too.
+        If recovering does not work, the app ends with code 1 (systemd starts it again).
         """
-        if self._recovering or not self.is_running:
+        if not self.is_running:
             super()._handle_exception(error)
             return
         log.error("unexpected error; back to Welcome", exc_info=error)
         self.unexpected_errors += 1
+        if self._recovering:
+            self._errors_while_recovering += 1
+            if self._errors_while_recovering > MAX_ERRORS_WHILE_RECOVERING:
+                super()._handle_exception(error)
+            return
         self._recovering = True
+        self._errors_while_recovering = 0
         self.call_later(self._recover)
 
     async def _recover(self) -> None:
-        await self.end_visit()
-        await self.push_screen(OutOfServiceScreen(self.services.config.bidi))
-        self._recovering = False
+        try:
+            await self.end_visit()
+            await self.push_screen(OutOfServiceScreen(self.services.config.bidi))
+        except Exception:
+            log.exception("the kiosk could not recover; it stops")
+            self.exit(return_code=1)
+        finally:
+            self._recovering = False

@@ -295,6 +295,39 @@ async def test_residents_have_no_quit_key(kiosk: KioskFactory) -> None:
         assert isinstance(app.screen, WelcomeScreen)
 
 
+async def test_an_error_while_drawing_a_screen_recovers(
+    kiosk: KioskFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A status screen that cannot be drawn: out of service, then a working Welcome."""
+    app = kiosk("en")
+
+    def broken(*args: object) -> None:
+        raise ValueError("cannot work out the dates")
+
+    monkeypatch.setattr(app.services.requests, "progress", broken)
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.click("#quick")
+        await pilot.press(*"9000000209", "tab", *"6546", "enter")
+        await settle(pilot)
+        assert screen_types(app) == ["Screen", "WelcomeScreen", "OutOfServiceScreen"]
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+    assert app.unexpected_errors >= 1
+
+
+async def test_an_accepted_request_says_what_to_collect(kiosk: KioskFactory) -> None:
+    """Accepted: Jawazat's note on what to collect and where stands out."""
+    app = kiosk("en")
+    async with app.run_test() as pilot:
+        await sign_in(pilot, *AHMED)
+        await pilot.press("enter")  # passport: 9000000308, accepted
+        await pilot.pause()
+        assert isinstance(app.screen, StatusScreen)
+        assert "counter 5" in text_of(app, "#collect")
+
+
 async def test_an_unexpected_error_shows_out_of_service(
     kiosk: KioskFactory, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
