@@ -330,7 +330,7 @@ def _run_staff_add(args: argparse.Namespace) -> int:
         _operator(),
         client_address(os.environ),
     )
-    print(f"{member.username} is a {member.role.value} of the staff console.")
+    print(f"{member.username} may use the staff console as {member.role.value}.")
     return 0
 
 

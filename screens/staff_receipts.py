@@ -1,15 +1,19 @@
 """Receipts for staff: reprint one, verify a receipt's QR payload, retry or drop spooled jobs."""
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
-from kiosk.printing.spool import SpoolJob
-from kiosk.services.receipts import Verification
 from kiosk.services.receipts_port import PrintOutcome
 from screens.staff_base import StaffScreen
 from screens.staff_request import riyadh_stamp
+
+if TYPE_CHECKING:
+    from kiosk.printing.spool import SpoolJob
+    from kiosk.services.receipts import Verification
 
 
 def outcome_text(outcome: PrintOutcome) -> str:
@@ -65,7 +69,7 @@ class StaffReceiptsScreen(StaffScreen):
         super().show_latest()
         self.in_background(self.session.print_queue, self._show_queue, group="search")
 
-    def _show_queue(self, jobs: list[SpoolJob]) -> None:
+    def _show_queue(self, jobs: list["SpoolJob"]) -> None:
         table = self.query_one("#queue", DataTable)
         table.clear()
         for job in jobs:
@@ -106,7 +110,7 @@ class StaffReceiptsScreen(StaffScreen):
         payload = self.query_one("#payload", Input).value
         self.in_background(lambda: self.session.verify_receipt(payload), self._verified)
 
-    def _verified(self, verification: Verification) -> None:
+    def _verified(self, verification: "Verification") -> None:
         self.query_one("#verdict", Static).update("\n".join(verification.lines()))
 
     @on(Button.Pressed, "#retry")
@@ -123,6 +127,6 @@ class StaffReceiptsScreen(StaffScreen):
         if job_id is not None:
             self.in_background(lambda: self.session.drop_print(job_id), self._dropped)
 
-    def _dropped(self, job: SpoolJob) -> None:
+    def _dropped(self, job: "SpoolJob") -> None:
         self.notify(f"Receipt {job.job_id} of request {job.request_number} was dropped.")
         self.show_latest()

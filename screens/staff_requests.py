@@ -24,12 +24,12 @@ PAGE_SIZE = 50
 _COLUMNS: tuple[tuple[str, str, SortKey | None], ...] = (
     ("number", "Number", SortKey.NUMBER),
     ("status", "Status", SortKey.STATUS),
-    ("type", "Type", SortKey.TYPE),
-    ("applicant", "Applicant", None),
     ("created", "Submitted", SortKey.CREATED),
     ("updated", "Updated", SortKey.UPDATED),
     ("expected", "Expected", SortKey.EXPECTED),
     ("late", "", None),
+    ("applicant", "Applicant", None),
+    ("type", "Type", SortKey.TYPE),
 )
 _SORT_ORDER = [key for _, _, key in _COLUMNS if key is not None]
 
@@ -154,12 +154,12 @@ class StaffRequestsScreen(StaffScreen):
             table.add_row(
                 request.number,
                 request.status.label_en,
-                catalogue.get(request.type_code).name_en,
-                mask_id(request.applicant_id),
                 row.submitted.isoformat(),
                 riyadh_date(request.updated).isoformat(),
                 row.expected_by.isoformat(),
                 "LATE" if row.overdue else "",
+                mask_id(request.applicant_id),
+                catalogue.get(request.type_code).name_en,
                 key=request.number,
             )
         if found.rows:

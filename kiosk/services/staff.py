@@ -13,21 +13,24 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.calendar import riyadh_date
 from kiosk.domain.digits import normalise_digits
 from kiosk.domain.models import AuditEntry, StaffMember, StaffRole, TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
-from kiosk.printing.spool import SpoolJob
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock
-from kiosk.services.receipts import ReceiptService, Verification
 from kiosk.services.receipts_port import PrintOutcome
 from kiosk.services.requests import RequestProgress
 from kiosk.store import TawasulStore
 from kiosk.store.storage import FileIdentity
+
+if TYPE_CHECKING:
+    # Receipts pull in python-escpos, which the console loads only when receipts are used.
+    from kiosk.printing.spool import SpoolJob
+    from kiosk.services.receipts import ReceiptService, Verification
 
 # POSIX-portable login names, as useradd accepts them by default on Debian.
 _LOGIN_NAME = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
@@ -370,8 +373,10 @@ class StaffSession:
     # --- receipts --------------------------------------------------------------------------
 
     @cached_property
-    def receipts(self) -> ReceiptService:
+    def receipts(self) -> "ReceiptService":
         """The office's receipt service (key, spool and printer from the configuration)."""
+        from kiosk.services.receipts import ReceiptService
+
         return ReceiptService.open(self.services)
 
     def reprint(self, typed_number: str, language: str) -> PrintOutcome:
@@ -382,12 +387,12 @@ class StaffSession:
         self._audit(member, "receipt.reprint", request.number, _outcome_details(outcome))
         return outcome
 
-    def verify_receipt(self, payload: str) -> Verification:
+    def verify_receipt(self, payload: str) -> "Verification":
         """Check a receipt's QR payload against the office key and the request as it is now."""
         self.current_member()
         return self.receipts.verify(payload)
 
-    def print_queue(self) -> list[SpoolJob]:
+    def print_queue(self) -> list["SpoolJob"]:
         """The receipts waiting in the spool, oldest first."""
         self.current_member()
         return self.receipts.pending_jobs()
@@ -400,7 +405,7 @@ class StaffSession:
         self._audit(member, "receipt.retry", job.request_number, _outcome_details(outcome))
         return outcome
 
-    def drop_print(self, job_id: str) -> SpoolJob:
+    def drop_print(self, job_id: str) -> "SpoolJob":
         """Remove a spooled receipt without printing it (audited)."""
         member = self.current_member()
         job = self.receipts.drop(job_id)
