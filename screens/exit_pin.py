@@ -90,6 +90,8 @@ class ExitPinScreen(ModalScreen[bool]):
         self.dismiss(False)
 
     def _check(self) -> None:
+        if self.query_one("#pin-exit", Button).disabled:
+            return  # a PIN is being checked
         field = self.query_one("#pin", Input)
         pin, field.value = field.value, ""
         self.query_one("#pin-exit", Button).disabled = True

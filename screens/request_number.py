@@ -96,6 +96,8 @@ class RequestNumberScreen(KeypadFormScreen):
 
     def submit(self) -> None:
         """Check what was typed, respect the kiosk's lookup throttle, then look it up."""
+        if self.query_one("#find", Button).disabled:
+            return  # a lookup is under way
         typed = self.query_one("#request-number", Input).value
         if request_number_hint_key(typed) != "number.hint.ok":
             key = request_number_hint_key(typed)

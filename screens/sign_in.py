@@ -104,6 +104,8 @@ class SignInScreen(KeypadFormScreen):
 
     def submit(self) -> None:
         """Check the ID first, then the password in a worker (argon2 is slow on purpose)."""
+        if self.query_one("#sign-in", Button).disabled:
+            return  # one attempt at a time: a second Enter must not count as another try
         typed = self.query_one("#id-number", Input).value
         password = self.query_one("#password", Input).value
         checked = check_id(typed)

@@ -6,12 +6,13 @@ import pytest
 from argon2 import PasswordHasher
 from textual.widgets import Input
 
-from kiosk.app.kiosk import KioskApp
+from kiosk.app.kiosk import PIN_LOCK_SECONDS, KioskApp, StaffExitGuard, chord_keys
 from kiosk.domain.digits import luhn_check_digit
 from screens import (
     ExitPinScreen,
     HelpScreen,
     OutOfServiceScreen,
+    PinVerdict,
     PrintFallbackScreen,
     RequestListScreen,
     RequestNumberScreen,
@@ -351,3 +352,25 @@ async def test_an_unexpected_error_shows_out_of_service(
     assert app.unexpected_errors == 1
     assert "disk on fire" in caplog.text
     assert AHMED[0] not in caplog.text
+
+
+def test_wrong_staff_pins_lock_the_exit_for_a_while() -> None:
+    """Three wrong PINs lock the exit; even the right PIN waits until the lock runs out."""
+    clock = FakeMonotonic()
+    pin_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("2468")
+    guard = StaffExitGuard(pin_hash, clock)
+    assert [guard.verify("0000") for _ in range(3)] == [
+        PinVerdict.WRONG,
+        PinVerdict.WRONG,
+        PinVerdict.LOCKED,
+    ]
+    assert guard.verify("2468") is PinVerdict.LOCKED
+    clock.advance(PIN_LOCK_SECONDS)
+    assert guard.verify("2468") is PinVerdict.ACCEPTED
+    assert StaffExitGuard("", clock).verify("2468") is PinVerdict.NOT_SET
+
+
+def test_the_ctrl_alt_chord_also_answers_to_what_terminals_send() -> None:
+    """Terminals deliver Ctrl+Alt+X as Escape, Ctrl+X, which Textual reports as ctrl+x."""
+    assert chord_keys("ctrl+alt+x") == {"ctrl+alt+x", "ctrl+x"}
+    assert chord_keys("f12") == {"f12"}
