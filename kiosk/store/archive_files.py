@@ -28,6 +28,8 @@ from kiosk.store.storage import (
     FileIdentity,
     load,
     os_stat_identity,
+    read_outline,
+    section_opening,
 )
 
 REQUESTS = "requests"
@@ -38,9 +40,7 @@ AUDIT = "audit"
 _REQUEST_HEAD = re.compile(
     rb'"[0-9]+":\{"number":"[0-9]+","applicant":"([0-9]+)","type":"[^"\\]*","status":"([a-z_]+)"'
 )
-# How a request archive written by the archive run begins and ends.
-_REQUESTS_OPENING = b'{\n"requests":{\n'
-_CLOSING = b"\n}\n}"
+_LAST_TABLE_CLOSING = b"\n}\n}"
 _CHUNK = 1 << 20
 
 
@@ -180,13 +180,9 @@ class YearlyArchives:
         except FileNotFoundError:
             return None
         identity = FileIdentity.of(os.fstat(descriptor))
-        size = identity.size
-        opening = os.pread(descriptor, len(_REQUESTS_OPENING), 0)
-        closing = os.pread(descriptor, len(_CLOSING), max(0, size - len(_CLOSING)))
-        if opening == _REQUESTS_OPENING and closing == _CLOSING:
-            archive = _OpenArchive(
-                identity, descriptor, len(_REQUESTS_OPENING), size - len(_CLOSING), None
-            )
+        lines = _request_lines(descriptor, identity.size)
+        if lines is not None:
+            archive = _OpenArchive(identity, descriptor, *lines, None)
         else:
             loaded = load(path)
             loaded.release()
@@ -201,6 +197,27 @@ class YearlyArchives:
             for archive in self._open.values():
                 archive.close()
             self._open.clear()
+
+
+def _request_lines(descriptor: int, size: int) -> tuple[int, int] | None:
+    """Where the request lines of an archive written by the archive run begin and end.
+
+    Checked as storage checks any outline: the opening line right before, the closing right
+    after, and nothing after that but the end of the file.
+    """
+    places = read_outline(os.pread(descriptor, 4096, 0))
+    if places is None or len(places) != 1 or places[0][0] != REQUESTS:
+        return None
+    _, start, end = places[0]
+    opening = section_opening(REQUESTS)
+    if (
+        start < len(opening)
+        or os.pread(descriptor, len(opening), start - len(opening)) != opening
+        or end != size - len(_LAST_TABLE_CLOSING)
+        or os.pread(descriptor, len(_LAST_TABLE_CLOSING), end) != _LAST_TABLE_CLOSING
+    ):
+        return None
+    return start, end
 
 
 def _document(line: bytes, number: str, path: Path) -> Document:

@@ -221,9 +221,10 @@ def test_an_archive_edited_out_of_order_still_finds_every_request(
     path = archive_path(office, year)
     numbers = list(orjson.loads(path.read_bytes())["requests"])
     lines = path.read_bytes().split(b"\n")
-    # The same layout, the documents in reverse order.
-    body = [line.removesuffix(b",") for line in lines[2:-2]][::-1]
-    path.write_bytes(b"\n".join([*lines[:2], b",\n".join(body), *lines[-2:]]))
+    first = lines.index(b'"requests":{') + 1
+    # The same layout and outline, the documents in reverse order.
+    body = [line.removesuffix(b",") for line in lines[first:-2]][::-1]
+    path.write_bytes(b"\n".join([*lines[:first], b",\n".join(body), *lines[-2:]]))
     assert set(orjson.loads(path.read_bytes())["requests"]) == set(numbers)
     reader = TawasulStore(office)
     assert all(reader.request(number) is not None for number in numbers)
