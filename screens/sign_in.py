@@ -93,6 +93,10 @@ class SignInScreen(KeypadFormScreen):
         if field.has_focus:
             field.password = False
 
+    def action_back(self) -> None:
+        """Back from the first screen of a visit ends the visit (Welcome keeps nothing)."""
+        self.post_message(self.Finished())
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Sign in, or go to the quick lookup."""
         if event.button.id == "sign-in":

@@ -132,6 +132,16 @@ async def test_live_id_hints_and_masking(kiosk: KioskFactory) -> None:
         assert "******6546" in text_of(app, "#id-hint")
 
 
+async def test_back_from_sign_in_ends_the_visit(kiosk: KioskFactory) -> None:
+    """Escape on the first screen returns to a fresh Welcome, with no visit left."""
+    app = kiosk("en")
+    async with app.run_test() as pilot:
+        await pilot.press("enter", *"2109", "escape")
+        await pilot.pause()
+        assert screen_types(app) == ["Screen", "WelcomeScreen"]
+        assert app.visit is None
+
+
 async def test_wrong_password_says_nothing_about_the_id(kiosk: KioskFactory) -> None:
     """A wrong password and an unknown ID get the same sentence, and the password is cleared."""
     app = kiosk("en")
