@@ -20,6 +20,8 @@ TARGETS: dict[str, tuple[float, str]] = {
     "lookup by number, warm": (0.1, "ms"),
     "lookup after another process wrote": (40, "ms"),
     "durable status change": (30, "ms"),
+    # The issue's one target for a status change, held to the case of staff taking turns too.
+    "status change after another process wrote": (30, "ms"),
     "peak memory, process holding the data": (200, "MB"),
     "receipt rendering": (100, "ms"),
     "kiosk start to first screen": (1.3, "× bare Textual"),
@@ -73,21 +75,22 @@ def _ratio(value: float | None) -> str:
 def table(summaries: dict[int, dict[str, int]], figures: list[Figure], bare_ms: float) -> str:
     """The figures as one plain-text table."""
     head = (
-        f"{'size':>8}  {'measure':<40} {'unit':<4} {'tawasul':>9} {'tinydb':>9} {'sqlite':>9}"
+        f"{'size':>8}  {'measure':<42} {'unit':<4} {'tawasul':>9} {'tinydb':>9} {'sqlite':>9}"
         f" {'÷tinydb':>8} {'÷sqlite':>8}  target at 100,000"
     )
     lines = [head, "-" * len(head)]
     for figure in figures:
         lines.append(
-            f"{figure.size:>8,}  {figure.metric:<40} {figure.unit:<4}"
+            f"{figure.size:>8,}  {figure.metric:<42} {figure.unit:<4}"
             f" {_value(figure.values.get('tawasul')):>9} {_value(figure.values.get('tinydb')):>9}"
             f" {_value(figure.values.get('sqlite')):>9} {_ratio(figure.ratio('tinydb')):>8}"
             f" {_ratio(figure.ratio('sqlite')):>8}  {verdict(figure, bare_ms)}".rstrip()
         )
     lines.append(
-        f"{'':>8}  {'bare Textual app start to first screen':<40} {'ms':<4} {_value(bare_ms):>9}"
+        f"{'':>8}  {'bare Textual app start to first screen':<42} {'ms':<4} {_value(bare_ms):>9}"
     )
     lines.append("")
+    lines += [f"{f.size:,}, {f.metric}: {f.note}" for f in figures if f.note]
     for size, summary in summaries.items():
         parts = ", ".join(f"{value:,} {key.replace('_', ' ')}" for key, value in summary.items())
         lines.append(f"{size:,}: {parts}")
