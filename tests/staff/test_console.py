@@ -1,5 +1,7 @@
 """The staff console driven through Textual's Pilot: every flow a member goes through."""
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
@@ -18,7 +20,7 @@ from screens.staff_request import StaffRequestScreen
 from screens.staff_requests import PAGE_SIZE, StaffRequestsScreen
 from screens.staff_status_change import StatusChangeDialog
 from screens.staff_supervisor import StaffSupervisorScreen
-from tests.conftest import frozen_clock
+from tests.conftest import frozen_clock, make_demo_file
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 
 UNDER_REVIEW = "9000000100"
@@ -352,3 +354,45 @@ async def test_arabic_notes_go_through_the_text_layer(services: Services, bidi: 
         screen = await open_request(pilot, UNDER_REVIEW)
         shown = str(screen.query_one("#notes", DataTable).get_row_at(0)[2])
     assert shown == (display_line(note, "app", rtl=True) if bidi == "app" else note)
+
+
+async def test_choosing_a_staff_row_fills_the_form(console: ConsoleFactory) -> None:
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        table = app.screen.query_one("#staff", DataTable)
+        table.focus()
+        await pilot.press("down", "enter")  # the rows are by login: supervisor, then staff
+        await settle(pilot)
+        assert app.screen.query_one("#username", Input).value == "supervisor"
+        assert app.screen.query_one("#role", Select).value == "supervisor"
+
+
+def test_the_idle_time_comes_from_the_configuration(services: Services) -> None:
+    configured = Services.open(
+        services.store.path, KioskConfig(staff_session_idle_minutes=5), clock=frozen_clock
+    )
+    assert make_staff_app(configured, "staff", CLIENT).idle_seconds == 300
+
+
+@pytest.mark.slow
+async def test_only_one_page_of_many_requests_reaches_the_screen(db_path: Path) -> None:
+    make_demo_file(db_path, count=3000)
+    services = Services.open(db_path, KioskConfig(), clock=frozen_clock)
+    app = make_staff_app(services, "staff", CLIENT, handle_signals=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#requests", DataTable)
+        assert table.row_count == PAGE_SIZE
+        total = len(list(services.store.all_requests()))
+        pages = -(-total // PAGE_SIZE)
+        assert text_of(app, "#summary").startswith(f"Page 1 of {pages} · {total:,} requests")
+        table.focus()
+        await pilot.press("pagedown", "pagedown", "pagedown", "pageup")
+        await settle(pilot)
+        assert text_of(app, "#summary").startswith(f"Page 3 of {pages}")
+        app.screen.action_page(10_000)  # far past the end: the last page
+        await settle(pilot)
+        assert text_of(app, "#summary").startswith(f"Page {pages} of {pages}")
+        assert table.row_count == total - (pages - 1) * PAGE_SIZE
