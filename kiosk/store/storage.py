@@ -380,7 +380,8 @@ def _split_section(
     # is not a document, or a separator without its comma, leaves bytes uncovered.
     covered = sum(len(line) for _, line in found) + 2 * (len(found) - 1) if found else 0
     if len(lines) != len(found) or covered != end - start or raw[end - 1 : end] == b",":
-        documents = parse(b"{" + raw[start:end] + b"}", Path(source))
+        # Parsed as the one table of a file, so the usual checks and messages apply.
+        documents = parse(b'{"t":{' + raw[start:end] + b"}}", Path(source))["t"]
         return DocumentTable.of(documents, source)._lines, False
     return lines, True
 

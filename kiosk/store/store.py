@@ -58,7 +58,8 @@ class _Version:
 
     def table(self, name: str) -> DocumentTable:
         """The documents of table *name* by id (empty if the table is absent)."""
-        return self.tables.get(name) or DocumentTable()
+        table = self.tables.get(name)
+        return table if table is not None else DocumentTable()
 
     @cached_property
     def _applicants_and_statuses(self) -> list[tuple[str, str, str]]:

@@ -1,0 +1,65 @@
+"""The one-document-per-line layout of the live and archive files, and every way out of it."""
+
+from pathlib import Path
+
+import orjson
+import pytest
+from tinydb import TinyDB
+
+from kiosk.store import TawasulStore
+from kiosk.store.storage import DamagedDataFile, split_lines
+
+
+def test_our_files_are_plain_tinydb_json(demo_db: Path) -> None:
+    store = TawasulStore(demo_db)
+    with store.transaction() as tx:
+        tx.set_setting("banner", "hello")
+    raw = demo_db.read_bytes()
+    assert raw.startswith(b'{\n"_outline":{') and split_lines(raw, demo_db) is not None
+    with TinyDB(demo_db) as db:
+        assert len(db.table("requests")) == store.table_sizes()["requests"]
+        assert db.table("settings").all()[0]["banner"] == "hello"
+
+
+def test_a_file_rewritten_by_plain_tinydb_is_read_and_then_laid_out_again(demo_db: Path) -> None:
+    before = {r.number: r for r in TawasulStore(demo_db).all_requests()}
+    with TinyDB(demo_db) as db:
+        db.table("settings").insert({"banner": "written by TinyDB"})
+    assert split_lines(demo_db.read_bytes(), demo_db) is None
+    store = TawasulStore(demo_db)
+    assert {r.number: r for r in store.all_requests()} == before
+    assert store.setting("banner") == "written by TinyDB"
+    with store.transaction() as tx:
+        tx.set_setting("banner", "ours again")
+    assert split_lines(demo_db.read_bytes(), demo_db) is not None
+    assert {r.number: r for r in TawasulStore(demo_db).all_requests()} == before
+
+
+def test_a_hand_edited_line_is_still_read_though_the_outline_no_longer_fits(
+    demo_db: Path,
+) -> None:
+    number = "9000000100"
+    raw = demo_db.read_bytes()
+    edited = raw.replace(b'"%s":{"number"' % number.encode(), b'"%s": {"number"' % number.encode())
+    assert edited != raw
+    demo_db.write_bytes(edited)
+    store = TawasulStore(demo_db)
+    request = store.request(number)
+    assert request is not None and request.number == number
+    assert store.check()["requests"] == len(orjson.loads(edited)["requests"])
+
+
+def test_a_damaged_document_is_named_when_read_and_by_the_check(demo_db: Path) -> None:
+    number = "9000000100"
+    raw = demo_db.read_bytes()
+    damaged = raw.replace(
+        b'"%s":{"number":"' % number.encode(), b'"%s":{"number":!' % number.encode()
+    )
+    demo_db.write_bytes(damaged)
+    store = TawasulStore(demo_db)
+    assert store.request("9000000209") is not None
+    with pytest.raises(DamagedDataFile, match=number):
+        store.request(number)
+    with pytest.raises(DamagedDataFile, match=str(demo_db)):
+        TawasulStore(demo_db).check()
+    assert demo_db.read_bytes() == damaged
