@@ -108,10 +108,16 @@ class StaffReceiptsScreen(StaffScreen):
     def verify(self) -> None:
         """Check the pasted payload against the office key and the data."""
         payload = self.query_one("#payload", Input).value
+        self.query_one("#verdict", Static).update("Checking…")  # never the last receipt's verdict
         self.in_background(lambda: self.session.verify_receipt(payload), self._verified)
 
     def _verified(self, verification: "Verification") -> None:
         self.query_one("#verdict", Static).update("\n".join(verification.lines()))
+
+    def report(self, error: Exception) -> None:
+        """Show *error*, and clear a verdict that would otherwise look like the answer."""
+        self.query_one("#verdict", Static).update("")
+        super().report(error)
 
     @on(Button.Pressed, "#retry")
     def retry(self) -> None:
