@@ -105,19 +105,23 @@ def storm(template: Path, reach: Callable[[Pilot[None]], Awaitable[None]], actio
     asyncio.run(run())
 
 
-STORM = settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+def storm_settings(examples: int) -> settings:
+    """Few examples (each starts a kiosk), no deadline, and the session's demo file allowed."""
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
 
 
-@STORM
+@storm_settings(8)
 @given(actions=ACTIONS)
 def test_storm_on_sign_in(demo_template: Path, actions: list) -> None:  # type: ignore[type-arg]
     """Keys and clicks anywhere, starting on sign-in."""
     storm(demo_template, on_sign_in, actions)
 
 
-@STORM
+@storm_settings(5)
 @given(actions=ACTIONS)
 def test_storm_on_status(demo_template: Path, actions: list) -> None:  # type: ignore[type-arg]
     """Keys and clicks anywhere, starting on a status screen with a failing printer."""
