@@ -98,6 +98,16 @@ def kiosk(demo_template: Path, tmp_path: Path) -> KioskFactory:
     return build
 
 
+BANNER = "Friday 27 November: the office opens at 16:00"
+"""A banner as staff set it (the welcome screen shows it)."""
+
+
+def set_banner(app: KioskApp, text: str) -> None:
+    """Set the welcome banner in the app's data file, as the staff console does."""
+    with app.services.store.transaction() as tx:
+        tx.set_setting("banner", text)
+
+
 async def settle(pilot: Pilot[None]) -> None:
     """Wait until background work (sign-in, lookups, printing) is done and shown."""
     await pilot.pause()

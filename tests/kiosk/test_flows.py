@@ -25,9 +25,11 @@ from screens import (
 from tests.kiosk.conftest import (
     ABDULLAH,
     AHMED,
+    BANNER,
     FakeMonotonic,
     FakeReceipts,
     KioskFactory,
+    set_banner,
     settle,
     sign_in,
 )
@@ -146,6 +148,20 @@ async def test_live_id_hints_and_masking(kiosk: KioskFactory) -> None:
         await pilot.press("tab")
         assert app.screen.query_one("#id-number", Input).password
         assert "******6546" in text_of(app, "#id-hint")
+
+
+async def test_welcome_shows_the_staff_banner(kiosk: KioskFactory) -> None:
+    """The banner staff set is on Welcome; without one, there is no empty band."""
+    app = kiosk("en")
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#banner").display
+        set_banner(app, BANNER)
+        app.screen.load_banner()  # type: ignore[attr-defined]
+        await settle(pilot)
+        banner = app.screen.query_one("#banner", BidiText)
+        assert banner.display
+        assert banner.text == BANNER
 
 
 async def test_back_from_sign_in_ends_the_visit(kiosk: KioskFactory) -> None:

@@ -9,7 +9,15 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
-from tests.kiosk.conftest import AHMED, FakeReceipts, KioskFactory, freeze_cursors, settle
+from tests.kiosk.conftest import (
+    AHMED,
+    BANNER,
+    FakeReceipts,
+    KioskFactory,
+    freeze_cursors,
+    set_banner,
+    settle,
+)
 
 SIZE = (80, 24)
 LANGUAGES = ("en", "ar")
@@ -43,7 +51,9 @@ def picture(steps: Callable[[Pilot[None], str], Awaitable[None]], language: str)
 
 
 async def welcome(pilot: Pilot[None], language: str) -> None:
-    """Welcome, with the staff banner read."""
+    """Welcome, with a banner staff set."""
+    set_banner(pilot.app, BANNER)  # type: ignore[arg-type]
+    pilot.app.screen.load_banner()  # type: ignore[attr-defined]
     await settle(pilot)
 
 
