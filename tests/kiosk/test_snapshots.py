@@ -1,4 +1,9 @@
-"""Pictures of every resident screen at 80×24, in Arabic and in English (bidi = app).
+"""Pictures of every resident screen at 80×24, in Arabic and in English.
+
+The Arabic screens are drawn with ``bidi = "app"`` (what xterm, tmux and the Linux console
+need: shaped, reordered, mirrored). The English ones use ``bidi = "terminal"``: their Arabic
+parts stay in logical order, which is what a bidi terminal receives, and what browsers shape
+correctly when the README shows these pictures (research/ssh_arabic.md §4.6).
 
 The clock is frozen by the services, cursors stop blinking before each picture, and the demo
 data is made at the frozen moment, so the pictures only change when the screens do.
@@ -144,7 +149,8 @@ SCREENS = {
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_resident_screen(screen: str, language: str, kiosk: KioskFactory, snap_compare) -> None:  # type: ignore[no-untyped-def]
     """Each resident screen at 80×24 in each language."""
-    app = kiosk(language, FakeReceipts(problem="paper_out"))
+    bidi = "app" if language == "ar" else "terminal"
+    app = kiosk(language, FakeReceipts(problem="paper_out"), bidi=bidi)
     assert snap_compare(app, terminal_size=SIZE, run_before=picture(SCREENS[screen], language))
 
 
