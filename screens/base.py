@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button
+from textual.widgets.button import ButtonVariant
 
 from kiosk.domain.text import display_line
 from screens.context import KioskContext
@@ -50,9 +51,9 @@ class ResidentScreen(Screen[None]):
         """One short line (a button label, a list row) ready for the terminal."""
         return display_line(text, self.ctx.bidi, self.ctx.rtl)
 
-    def button(self, key: str, id: str, variant: str = "default") -> Button:
+    def button(self, key: str, id: str, variant: ButtonVariant = "default") -> Button:
         """A button labelled with the message *key*."""
-        return Button(self.shaped(self.t(key)), variant=variant, id=id)  # type: ignore[arg-type]
+        return Button(self.shaped(self.t(key)), variant=variant, id=id)
 
     def in_reading_order(self, widgets: Iterable[Button]) -> list[Button]:
         """*widgets* left to right for English, right to left for mirrored Arabic."""

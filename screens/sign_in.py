@@ -1,6 +1,6 @@
 """Sign in with the ID or Iqama number and the Absher password."""
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input
@@ -86,9 +86,9 @@ class SignInScreen(KeypadFormScreen):
                 kind=self.t(id_hint_key(checked)),
             )
 
-    def on_descendant_focus(self, event: object) -> None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Unmask the ID while its owner edits it; set the keypad's layout."""
-        super().on_descendant_focus(event)  # type: ignore[arg-type]
+        super().on_descendant_focus(event)
         field = self.query_one("#id-number", Input)
         if field.has_focus:
             field.password = False
