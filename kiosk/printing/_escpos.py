@@ -10,6 +10,7 @@ python-escpos 3.1 has two import-time side effects that a kiosk must not have:
   screen; the handler is taken away again.
 """
 
+import contextlib
 import logging
 import os
 import tempfile
@@ -42,8 +43,10 @@ finally:
     tempfile.tempdir = _tempdir_before
 
 for _stray in set(Path(_cache).iterdir()) - _folders_before:
-    if _stray.is_dir() and not any(_stray.iterdir()):
-        _stray.rmdir()
+    # Another tawasul process starting at the same moment may have removed it, or made one.
+    with contextlib.suppress(OSError):
+        if _stray.is_dir() and not any(_stray.iterdir()):
+            _stray.rmdir()
 for _handler in _root.handlers[:]:
     if _handler not in _handlers_before:
         _root.removeHandler(_handler)

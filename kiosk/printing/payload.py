@@ -199,10 +199,11 @@ def parse_payload(text: str) -> ReceiptPayload:
 
 
 def load_or_create_key(path: Path) -> ReceiptKey:
-    """The key in *path*, made on first use (random, mode 0600) if the file does not exist.
+    """The key in *path*, made on first use (random, mode 0640) if the file does not exist.
 
-    A key file that others may read is refused, like ssh refuses an open private key: whoever
-    reads it can sign receipts.
+    The kiosk account and the staff accounts share the data file's group, and staff verify and
+    reprint receipts, so the group may read the key. A key that everyone else may read is refused,
+    like ssh refuses an open private key: whoever reads it can sign receipts.
     """
     try:
         return _read_key(path)
@@ -210,8 +211,10 @@ def load_or_create_key(path: Path) -> ReceiptKey:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
     try:
+        # The umask must not take the group's read away: staff verify with this key.
+        os.fchmod(descriptor, 0o640)
         with os.fdopen(descriptor, "w", encoding="ascii") as handle:
             handle.write(secrets.token_hex(KEY_BYTES) + "\n")
             handle.flush()
@@ -226,9 +229,10 @@ def load_or_create_key(path: Path) -> ReceiptKey:
 
 def _read_key(path: Path) -> ReceiptKey:
     mode = path.stat().st_mode
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+    if mode & (stat.S_IWGRP | stat.S_IRWXO):
         raise ReceiptKeyError(
-            f"The receipt key {path} may be read by others; run chmod 600 on it (or replace it)."
+            f"The receipt key {path} may be read or changed by others; "
+            "run chmod 640 on it (or replace it)."
         )
     try:
         secret = bytes.fromhex(path.read_text(encoding="ascii").strip())

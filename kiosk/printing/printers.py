@@ -188,8 +188,8 @@ class ReceiptPrinter:
         try:
             if kind == "file":
                 target = self._file_target(job_name)
-                # Receipts show a request number and a masked ID: keep them to the kiosk's user.
-                target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                # Receipts show a request number and a masked ID: the kiosk and staff group only.
+                target.parent.mkdir(mode=0o770, parents=True, exist_ok=True)
                 connection = _Connection(escpos_printer.File(devfile=str(target)), kind)
             elif kind == "network":
                 printer = escpos_printer.Network(

@@ -3,7 +3,8 @@
 Each job is two files named by the receipt serial: ``SERIAL.escpos`` (the exact bytes) and
 ``SERIAL.json`` (what staff see when they list jobs). The bytes are written first and the
 description last, each atomically, so a listing never shows a job whose bytes are missing. Files
-are readable by their owner only: a receipt shows a request number and a masked ID.
+are for the kiosk and staff accounts (the data file's group) only: a receipt shows a request
+number and a masked ID, and staff retry and drop jobs from their own accounts.
 
 The spool also hands out receipt serials, from a counter file under an inter-process lock.
 """
@@ -92,7 +93,7 @@ class Spool:
 
     def _ready(self) -> None:
         try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.folder.mkdir(mode=0o770, parents=True, exist_ok=True)
         except OSError as error:
             raise SpoolError(f"The spool folder {self.folder} cannot be made: {error}.") from None
 
@@ -169,7 +170,7 @@ class Spool:
     def _write(self, path: Path, data: bytes) -> None:
         temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
         try:
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o660)
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
                 handle.flush()

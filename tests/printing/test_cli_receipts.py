@@ -46,9 +46,9 @@ def test_receipt_bytes_decode_to_a_code_that_verifies(
     for picture in (out_file, png):
         code, out, _ = run(capsys, "verify", "--image", str(picture), "--db", str(demo_db))
         assert (code, out.splitlines()[0][:9]) == (0, "AUTHENTIC")
-    # The key sits beside the data file, readable by its owner only.
+    # The key sits beside the data file, readable by its owner and the data group only.
     key = demo_db.with_name(demo_db.name + ".receipt-key")
-    assert key.stat().st_mode & 0o777 == 0o600
+    assert key.stat().st_mode & 0o777 == 0o640
 
 
 def test_a_changed_status_and_a_tampered_code_are_told(

@@ -119,7 +119,7 @@ def test_any_signed_payload_parses_and_verifies(
     assert KEY.check(payload) is Verdict.AUTHENTIC
 
 
-def test_key_is_made_once_readable_by_its_owner_only(tmp_path: Path) -> None:
+def test_key_is_made_once_readable_by_its_owner_and_group_only(tmp_path: Path) -> None:
     path = tmp_path / "state" / "tawasul.json.receipt-key"
     keys: list[ReceiptKey] = []
     threads = [
@@ -129,7 +129,7 @@ def test_key_is_made_once_readable_by_its_owner_only(tmp_path: Path) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
     assert len({key.key_id for key in keys}) == 1  # every racer ended with the same key
     assert load_or_create_key(path).key_id == keys[0].key_id
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]
@@ -139,7 +139,10 @@ def test_a_key_others_can_read_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "key"
     load_or_create_key(path)
     os.chmod(path, 0o644)
-    with pytest.raises(ReceiptKeyError, match="chmod 600"):
+    with pytest.raises(ReceiptKeyError, match="chmod 640"):
+        load_or_create_key(path)
+    os.chmod(path, 0o660)
+    with pytest.raises(ReceiptKeyError, match="changed by others"):
         load_or_create_key(path)
 
 
