@@ -50,6 +50,9 @@ _HEADER_END = b":{\n"
 # One document line: its id (inside the lookahead, so the line keeps it) and the line itself
 # without the separating comma. JSON escapes every newline inside strings, so a line is a document.
 _DOCUMENT_LINE = re.compile(rb'^(?="([0-9]+)":\{)(.*\}),?$', re.MULTILINE)
+# Document ids at line starts: after a newline, and on the first line of a table.
+_LINE_IDS = re.compile(rb'\n"([0-9]+)":\{')
+_FIRST_ID = re.compile(rb'"([0-9]+)":\{')
 _TABLE_END = b"\n},\n"
 _LAST_TABLE_END = b"\n}\n}"
 OUTLINE = "_outline"
@@ -78,17 +81,29 @@ def _damaged(path: Path | str, detail: str) -> DamagedDataFile:
 class DocumentTable:
     """One TinyDB table: document id → document, kept as its JSON line and parsed when first read.
 
+    A table read from a file stays in the file's bytes until something needs all of it: one
+    lookup finds its line with one search, and changes are kept as edits spliced into those
+    bytes when the table is written. After another process's write, a kiosk's lookup or a staff
+    member's status change then costs a search, not a split of every line (~16 ms at 10,000).
+
     Parsed documents are shared between versions and transactions and must never be changed in
     place: a change is a new document given to put().
     """
 
-    __slots__ = ("_body", "_line_map", "_max_id", "_parsed", "_pending", "_source")
+    __slots__ = ("_body", "_edits", "_line_map", "_max_id", "_parsed", "_pending", "_source")
+
+    # More edits than this and the table is split: each edit costs a search of the bytes.
+    _MOST_EDITS = 16
 
     def __init__(self, lines: dict[str, bytes] | None = None, source: Path | str = "") -> None:
         """A table over *lines* (id → ``"id":{...}``) read from *source* (named in errors)."""
         self._line_map: dict[str, bytes] = lines if lines is not None else {}
         self._parsed: dict[str, Document] = {}
+        # The bytes the table was read from, until it is split: (raw, start, end) of its lines.
         self._pending: tuple[bytes, int, int] | None = None
+        # Changes while pending: id → (its new line; where the old line starts and ends in the
+        # pending bytes, or -1 when the document is new). Removals split the table (rare).
+        self._edits: dict[str, tuple[bytes, int, int]] = {}
         # The lines joined as written, kept until a change: a table a write did not touch is
         # written from the bytes it was read from (at 100,000 requests, joining every table
         # again cost more than the write itself).
@@ -98,10 +113,7 @@ class DocumentTable:
 
     @classmethod
     def section(cls, raw: bytes, start: int, end: int, source: Path | str) -> "DocumentTable":
-        """The table whose document lines are ``raw[start:end]``, split when first used.
-
-        A kiosk that looks up a request after another process wrote never splits the applicants.
-        """
+        """The table whose document lines are ``raw[start:end]``, split only when needed."""
         table = cls(source=source)
         table._pending = (raw, start, end)
         table._body = memoryview(raw)[start:end]
@@ -111,12 +123,50 @@ class DocumentTable:
     def _lines(self) -> dict[str, bytes]:
         if self._pending is not None:
             raw, start, end = self._pending
-            self._line_map, in_layout = _split_section(raw, start, end, self._source)
-            self._pending = None
+            lines, in_layout = _split_section(raw, start, end, self._source)
+            for doc_id, (line, _, _) in self._edits.items():
+                lines[doc_id] = line
             if not in_layout:
                 # Rewritten in the layout at the next write, not copied as it was.
                 self._body = None
+            self._line_map, self._pending, self._edits = lines, None, {}
         return self._line_map
+
+    @staticmethod
+    def _locate(pending: tuple[bytes, int, int], doc_id: str) -> tuple[int, int] | None:
+        """Where the line of *doc_id* starts and ends in the pending bytes (without its comma).
+
+        Only a line that begins ``"id":{`` is found: JSON strings hold no raw newline, so that is
+        a document's line. None means "not found by search", not "absent": a file edited out of
+        the layout may hold it another way, and only a split can say.
+        """
+        raw, start, end = pending
+        prefix = b'"%s":{' % doc_id.encode()
+        if raw.startswith(prefix, start):
+            line_start = start
+        else:
+            found = raw.find(b"\n" + prefix, start, end)
+            if found == -1:
+                return None
+            line_start = found + 1
+        line_end = raw.find(b"\n", line_start, end)
+        if line_end == -1:
+            line_end = end
+        if raw[line_end - 1 : line_end] == b",":
+            line_end -= 1
+        return line_start, line_end
+
+    def _line_or_none(self, doc_id: str) -> bytes | None:
+        # Read once: a Textual worker may split the table meanwhile (the bytes stay valid).
+        pending = self._pending
+        if pending is not None:
+            edit = self._edits.get(doc_id)
+            if edit is not None:
+                return edit[0]
+            place = self._locate(pending, doc_id)
+            if place is not None:
+                return pending[0][place[0] : place[1]]
+        return self._lines.get(doc_id)
 
     @classmethod
     def of(cls, documents: Mapping[str, Document], source: Path | str = "") -> "DocumentTable":
@@ -132,7 +182,7 @@ class DocumentTable:
 
     def __contains__(self, doc_id: object) -> bool:
         """Whether a document has id *doc_id*."""
-        return doc_id in self._lines
+        return isinstance(doc_id, str) and self._line_or_none(doc_id) is not None
 
     def ids(self) -> list[str]:
         """The document ids in stored order."""
@@ -141,8 +191,10 @@ class DocumentTable:
     def get(self, doc_id: str) -> Document | None:
         """The document with id *doc_id*, or None; DamagedDataFile if its line does not parse."""
         document = self._parsed.get(doc_id)
-        if document is None and doc_id in self._lines:
-            document = self._parsed[doc_id] = self.read_once(doc_id)
+        if document is None:
+            line = self._line_or_none(doc_id)
+            if line is not None:
+                document = self._parsed[doc_id] = _parse_line(line, doc_id, self._source)
         return document
 
     def read_once(self, doc_id: str) -> Document:
@@ -150,14 +202,7 @@ class DocumentTable:
         cached = self._parsed.get(doc_id)
         if cached is not None:
             return cached
-        line = self._lines[doc_id]
-        try:
-            document = orjson.loads(memoryview(line)[len(doc_id) + 3 :])
-        except orjson.JSONDecodeError as error:
-            raise _damaged(self._source, f"document {doc_id}: {error}") from None
-        if not isinstance(document, dict):
-            raise _damaged(self._source, f"document {doc_id} is not an object")
-        return document
+        return _parse_line(self.line(doc_id), doc_id, self._source)
 
     def items(self) -> Iterator[tuple[str, Document]]:
         """Every (id, document), in stored order."""
@@ -168,7 +213,10 @@ class DocumentTable:
 
     def line(self, doc_id: str) -> bytes:
         """The stored line ``"id":{...}`` of *doc_id* (KeyError if absent), moved unparsed."""
-        return self._lines[doc_id]
+        line = self._line_or_none(doc_id)
+        if line is None:
+            raise KeyError(doc_id)
+        return line
 
     def put(self, doc_id: str, document: Document) -> None:
         """Add or replace the document *doc_id*; it is serialised now, once."""
@@ -177,28 +225,70 @@ class DocumentTable:
 
     def put_line(self, doc_id: str, line: bytes) -> None:
         """Add or replace *doc_id* with a line taken from another table."""
-        self._lines[doc_id] = line
         self._parsed.pop(doc_id, None)
         self._body = None
+        if not self._edit(doc_id, line):
+            self._lines[doc_id] = line
         if self._max_id is not None:
             self._max_id = max(self._max_id, int(doc_id))
 
     def remove(self, doc_id: str) -> None:
         """Drop the document *doc_id* if present."""
-        self._lines.pop(doc_id, None)
         self._parsed.pop(doc_id, None)
         self._body = None
         self._max_id = None
+        self._lines.pop(doc_id, None)
+
+    def _edit(self, doc_id: str, line: bytes) -> bool:
+        """Keep a change as an edit of the pending bytes; False when the table must be split."""
+        if self._pending is None or len(self._edits) >= self._MOST_EDITS:
+            return False
+        edit = self._edits.get(doc_id)
+        if edit is not None:
+            self._edits[doc_id] = (line, edit[1], edit[2])
+            return True
+        place = self._locate(self._pending, doc_id)
+        if place is not None:
+            self._edits[doc_id] = (line, *place)
+            return True
+        # Not found by search: certainly new only past the largest id (the audit log's case).
+        # Reading that id may have split the table, and then the change goes to its lines.
+        if int(doc_id) > self.max_id() and self._pending is not None:
+            self._edits[doc_id] = (line, -1, -1)
+            return True
+        return False
 
     def max_id(self) -> int:
         """The largest document id, 0 when empty (TinyDB numbers new documents from it)."""
         if self._max_id is None:
-            self._max_id = max(map(int, self._lines), default=0)
+            self._max_id = self._pending_max_id()
+            if self._max_id is None:
+                self._max_id = max(map(int, self._lines), default=0)
         return self._max_id
+
+    def _pending_max_id(self) -> int | None:
+        # Read from the pending bytes when every line shows its id there (else None: split).
+        if self._pending is None:
+            return None
+        raw, start, end = self._pending
+        if start > 0:
+            # A section of a file: its first line follows the newline of the table's opening.
+            ids = _LINE_IDS.findall(raw, start - 1, end)
+        else:
+            first = _FIRST_ID.match(raw, 0, end)
+            ids = ([first.group(1)] if first else []) + _LINE_IDS.findall(raw, 0, end)
+        lines = raw.count(b"\n", start, end) + 1 if end > start else 0
+        if len(ids) != lines:
+            return None
+        return max(map(int, [*ids, *self._edits]), default=0)
 
     def copy(self) -> "DocumentTable":
         """A table that can change without changing this one (documents are shared, unchanged)."""
-        twin = DocumentTable(dict(self._lines), self._source)
+        twin = DocumentTable(source=self._source)
+        if self._pending is not None:
+            twin._pending, twin._edits = self._pending, dict(self._edits)
+        else:
+            twin._line_map = dict(self._line_map)
         twin._parsed = dict(self._parsed)
         twin._body = self._body
         twin._max_id = self._max_id
@@ -207,13 +297,47 @@ class DocumentTable:
     def body(self) -> bytes | memoryview:
         """The document lines as the file holds them: joined by ``,\\n``."""
         if self._body is None:
-            self._body = b",\n".join(self._lines.values())
+            if self._pending is not None:
+                self._body = self._spliced()
+                # The spliced bytes are the table now: later edits are found in them.
+                self._pending, self._edits = (self._body, 0, len(self._body)), {}
+            else:
+                self._body = b",\n".join(self._lines.values())
         return self._body
+
+    def _spliced(self) -> bytes:
+        """The pending bytes with the edits made: lines replaced, or added at the end."""
+        assert self._pending is not None
+        raw, start, end = self._pending
+        replaced = sorted((s, e, line) for line, s, e in self._edits.values() if s >= 0)
+        added = [line for line, line_start, _ in self._edits.values() if line_start < 0]
+        parts: list[bytes | memoryview] = []
+        cursor = start
+        view = memoryview(raw)
+        for line_start, line_end, line in replaced:
+            parts += [view[cursor:line_start], line]
+            cursor = line_end
+        parts.append(view[cursor:end])
+        kept = b"".join(parts)
+        if not added:
+            return kept
+        return b",\n".join([kept, *added]) if kept else b",\n".join(added)
 
     def verify(self) -> None:
         """Parse every document once (DamagedDataFile on the first that fails), keeping none."""
-        for doc_id in self._lines:
-            self.read_once(doc_id)
+        for doc_id, line in self._lines.items():
+            _parse_line(line, doc_id, self._source)
+
+
+def _parse_line(line: bytes, doc_id: str, source: Path | str) -> Document:
+    """The document in the line ``"id":{...}``, or DamagedDataFile naming it."""
+    try:
+        document = orjson.loads(memoryview(line)[len(doc_id) + 3 :])
+    except orjson.JSONDecodeError as error:
+        raise _damaged(source, f"document {doc_id}: {error}") from None
+    if not isinstance(document, dict):
+        raise _damaged(source, f"document {doc_id} is not an object")
+    return document
 
 
 # The TinyDB layout: table name → table.

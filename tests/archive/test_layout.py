@@ -1,5 +1,6 @@
 """The one-document-per-line layout of the live and archive files, and every way out of it."""
 
+import random
 from pathlib import Path
 
 import orjson
@@ -7,7 +8,7 @@ import pytest
 from tinydb import TinyDB
 
 from kiosk.store import TawasulStore
-from kiosk.store.storage import DamagedDataFile, split_lines
+from kiosk.store.storage import DamagedDataFile, DocumentTable, serialised_pieces, split_lines
 
 
 def test_our_files_are_plain_tinydb_json(demo_db: Path) -> None:
@@ -63,3 +64,39 @@ def test_a_damaged_document_is_named_when_read_and_by_the_check(demo_db: Path) -
     with pytest.raises(DamagedDataFile, match=str(demo_db)):
         TawasulStore(demo_db).check()
     assert demo_db.read_bytes() == damaged
+
+
+def written_and_read(table: DocumentTable) -> DocumentTable:
+    """*table* written as the file layout and read back, still in its bytes (not split)."""
+    tables = split_lines(b"".join(serialised_pieces({"t": table})), "x")
+    assert tables is not None
+    return tables["t"]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_a_table_read_from_bytes_behaves_like_a_dict_through_edits_and_writes(seed: int) -> None:
+    rng = random.Random(seed)
+    model: dict[str, dict[str, object]] = {
+        str(i): {"n": i, "text": f"line {i}, with {{braces}}"} for i in range(1, rng.randint(1, 30))
+    }
+    table = written_and_read(DocumentTable.of(model))
+    for step in range(rng.randint(1, 40)):
+        doc_id = str(rng.randint(1, 40))
+        action = rng.random()
+        if action < 0.4:
+            document: dict[str, object] = {"n": int(doc_id), "step": step}
+            table.put(doc_id, document)
+            model[doc_id] = document
+        elif action < 0.5:
+            table.remove(doc_id)
+            model.pop(doc_id, None)
+        elif action < 0.6:
+            # A write in the middle: the table goes on from the bytes it wrote.
+            table = written_and_read(table.copy())
+        else:
+            assert table.get(doc_id) == model.get(doc_id)
+            assert (doc_id in table) == (doc_id in model)
+        if rng.random() < 0.2:
+            assert table.max_id() == max(map(int, model), default=0)
+    assert orjson.loads(b"".join(serialised_pieces({"t": table})))["t"] == model
+    assert dict(table.items()) == model
