@@ -23,6 +23,25 @@ _ISOLATES_AS_EMBEDDINGS = str.maketrans(
 # Marks and embeddings left in the reordered line would be drawn as stray cells.
 _DIRECTION_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")
 
+# Letter ligatures (lam-alef) are how Arabic is written; word ligatures are not: the default
+# reshaper turns the name عبدالله into the single sign ﷲ and a price's ريال into ﷼.
+_RESHAPER = arabic_reshaper.ArabicReshaper(
+    configuration={
+        name: False
+        for name, _ in (
+            *arabic_reshaper.ligatures.WORDS_LIGATURES,
+            *arabic_reshaper.ligatures.SENTENCES_LIGATURES,
+        )
+    }
+)
+
+
+def shape_arabic(text: str) -> str:
+    """*text* with Arabic letters in their joined presentation forms (logical order kept)."""
+    shaped: str = _RESHAPER.reshape(text)
+    return shaped
+
+
 LEFT_TO_RIGHT = "\u2066{}\u2069"
 """An isolate that keeps a number, code or masked ID in its own order inside an Arabic line."""
 
@@ -50,7 +69,7 @@ def display_line(line: str, bidi: str, rtl: bool) -> str:
     if not has_rtl(line):
         return _DIRECTION_CONTROLS.sub("", line)
     logical = line.translate(_ISOLATES_AS_EMBEDDINGS)
-    visual: str = get_display(arabic_reshaper.reshape(logical), base_dir="R" if rtl else "L")
+    visual: str = get_display(shape_arabic(logical), base_dir="R" if rtl else "L")
     return _DIRECTION_CONTROLS.sub("", visual)
 
 

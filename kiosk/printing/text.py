@@ -12,10 +12,10 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-import arabic_reshaper
 from bidi import get_display
 from PIL import Image, ImageDraw, ImageFont, features
 
+from kiosk.domain.text import shape_arabic
 from kiosk.errors import TawasulError
 
 # Debian's fonts-dejavu-core: one family that covers Arabic and Latin (Noto Naskh has no Latin).
@@ -99,7 +99,7 @@ class TextStyle:
         """
         if self.shaping is Shaping.RAQM:
             return text
-        ordered = get_display(arabic_reshaper.reshape(text), base_dir="R" if rtl else "L")
+        ordered = get_display(shape_arabic(text), base_dir="R" if rtl else "L")
         return "".join(ch for ch in ordered if ch not in _INVISIBLE)
 
     def width(self, text: str, rtl: bool) -> int:
