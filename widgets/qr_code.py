@@ -1,7 +1,5 @@
 """A QR code drawn with half-block characters, dark on light, so a phone camera can read it."""
 
-import qrcode
-from qrcode.constants import ERROR_CORRECT_L
 from textual.content import Content
 from textual.widget import Widget
 
@@ -11,6 +9,10 @@ _HALF_BLOCKS = {(True, True): "█", (True, False): "▀", (False, True): "▄",
 
 def qr_rows(payload: str, quiet_zone: int = 2) -> list[str]:
     """The rows of half-block characters that draw *payload* with a *quiet_zone* border."""
+    # Imported at the first code: only the status screen draws one, never the first screen.
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_L
+
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_L, border=quiet_zone)
     code.add_data(payload)
     code.make(fit=True)

@@ -5,13 +5,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import holidays
-from hijridate import Gregorian
 
 from kiosk.domain.digits import normalise_digits
 from kiosk.errors import InvalidInput
+
+if TYPE_CHECKING:
+    import holidays
 
 RIYADH = ZoneInfo("Asia/Riyadh")
 
@@ -69,6 +70,9 @@ class HijriDate:
 
 def to_hijri(day: date) -> HijriDate:
     """The Umm al-Qura date of the Gregorian *day* (1343–1500 AH), or InvalidInput."""
+    # Imported here: hijridate's tables cost the kiosk's first screen, which shows no date.
+    from hijridate import Gregorian
+
     try:
         hijri = Gregorian(day.year, day.month, day.day).to_hijri()
     except (OverflowError, ValueError):
@@ -123,7 +127,10 @@ class WorkingDayCalendar:
         return cls(frozenset(closures))
 
     @cached_property
-    def _public_holidays(self) -> holidays.HolidayBase:
+    def _public_holidays(self) -> "holidays.HolidayBase":
+        # Imported here: the holidays package costs ~30-60 ms, and the first screen needs none.
+        import holidays
+
         # Years are filled in lazily by the holidays package as dates are asked about.
         return holidays.country_holidays("SA")
 

@@ -4,9 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cached_property
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from typing import TYPE_CHECKING
 
 from kiosk.domain.calendar import utc_now
 from kiosk.domain.identity import check_id, mask_id
@@ -14,6 +12,9 @@ from kiosk.domain.models import Applicant, AuditEntry
 from kiosk.errors import InvalidInput, NotFound
 from kiosk.services.clock import Clock
 from kiosk.store import StoreTransaction, TawasulStore
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -63,7 +64,13 @@ class AccountService:
         """Work on *store*, reading the time from *clock*."""
         self._store = store
         self._clock = clock
-        self._hasher = PasswordHasher()
+
+    @cached_property
+    def _hasher(self) -> "PasswordHasher":
+        # Imported at the first hash: argon2 is not needed to draw the kiosk's first screen.
+        from argon2 import PasswordHasher
+
+        return PasswordHasher()
 
     @cached_property
     def _decoy_hash(self) -> str:
@@ -106,6 +113,8 @@ class AccountService:
         return SignInResult(SignInOutcome.WRONG_CREDENTIALS)
 
     def _verify(self, stored_hash: str, password: str) -> bool:
+        from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
         try:
             return bool(self._hasher.verify(stored_hash, password))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
