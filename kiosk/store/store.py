@@ -15,12 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-import filelock
-from tinydb import TinyDB
-from tinydb.table import Document as TinyDocument
-from tinydb.table import Table
+from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.models import Applicant, AuditEntry, StaffMember, TawasulRequest
 from kiosk.errors import DataFileError, TawasulError
@@ -32,11 +27,18 @@ from kiosk.store.storage import (
     LoadedFile,
     MissingDataFile,
     Tables,
-    TransactionStorage,
     leftover_temp_files,
     load,
     write_atomically,
 )
+
+if TYPE_CHECKING:
+    import filelock
+    from tinydb import TinyDB
+    from tinydb.table import Document as TinyDocument
+    from tinydb.table import Table
+
+    from kiosk.store.tinydb_storage import TransactionStorage
 
 REQUESTS = "requests"
 APPLICANTS = "applicants"
@@ -162,6 +164,12 @@ class _Reader:
         }
 
 
+def _tiny_document(doc: dict[str, Any], doc_id: int) -> "TinyDocument":
+    from tinydb.table import Document as TinyDocument
+
+    return TinyDocument(doc, doc_id=doc_id)
+
+
 class StoreTransaction(_Reader):
     """One write transaction: reads see the file as it is under the lock, writes land together."""
 
@@ -170,16 +178,25 @@ class StoreTransaction(_Reader):
         # The same dict is TinyDB's storage, so its writes and the direct ones land together.
         self._tables: Tables = dict(tables)
         self._copied: set[str] = set()
-        self._storage = TransactionStorage(self._tables)
-        # TinyDB with no query cache: it would otherwise answer from before another write.
-        self._db = TinyDB(storage=lambda: self._storage)
+        self._storage: TransactionStorage | None = None
         self._direct_writes = 0
         self._next_audit_id: int | None = None
         self._seen_writes = -1
         self._current = _Version(self._tables)
 
     def _writes(self) -> int:
-        return self._direct_writes + self._storage.writes
+        return self._direct_writes + (self._storage.writes if self._storage else 0)
+
+    @cached_property
+    def _db(self) -> "TinyDB":
+        # Imported at the first TinyDB operation: most transactions (and every read) need none.
+        from tinydb import TinyDB
+
+        from kiosk.store.tinydb_storage import TransactionStorage
+
+        storage = self._storage = TransactionStorage(self._tables)
+        # TinyDB with no query cache: it would otherwise answer from before another write.
+        return TinyDB(storage=lambda: storage)
 
     def _version(self) -> _Version:
         # Indexes built before a write would miss it.
@@ -188,7 +205,7 @@ class StoreTransaction(_Reader):
             self._seen_writes = self._writes()
         return self._current
 
-    def _table(self, name: str) -> Table:
+    def _table(self, name: str) -> "Table":
         table = self._db.table(name, cache_size=0)
         # Another process may have added documents since any id was remembered.
         table._next_id = None
@@ -238,7 +255,7 @@ class StoreTransaction(_Reader):
         doc = records.staff_to_document(member)
         for doc_id, existing in self._version().table(STAFF).items():
             if existing["username"] == member.username:
-                table.upsert(TinyDocument(doc, doc_id=int(doc_id)))
+                table.upsert(_tiny_document(doc, int(doc_id)))
                 return
         table.insert(doc)
 
@@ -280,7 +297,7 @@ class StoreTransaction(_Reader):
             self._put(SIGN_IN_GUARD, int(id_number), guard)
 
     def _put(self, table_name: str, doc_id: int, doc: dict[str, Any]) -> None:
-        self._table(table_name).upsert(TinyDocument(doc, doc_id=doc_id))
+        self._table(table_name).upsert(_tiny_document(doc, doc_id))
 
     @property
     def changed(self) -> bool:
@@ -299,7 +316,6 @@ class TawasulStore(_Reader):
     def __init__(self, path: Path | str, lock_timeout: float = 10.0) -> None:
         """Open the store at *path*; nothing is read until first asked."""
         self.path = Path(path)
-        self._lock = filelock.FileLock(f"{self.path}.lock", timeout=lock_timeout, mode=0o664)
         self._lock_timeout = lock_timeout
         # Textual workers may write while the UI thread reads; versions swap under this lock.
         self._thread_lock = threading.RLock()
@@ -384,12 +400,21 @@ class TawasulStore(_Reader):
             self._loaded = None
             self._view = None
 
+    @cached_property
+    def _lock(self) -> "filelock.FileLock":
+        # Imported at the first write: reading, and drawing the kiosk's first screen, take no lock.
+        import filelock
+
+        return filelock.FileLock(f"{self.path}.lock", timeout=self._lock_timeout, mode=0o664)
+
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
+        from filelock import Timeout
+
         try:
             with self._lock:
                 yield
-        except filelock.Timeout:
+        except Timeout:
             raise DataFileError(
                 f"The data file {self.path} stayed busy for {self._lock_timeout:g} s; "
                 "nothing was changed. Try again."
@@ -421,6 +446,14 @@ class TawasulStore(_Reader):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
         self._cleaned = True
+
+    def check_frame(self) -> None:
+        """Read the file's frame now: its outline, or (another layout) its JSON, not each document.
+
+        MissingDataFile or DamagedDataFile when it is not there or not TinyDB JSON; check()
+        still parses every document.
+        """
+        self._version()
 
     def check(self) -> dict[str, int]:
         """Parse the file and every document now and count its tables (DataFileError if damaged)."""
