@@ -6,8 +6,8 @@
   numbers and the people up (as a kiosk does) and prints its peak resident memory in MB.
   The peak is VmHWM, this process image's high-water mark: getrusage's ru_maxrss survives
   exec on Linux, so it would report the size of the benchmark process that forked this one.
-- ``startup kiosk PATH`` / ``startup bare``: starts the kiosk app (as ``tawasul kiosk`` does:
-  services, the data file check, the app) or a bare Textual app with one Static, headless,
+- ``startup kiosk PATH`` / ``startup bare``: starts the kiosk app (with ``start_kiosk``, as
+  ``tawasul kiosk`` does) or a bare Textual app with one Static, headless,
   and prints ``ready`` once the first screen is mounted and drawn.
 """
 
@@ -62,13 +62,14 @@ def _startup(kind: str, path: Path | None) -> None:
     app: App[None]
     if kind == "kiosk":
         assert path is not None
-        from kiosk.app import make_kiosk_app
+        from kiosk.app import start_kiosk
         from kiosk.config import KioskConfig
         from kiosk.services import Services
 
+        # The same start as `tawasul kiosk`: the data file's frame, then the app (which verifies
+        # every document in a worker once Welcome is up).
         services = Services.open(path, KioskConfig())
-        services.store.check()
-        app = make_kiosk_app(services, language="ar")
+        app = start_kiosk(services, language="ar")
     else:
         from textual.app import ComposeResult
         from textual.widgets import Static

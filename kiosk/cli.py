@@ -166,11 +166,14 @@ def _require_terminal() -> None:
 def _run_kiosk(args: argparse.Namespace) -> int:
     _require_terminal()
     services = _services(args)
-    services.store.check()
-    from kiosk.app import make_kiosk_app
+    from kiosk.app import start_kiosk
 
-    make_kiosk_app(services, language=args.lang or services.config.language).run()
-    return 0
+    app = start_kiosk(services, args.lang or services.config.language)
+    app.run()
+    if app.data_error is not None:
+        # Found by the verification after Welcome was up: the same message as at the start.
+        raise app.data_error
+    return app.return_code or 0
 
 
 def _run_staff(args: argparse.Namespace) -> int:

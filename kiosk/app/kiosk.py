@@ -10,27 +10,27 @@ import logging
 import signal
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from textual import events, on
 from textual.app import App
 from textual.binding import BindingType
 
+from kiosk.errors import DataFileError
 from kiosk.services import Services
 from kiosk.services.receipts_port import ReceiptPrinting
-from screens import (
-    ExitPinScreen,
-    KioskContext,
-    LookupThrottle,
-    OutOfServiceScreen,
-    PinVerdict,
-    ResidentScreen,
-    SignInScreen,
-    WelcomeScreen,
-)
+from screens.base import ResidentScreen
+from screens.context import KioskContext, LookupThrottle
+from screens.welcome import WelcomeScreen
 from widgets import IdleCountdown
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+    from screens.exit_pin import PinVerdict
+
+# The other screens are imported when first shown: the first screen is drawn without them.
 
 log = logging.getLogger("tawasul.kiosk")
 
@@ -73,14 +73,24 @@ class StaffExitGuard:
         self._monotonic = monotonic
         self._failures = 0
         self._locked_until = 0.0
-        self._hasher = PasswordHasher()
 
-    def verify(self, pin: str) -> PinVerdict:
+    @cached_property
+    def _hasher(self) -> "PasswordHasher":
+        # Imported at the first PIN: argon2 is not needed to draw the kiosk's first screen.
+        from argon2 import PasswordHasher
+
+        return PasswordHasher()
+
+    def verify(self, pin: str) -> "PinVerdict":
         """Whether *pin* opens the exit; blocking (argon2), so call it from a worker thread."""
+        from screens.exit_pin import PinVerdict
+
         if not self._hash:
             return PinVerdict.NOT_SET
         if self._monotonic() < self._locked_until:
             return PinVerdict.LOCKED
+        from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
         try:
             accepted = bool(self._hasher.verify(self._hash, pin))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -114,11 +124,13 @@ class KioskApp(App[None], inherit_bindings=False):
         *,
         monotonic: Callable[[], float] = time.monotonic,
         handle_signals: bool = True,
+        verify_data: bool = False,
     ) -> None:
         """The kiosk; *language* is the Welcome screen's first language.
 
         Tests pass *monotonic* to move the idle clock and *handle_signals* False to leave
-        pytest's signals alone.
+        pytest's signals alone. With *verify_data* every document of the data file is parsed
+        in a worker once Welcome is up (see ``_verify_data``).
         """
         super().__init__()
         self.services = services
@@ -126,6 +138,9 @@ class KioskApp(App[None], inherit_bindings=False):
         self.receipts = receipts
         self._monotonic = monotonic
         self._handle_signals = handle_signals
+        self._verify_data = verify_data
+        self.data_error: DataFileError | None = None
+        """Damage the start-up verification found (the app then ends with code 1)."""
         self._last_input = monotonic()
         self.throttle = LookupThrottle(clock=monotonic)
         self.exit_guard = StaffExitGuard(services.config.staff_pin_hash, monotonic)
@@ -141,13 +156,39 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def on_mount(self) -> None:
         """Show Welcome, start the idle clock, and take over the stop signals."""
-        self.push_screen(WelcomeScreen(self.services, self.language))
+        welcome = WelcomeScreen(self.services, self.language)
+        self.push_screen(welcome)
+        if self._verify_data:
+            # Once Welcome is drawn: parsing holds the GIL, and the first screen comes first.
+            welcome.call_after_refresh(
+                self.run_worker, self._check_data_file, thread=True, group="verify-data"
+            )
         config = self.services.config
         self.set_interval(min(1.0, max(config.idle_seconds / 4, 0.05)), self._check_idle)
         if self._handle_signals:
             loop = asyncio.get_running_loop()
             for number in STOP_SIGNALS:
                 loop.add_signal_handler(number, self._stop, number)
+
+    def _check_data_file(self) -> None:
+        # Off the first screen's path: at 100,000 stored requests parsing every document takes
+        # ~150 ms, and the file's frame was already checked before the app started.
+        try:
+            self.services.store.check()
+        except DataFileError as error:
+            self.call_from_thread(self._data_file_damaged, error)
+
+    def _data_file_damaged(self, error: DataFileError) -> None:
+        from screens.out_of_service import OutOfServiceScreen
+
+        log.error("%s", error)
+        self.data_error = error
+        self._forget_visit()
+        # Nobody is served from a damaged file: after the notice the app ends with code 1, and
+        # systemd starts it again (which stops at the damaged file with the same message).
+        self.push_screen(
+            OutOfServiceScreen(self.services.config.bidi), lambda _: self.exit(return_code=1)
+        )
 
     def _stop(self, number: int) -> None:
         log.info("signal %s: the kiosk stops", signal.Signals(number).name)
@@ -194,6 +235,8 @@ class KioskApp(App[None], inherit_bindings=False):
             self.run_worker(self.end_visit(), group="end-visit", exclusive=True)
 
     def _ask_staff_pin(self) -> None:
+        from screens.exit_pin import ExitPinScreen
+
         if isinstance(self.screen, ExitPinScreen):
             return
         log.info("staff exit chord pressed")
@@ -211,6 +254,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
     @on(WelcomeScreen.Start)
     def _start_visit(self, event: WelcomeScreen.Start) -> None:
+        from screens.sign_in import SignInScreen
+
         self.visit = KioskContext(self.services, event.language, self.receipts, self.throttle)
         self._last_input = self._monotonic()
         self.push_screen(SignInScreen(self.visit))
@@ -256,6 +301,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.call_later(self._recover)
 
     async def _recover(self) -> None:
+        from screens.out_of_service import OutOfServiceScreen
+
         try:
             await self.end_visit()
             await self.push_screen(OutOfServiceScreen(self.services.config.bidi))

@@ -1,0 +1,75 @@
+"""Starting the kiosk as `tawasul kiosk` does: the frame first, each document after Welcome."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.app import start_kiosk
+from kiosk.config import KioskConfig
+from kiosk.services import Services
+from kiosk.store.storage import DamagedDataFile, MissingDataFile
+from screens import OutOfServiceScreen, WelcomeScreen
+from tests.conftest import frozen_clock
+from tests.kiosk.conftest import FakeMonotonic, settle
+
+
+def services_of(path: Path) -> Services:
+    """The services over *path* with the frozen clock."""
+    return Services.open(path, KioskConfig(), clock=frozen_clock)
+
+
+def test_a_missing_or_unparsable_file_stops_the_start(tmp_path: Path, demo_template: Path) -> None:
+    with pytest.raises(MissingDataFile, match="no data file"):
+        start_kiosk(services_of(tmp_path / "nowhere.json"), "en", handle_signals=False)
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(demo_template.read_bytes()[:5000])
+    with pytest.raises(DamagedDataFile, match=r"cut\.json is damaged"):
+        start_kiosk(services_of(cut), "en", handle_signals=False)
+
+
+async def test_a_damaged_document_found_after_welcome_stops_the_kiosk(
+    tmp_path: Path, demo_template: Path
+) -> None:
+    db = tmp_path / "tawasul.json"
+    raw = demo_template.read_bytes()
+    # Same length, so the file's outline still matches: only parsing the document finds it.
+    good, bad = b'"number":"9000000209"', b'"number"::9000000209"'
+    assert len(good) == len(bad) and good in raw
+    db.write_bytes(raw.replace(good, bad, 1))
+    app = start_kiosk(services_of(db), "en", monotonic=FakeMonotonic(), handle_signals=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, OutOfServiceScreen)
+        assert isinstance(app.screen_stack[-2], WelcomeScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 1
+    assert app.data_error is not None
+    assert f"{db} is damaged" in str(app.data_error)
+    assert db.read_bytes() == raw.replace(good, bad, 1)
+
+
+async def test_a_sound_file_leaves_welcome_alone(tmp_path: Path, demo_template: Path) -> None:
+    db = tmp_path / "tawasul.json"
+    shutil.copy(demo_template, db)
+    app = start_kiosk(services_of(db), "en", monotonic=FakeMonotonic(), handle_signals=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+    assert app.data_error is None
+
+
+def test_the_first_screen_imports_only_what_welcome_needs() -> None:
+    heavy = ["escpos", "PIL", "qrcode", "argon2", "holidays", "hijridate", "tinydb"]
+    heavy += ["kiosk.services.receipts", "kiosk.app.staff", "screens.sign_in", "screens.status"]
+    probe = (
+        "import sys, kiosk.app, kiosk.config, kiosk.services; "
+        f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == []
