@@ -1,15 +1,16 @@
 """The translation catalogues: every string the kiosk shows, in Arabic and English.
 
-The catalogues are gettext ``.po`` files in ``data/locale/<lang>/LC_MESSAGES/kiosk.po``, read
-with Babel. Message ids are stable keys (``signin.title``) rather than English sentences, so
-English is a translation like Arabic and a missing one is caught the same way.
+The catalogues are gettext ``.po`` files in ``data/locale/<lang>/LC_MESSAGES/kiosk.po``, written
+with Babel (``pybabel``) and read here by a small reader of the subset they use: no plural
+forms, no contexts. Parsing them with Babel cost the kiosk's first screen ~20 ms. Message ids
+are stable keys (``signin.title``) rather than English sentences, so English is a translation
+like Arabic and a missing one is caught the same way.
 """
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-from babel.messages.pofile import read_po
 
 from kiosk.resources import data_dir
 
@@ -25,15 +26,44 @@ def catalogue_path(language: str, root: Path | None = None) -> Path:
     return (root or data_dir() / "locale") / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+# A quoted PO string, and the backslash escapes it may hold.
+_QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"$')
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPED = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+
+
 def read_catalogue(path: Path) -> dict[str, str]:
-    """The message id → translation pairs of the ``.po`` file at *path* (empty ones included)."""
-    with path.open("rb") as handle:
-        parsed = read_po(handle)
-    return {
-        str(message.id): str(message.string or "")
-        for message in parsed
-        if message.id and isinstance(message.id, str)
-    }
+    """The message id → translation pairs of the ``.po`` file at *path* (empty ones included).
+
+    Comments (obsolete ``#~`` entries too) are skipped and the header (empty id) left out;
+    ValueError names the line of anything else this reader does not know.
+    """
+    messages: dict[str, str] = {}
+    fields: dict[str, list[str]] = {}
+    current = ""
+
+    def keep() -> None:
+        msgid = "".join(fields.get("msgid", []))
+        if msgid:
+            messages[msgid] = "".join(fields.get("msgstr", []))
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        keyword, _, rest = line.partition(" ")
+        if keyword in ("msgid", "msgstr"):
+            if keyword == "msgid":
+                keep()
+                fields = {}
+            current, line = keyword, rest.strip()
+        quoted = _QUOTED.match(line)
+        if quoted is None or not current:
+            raise ValueError(f"{path}:{number}: not understood: {raw!r}")
+        text = _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(0)), quoted.group(1))
+        fields.setdefault(current, []).append(text)
+    keep()
+    return messages
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
+from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
@@ -46,6 +47,24 @@ def used_keys() -> set[str]:
     keys |= {f"print.problem.{code}" for code in (*KNOWN_PRINT_PROBLEMS, "other")}
     keys |= {"pin.wrong", "pin.locked", "pin.not_set"}
     return keys
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_catalogue_reader_agrees_with_babel(language: str, tmp_path: Path) -> None:
+    """The kiosk's small reader gives what Babel reads, escapes and continued lines included."""
+    shipped = catalogue_path(language)
+    extra = tmp_path / "extra.po"
+    extra.write_text(
+        shipped.read_text(encoding="utf-8")
+        + '\n#, fuzzy\nmsgid "x.multi"\nmsgstr ""\n"one \\"two\\"\\n"\n"three\\tfour"\n'
+        + '\n#~ msgid "x.gone"\n#~ msgstr "old"\n',
+        encoding="utf-8",
+    )
+    for path in (shipped, extra):
+        with path.open("rb") as handle:
+            babel = {str(m.id): str(m.string or "") for m in read_po(handle) if m.id}
+        assert read_catalogue(path) == babel
+    assert read_catalogue(extra)["x.multi"] == 'one "two"\nthree\tfour'
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
