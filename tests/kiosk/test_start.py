@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.app import start_kiosk
+from kiosk.app.kiosk import VERIFY_AFTER_SECONDS
 from kiosk.config import KioskConfig
 from kiosk.services import Services
 from kiosk.store.storage import DamagedDataFile, MissingDataFile
@@ -42,6 +43,9 @@ async def test_a_damaged_document_found_after_welcome_stops_the_kiosk(
     app = start_kiosk(services_of(db), "en", monotonic=FakeMonotonic(), handle_signals=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.pause(VERIFY_AFTER_SECONDS + 0.1)
+        await settle(pilot)
         assert isinstance(app.screen, OutOfServiceScreen)
         assert isinstance(app.screen_stack[-2], WelcomeScreen)
         await pilot.press("enter")
@@ -57,6 +61,7 @@ async def test_a_sound_file_leaves_welcome_alone(tmp_path: Path, demo_template: 
     shutil.copy(demo_template, db)
     app = start_kiosk(services_of(db), "en", monotonic=FakeMonotonic(), handle_signals=False)
     async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(VERIFY_AFTER_SECONDS + 0.1)
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
     assert app.data_error is None
