@@ -165,6 +165,7 @@ class _Reader:
 
 
 def _tiny_document(doc: dict[str, Any], doc_id: int) -> "TinyDocument":
+    # Imported here, like TinyDB itself (StoreTransaction._db): only TinyDB operations need it.
     from tinydb.table import Document as TinyDocument
 
     return TinyDocument(doc, doc_id=doc_id)
