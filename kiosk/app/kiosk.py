@@ -188,8 +188,8 @@ class KioskApp(App[None], inherit_bindings=False):
         log.error("%s", error)
         self.data_error = error
         self._forget_visit()
-        # Nobody is served from a damaged file: after the notice the app ends with code 1, and
-        # systemd starts it again (which stops at the damaged file with the same message).
+        # Nobody is served from a damaged file: after the notice the app ends with code 1; each
+        # restart by systemd ends the same way until the file is restored from a backup.
         self.push_screen(
             OutOfServiceScreen(self.services.config.bidi), lambda _: self.exit(return_code=1)
         )
