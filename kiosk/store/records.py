@@ -1,7 +1,9 @@
 """How domain records are written in the data file: plain JSON, UTC times in ISO 8601."""
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from kiosk.domain.models import (
     Applicant,
@@ -14,8 +16,31 @@ from kiosk.domain.models import (
     TawasulRequest,
 )
 from kiosk.domain.statuses import RequestStatus
+from kiosk.store.storage import DamagedDataFile
 
 Document = dict[str, Any]
+
+
+Record = TypeVar("Record")
+
+
+def _decoder(kind: str) -> Callable[[Callable[[Document], Record]], Callable[[Document], Record]]:
+    """Turn a document of the wrong shape (hand-edited, another program's) into a clear error."""
+
+    def wrap(decode: Callable[[Document], Record]) -> Callable[[Document], Record]:
+        @functools.wraps(decode)
+        def checked(doc: Document) -> Record:
+            try:
+                return decode(doc)
+            except (KeyError, ValueError, TypeError, AttributeError) as error:
+                raise DamagedDataFile(
+                    f"A stored {kind} is damaged ({type(error).__name__}: {error}); "
+                    "the data file was left untouched: restore it from a backup."
+                ) from None
+
+        return checked
+
+    return wrap
 
 
 def _time(text: str) -> datetime:
@@ -46,6 +71,7 @@ def request_to_document(request: TawasulRequest) -> Document:
     }
 
 
+@_decoder("request")
 def request_from_document(doc: Document) -> TawasulRequest:
     """The request stored as *doc*."""
     return TawasulRequest(
@@ -79,6 +105,7 @@ def applicant_to_document(applicant: Applicant) -> Document:
     }
 
 
+@_decoder("applicant")
 def applicant_from_document(doc: Document) -> Applicant:
     """The applicant stored as *doc*."""
     return Applicant(
@@ -97,6 +124,7 @@ def staff_to_document(member: StaffMember) -> Document:
     return {"username": member.username, "display_name": member.display_name, "role": member.role}
 
 
+@_decoder("staff member")
 def staff_from_document(doc: Document) -> StaffMember:
     """The staff member stored as *doc*."""
     return StaffMember(doc["username"], doc["display_name"], StaffRole(doc["role"]))
@@ -113,6 +141,7 @@ def audit_to_document(entry: AuditEntry) -> Document:
     }
 
 
+@_decoder("audit entry")
 def audit_from_document(doc: Document) -> AuditEntry:
     """The audit entry stored as *doc*."""
     return AuditEntry(

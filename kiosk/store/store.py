@@ -406,20 +406,30 @@ class TawasulStore(_Reader):
         # Imported at the first write: reading, and drawing the kiosk's first screen, take no lock.
         import filelock
 
-        return filelock.FileLock(f"{self.path}.lock", timeout=self._lock_timeout, mode=0o664)
+        # thread_local: each thread holds the lock through its own descriptor, so a second
+        # thread of this process waits for it like another process does.
+        return filelock.FileLock(
+            f"{self.path}.lock", timeout=self._lock_timeout, mode=0o664, thread_local=True
+        )
 
     @contextlib.contextmanager
     def _exclusive(self) -> Iterator[None]:
         from filelock import Timeout
 
         try:
-            with self._lock:
-                yield
+            lock = self._lock.acquire()
         except Timeout:
             raise DataFileError(
                 f"The data file {self.path} stayed busy for {self._lock_timeout:g} s; "
                 "nothing was changed. Try again."
             ) from None
+        except OSError as error:
+            raise DataFileError(
+                f"The lock file {self.path}.lock cannot be made ({error.strerror}); "
+                "nothing was changed. The data folder must be writable by this account."
+            ) from None
+        with lock:
+            yield
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
@@ -428,13 +438,21 @@ class TawasulStore(_Reader):
         If the body raises, nothing is written; the loaded version was never changed (the
         transaction works on copies of the tables it changes).
         """
-        with self._thread_lock, self._exclusive():
+        # The file lock first: while this thread waits for another process, this process's
+        # readers (a console's screen) go on reading the version they have.
+        with self._exclusive(), self._thread_lock:
             self._remove_leftovers()
             transaction = StoreTransaction(self._version().tables)
             yield transaction
             if transaction.changed:
                 try:
                     self._install(write_atomically(self.path, transaction.tables))
+                except OSError as error:
+                    self.reload()
+                    raise DataFileError(
+                        f"The data file {self.path} cannot be written ({error.strerror}); "
+                        "nothing was changed."
+                    ) from None
                 except BaseException:
                     self.reload()
                     raise

@@ -148,3 +148,13 @@ def test_a_busy_file_gives_a_clear_message(demo_db: Path) -> None:
     waiter = TawasulStore(demo_db, lock_timeout=0.2)
     with holder.transaction(), pytest.raises(TawasulError, match="busy"), waiter.transaction():
         pass
+
+
+def test_a_document_of_the_wrong_shape_is_a_clear_error(demo_db: Path) -> None:
+    text = demo_db.read_text(encoding="utf-8")
+    damaged = text.replace('"status":"returned"', '"status":"lost"', 1)
+    assert damaged != text
+    demo_db.write_text(damaged, encoding="utf-8")
+    store = TawasulStore(demo_db)
+    with pytest.raises(DamagedDataFile, match="stored request is damaged"):
+        list(store.all_requests())
