@@ -155,6 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _services(args: argparse.Namespace) -> Services:
     config = load_config(args.config or default_config_path())
+    if config.log_path:
+        configure_logging(Path(config.log_path))
     return Services.open(args.db or default_db_path(), config)
 
 
@@ -182,8 +184,9 @@ def _run_staff(args: argparse.Namespace) -> int:
     services.store.check()
     from kiosk.app import make_staff_app
 
-    make_staff_app(services).run()
-    return 0
+    app = make_staff_app(services)
+    app.run()
+    return app.return_code or 0
 
 
 def _run_demo(args: argparse.Namespace) -> int:

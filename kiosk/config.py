@@ -79,7 +79,17 @@ class KioskConfig:
         return self.office_name_ar if language == "ar" else self.office_name_en
 
 
-_CHOICES = {"language": ("ar", "en"), "bidi": ("app", "terminal")}
+_CHOICES: dict[str, tuple[object, ...]] = {
+    "language": ("ar", "en"),
+    "bidi": ("app", "terminal"),
+    "kind": ("file", "network", "usb", "serial", "cups", "none"),
+    "width_mm": (58, 80),
+}
+# Times and counts that must be above zero for the kiosk to work at all.
+_POSITIVE = frozenset(
+    {"idle_seconds", "countdown_seconds", "staff_session_idle_minutes", "response_target_days",
+     "archive_after_days", "timeout", "port", "baudrate"}
+)  # fmt: skip
 
 
 def load_config(path: Path | None) -> KioskConfig:
@@ -125,6 +135,9 @@ def _checked(raw: dict[str, Any], defaults: Any, where: str) -> dict[str, Any]:
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise InvalidInput(f"{where}{key} should be a {expected.__name__}.")
         if key in _CHOICES and value not in _CHOICES[key]:
-            raise InvalidInput(f"{where}{key} must be one of {', '.join(_CHOICES[key])}.")
+            choices = ", ".join(str(choice) for choice in _CHOICES[key])
+            raise InvalidInput(f"{where}{key} must be one of {choices}.")
+        if key in _POSITIVE and value <= 0:
+            raise InvalidInput(f"{where}{key} must be more than 0.")
         values[key] = value
     return values

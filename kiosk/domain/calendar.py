@@ -115,6 +115,10 @@ def parse_date(text: str) -> date:
         raise InvalidInput(f"Not a date: {text!r}; write it as YYYY-MM-DD.") from None
 
 
+MAX_WORKING_DAYS = 2600
+"""The most working days a calendar adds in one go: about ten years, far past any answer date."""
+
+
 @dataclass(frozen=True)
 class WorkingDayCalendar:
     """Sunday to Thursday, less the Saudi public holidays and the office's own closures."""
@@ -155,6 +159,8 @@ class WorkingDayCalendar:
         """The working day *count* working days after *start* (*start* itself never counts)."""
         if count < 0:
             raise InvalidInput("The number of working days to add cannot be negative.")
+        if count > MAX_WORKING_DAYS:
+            raise InvalidInput(f"Add at most {MAX_WORKING_DAYS} working days (ten years).")
         day = start
         remaining = count
         while remaining:

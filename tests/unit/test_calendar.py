@@ -57,6 +57,8 @@ def test_counting_between_dates() -> None:
 def test_negative_counts_are_refused() -> None:
     with pytest.raises(InvalidInput):
         CALENDAR.add_working_days(date(2026, 11, 25), -1)
+    with pytest.raises(InvalidInput, match="at most"):
+        CALENDAR.add_working_days(date(2026, 11, 25), 99_999_999)
 
 
 @given(st.dates(date(2000, 1, 1), date(2070, 12, 31)), st.integers(0, 40))

@@ -54,6 +54,9 @@ def test_a_full_config_is_read(tmp_path: Path) -> None:
         ("[printer]\nspeed = 3", "printer.speed is not a setting"),
         ("language = ", "cannot be read"),
         ('closures = ["soon"]', "Not a date"),
+        ('[printer]\nkind = "laser"', "printer.kind must be one of file, network"),
+        ("[printer]\nwidth_mm = 70", "printer.width_mm must be one of 58, 80"),
+        ("idle_seconds = -5", "idle_seconds must be more than 0"),
     ],
 )
 def test_a_wrong_setting_is_named(tmp_path: Path, text: str, fragment: str) -> None:
