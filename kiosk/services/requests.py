@@ -11,9 +11,9 @@ from kiosk.domain.models import AuditEntry, HistoryEntry, TawasulRequest
 from kiosk.domain.request_numbers import make_request_number, parse_request_number
 from kiosk.domain.request_types import RequestType, RequestTypeCatalogue
 from kiosk.domain.statuses import RequestStatus
-from kiosk.errors import InvalidInput, NotFound
+from kiosk.errors import InvalidInput, NotAllowed, NotFound
 from kiosk.services.clock import Clock
-from kiosk.store import TawasulStore
+from kiosk.store import StoreTransaction, TawasulStore
 
 # One answer for "no such request" and "not yours", so nobody learns which numbers exist.
 NOT_FOUND_TEXT = "No request with that number was found for you."
@@ -136,9 +136,7 @@ class RequestService:
         number = parse_request_number(typed_number)
         now = self._clock()
         with self.store.transaction() as tx:
-            current = tx.request(number)
-            if current is None:
-                raise NotFound(f"There is no request {number}.")
+            current = self._changeable(tx, number)
             changed = current.with_status(status, now, by, note, required_action)
             tx.put_request(changed)
             details: dict[str, object] = {"from": current.status.value, "to": status.value}
@@ -149,6 +147,15 @@ class RequestService:
             tx.append_audit(AuditEntry(now, by, "request.status", number, details))
         return changed
 
+    def _changeable(self, tx: StoreTransaction, number: str) -> TawasulRequest:
+        """The live request *number* under the lock; archived ones are read-only."""
+        current = tx.request(number)
+        if current is not None:
+            return current
+        if self.store.is_archived(number):
+            raise NotAllowed(f"Request {number} is archived; archived requests cannot be changed.")
+        raise NotFound(f"There is no request {number}.")
+
     def add_internal_note(
         self, typed_number: str, text: str, by: str, client: str = ""
     ) -> TawasulRequest:
@@ -158,9 +165,7 @@ class RequestService:
         number = parse_request_number(typed_number)
         now = self._clock()
         with self.store.transaction() as tx:
-            current = tx.request(number)
-            if current is None:
-                raise NotFound(f"There is no request {number}.")
+            current = self._changeable(tx, number)
             changed = current.with_internal_note(now, by, text)
             tx.put_request(changed)
             details = {"client": client} if client else {}
@@ -184,7 +189,8 @@ class RequestService:
             if tx.applicant(applicant_id) is None:
                 raise NotFound(f"No applicant has the ID {mask_id(applicant_id)}.")
             number = make_request_number(rng)
-            while tx.request(number) is not None:
+            # Archived numbers are taken too: the archive run would drop a second holder.
+            while tx.request(number) is not None or self.store.is_archived(number):
                 number = make_request_number(rng)
             request = TawasulRequest(
                 number=number,

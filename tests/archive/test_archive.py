@@ -9,7 +9,7 @@ import pytest
 from kiosk.cli import main
 from kiosk.domain.models import AuditEntry
 from kiosk.domain.statuses import RequestStatus
-from kiosk.errors import NotFound
+from kiosk.errors import NotAllowed
 from kiosk.services import Services
 from kiosk.services.archive import ArchiveService
 from kiosk.store import TawasulStore
@@ -68,8 +68,10 @@ def test_an_archived_request_is_still_found_by_its_owner_and_by_staff(
     assert old in ArchiveService(fresh.store, frozen_clock).archived_requests_of(old.applicant_id)
     # The live list of a resident no longer carries it; staff cannot change it.
     assert old not in fresh.store.requests_of(old.applicant_id)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotAllowed, match="archived"):
         fresh.requests.add_internal_note(old.number, "too late", "amal")
+    with pytest.raises(NotAllowed, match="archived"):
+        fresh.requests.change_status(old.number, RequestStatus.CLOSED, "amal")
 
 
 def test_a_dry_run_changes_nothing(office_services: Services, office: Path) -> None:
