@@ -187,7 +187,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
         log.error("%s", error)
         self.data_error = error
-        self._forget_visit()
+        self._forget_visit(wait=True)
         # Nobody is served from a damaged file: after the notice the app ends with code 1; each
         # restart by systemd ends the same way until the file is restored from a backup.
         self.push_screen(
@@ -196,7 +196,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _stop(self, number: int) -> None:
         log.info("signal %s: the kiosk stops", signal.Signals(number).name)
-        self._forget_visit()
+        self._forget_visit(wait=True)
         self.exit()
 
     # --- the idle clock and the staff chord ---------------------------------------------------
@@ -251,7 +251,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def _pin_answered(self, accepted: bool | None) -> None:
         if accepted:
             log.info("staff left the kiosk with the PIN")
-            self._forget_visit()
+            self._forget_visit(wait=True)
             self.exit()
 
     # --- visits ------------------------------------------------------------------------------
@@ -269,11 +269,34 @@ class KioskApp(App[None], inherit_bindings=False):
         log.info("visit ended: finish")
         await self.end_visit()
 
-    def _forget_visit(self) -> None:
+    def _forget_visit(self, *, wait: bool = False) -> None:
+        """End the visit in memory and drop its unsent receipts (in a worker unless *wait*).
+
+        Dropping reads the spool and, at the first visit, builds the receipt service: work for
+        a thread, not the event loop. When the app is about to exit, it is done at once.
+        """
         visit, self.visit = self.visit, None
-        if visit is not None and self.receipts is not None:
-            for applicant_id in visit.touched_ids:
+        if visit is None or self.receipts is None or not visit.touched_ids:
+            return
+        applicant_ids = tuple(visit.touched_ids)
+        if wait:
+            self._forget_receipts(applicant_ids)
+        else:
+            self.run_worker(
+                lambda: self._forget_receipts(applicant_ids),
+                thread=True,
+                group="forget-receipts",
+                exit_on_error=False,
+            )
+
+    def _forget_receipts(self, applicant_ids: tuple[str, ...]) -> None:
+        assert self.receipts is not None
+        try:
+            for applicant_id in applicant_ids:
                 self.receipts.forget_pending(applicant_id)
+        except Exception:
+            # The spool is staff's to clear then; the resident's screen is already wiped.
+            log.exception("the unsent receipts of a finished visit could not be dropped")
 
     async def end_visit(self) -> None:
         """Sign out: drop the visit's pending receipts and every screen, back to a new Welcome."""

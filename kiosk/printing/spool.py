@@ -9,6 +9,7 @@ number and a masked ID, and staff retry and drop jobs from their own accounts.
 The spool also hands out receipt serials, from a counter file under an inter-process lock.
 """
 
+import contextlib
 import json
 import os
 import secrets
@@ -112,7 +113,11 @@ class Spool:
         """Every job in the spool, oldest first."""
         if not self.folder.is_dir():
             return []
-        found = [self._read_job(path) for path in self.folder.glob("*.json")]
+        found = []
+        for path in self.folder.glob("*.json"):
+            # A job printed or dropped by another process since the listing is simply gone.
+            with contextlib.suppress(FileNotFoundError):
+                found.append(self._read_job(path))
         return sorted(found, key=lambda job: (job.created, job.job_id))
 
     def job(self, job_id: str) -> SpoolJob:
@@ -164,6 +169,8 @@ class Spool:
     def _read_job(self, path: Path) -> SpoolJob:
         try:
             return SpoolJob.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise
         except (OSError, ValueError, KeyError) as error:
             raise SpoolError(f"The spooled job {path} cannot be read: {error}.") from None
 
