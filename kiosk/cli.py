@@ -34,7 +34,11 @@ EXIT_UNEXPECTED = 70
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command in *argv*; return the exit code (0 done, 1 invalid ID, 2 bad input)."""
+    """Run the command in *argv* and return its exit code.
+
+    0 done; 1 an invalid ID (``id check``) or an app that ended on an error; 2 bad input or a
+    refusal; 3 a damaged data file; 70 an unexpected error (logged); 130 interrupted.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not hasattr(args, "run"):

@@ -63,7 +63,11 @@ def _receipts(args: argparse.Namespace) -> ReceiptService:
 
 def _run_receipt(args: argparse.Namespace) -> int:
     if not (args.out or args.png or args.print):
-        raise InvalidInput("say where the receipt goes: --out FILE, --png FILE and/or --print.")
+        raise InvalidInput("say where the receipt goes: --out FILE and/or --png FILE, or --print.")
+    if args.print and (args.out or args.png):
+        raise InvalidInput(
+            "--print sends one receipt to the printer; use --out/--png apart from it."
+        )
     receipts = _receipts(args)
     request = receipts.find(args.number)
     if args.print:

@@ -268,13 +268,18 @@ def _included(main_config: Path, path: Path) -> bool:
 
 def _install(path: Path, text: str, sshd: str, main_config: Path) -> None:
     """Write *text* to *path*, keep it only if ``sshd -t`` accepts the whole configuration."""
-    previous = path.read_text(encoding="utf-8") if path.exists() else None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(temp, 0o644)
-    os.replace(temp, path)
+    try:
+        previous = path.read_text(encoding="utf-8") if path.exists() else None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except OSError as error:
+        raise TawasulError(
+            f"{path} cannot be written ({error.strerror}); run ssh-setup --write as root."
+        ) from None
     if not Path(sshd).exists():
         print(
             f"tawasul: warning: {sshd} is not there; check with `sshd -t` yourself.",

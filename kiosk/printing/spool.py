@@ -81,7 +81,7 @@ class SpoolJob:
 
 
 class Spool:
-    """The spool folder of one kiosk (made on first use, mode 0700)."""
+    """The spool folder of one kiosk (made on first use, mode 0770: the kiosk and staff group)."""
 
     def __init__(self, folder: Path) -> None:
         """Keep jobs in *folder*."""

@@ -3,9 +3,5 @@
 from collections.abc import Callable
 from datetime import datetime
 
-from kiosk.domain.calendar import utc_now
-
 Clock = Callable[[], datetime]
 """A function returning the current time in UTC."""
-
-system_clock: Clock = utc_now

@@ -119,12 +119,6 @@ class _Reader:
         doc = self._version().table(APPLICANTS).get(id_number)
         return records.applicant_from_document(doc) if doc else None
 
-    def all_applicants(self) -> list[Applicant]:
-        """Every applicant."""
-        return [
-            records.applicant_from_document(d) for _, d in self._version().table(APPLICANTS).items()
-        ]
-
     def staff_member(self, username: str) -> StaffMember | None:
         """The staff member who logs in as *username*, or None."""
         for _, doc in self._version().table(STAFF).items():
@@ -362,10 +356,6 @@ class TawasulStore(_Reader):
             for d in self.archives.request_documents_of(applicant_id)
         ]
         return sorted(found, key=lambda r: r.created, reverse=True)
-
-    def exists(self) -> bool:
-        """Whether the data file is there."""
-        return self.path.exists()
 
     def identity(self) -> FileIdentity | None:
         """The current file's identity (a cheap stat): it changes whenever anyone writes."""

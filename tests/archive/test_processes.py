@@ -71,13 +71,11 @@ def test_kill_9_during_archive_runs_then_a_rerun_completes(db_path: Path, tmp_pa
     shutil.copy(db_path, original)
     documents = request_documents_by_file(db_path)[db_path.name]
     # How long one run takes here, to aim the kills inside it.
-    started = time.perf_counter()
     calibration = worker("archive", str(db_path), FROZEN_NOW.isoformat(), "30")
     assert calibration.stdout is not None and calibration.stdout.readline() == "ready\n"
     ready_at = time.perf_counter()
     calibration.wait(timeout=60)
     duration = time.perf_counter() - ready_at
-    assert duration < 60 and ready_at > started
 
     rng = random.Random(9)
     for attempt in range(5):
