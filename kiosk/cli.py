@@ -15,9 +15,9 @@ from kiosk.cli_staff import register as register_staff_commands
 from kiosk.config import default_config_path, default_db_path, load_config, state_dir
 from kiosk.domain.calendar import (
     format_both_dates,
-    format_time,
     parse_date,
     riyadh_date,
+    riyadh_stamp,
     to_hijri,
 )
 from kiosk.domain.identity import check_id, mask_id, parse_id
@@ -151,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     register_archive_commands(db_commands, common, _services)
     register_staff_commands(commands, common)
     register_receipt_commands(commands, common)
+    # Every command builds its services the same way, from --db and --config.
+    parser.set_defaults(open_services=_services)
     return parser
 
 
@@ -275,7 +277,7 @@ def _run_request_show(args: argparse.Namespace) -> int:
         lines.append(f"Action    {request.required_action}")
     lines.append("History")
     for entry in request.history:
-        when = f"{riyadh_date(entry.at).isoformat()} {format_time(entry.at, 'en')}"
+        when = riyadh_stamp(entry.at)
         note = f" — {entry.note}" if entry.note else ""
         lines.append(f"  {when}  {entry.status.value:<13} by {entry.by}{note}")
     print("\n".join(lines))

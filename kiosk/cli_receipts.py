@@ -5,8 +5,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import default_config_path, default_db_path, load_config
-from kiosk.domain.calendar import riyadh_time
+from kiosk.domain.calendar import riyadh_stamp
 from kiosk.errors import InvalidInput
 from kiosk.printing.problems import problem_text
 from kiosk.services import Services
@@ -56,9 +55,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _receipts(args: argparse.Namespace) -> ReceiptService:
-    # The same configuration and data file as every other command (kiosk.cli._services).
-    config = load_config(args.config or default_config_path())
-    return ReceiptService.open(Services.open(args.db or default_db_path(), config))
+    services: Services = args.open_services(args)
+    return ReceiptService.open(services)
 
 
 def _run_receipt(args: argparse.Namespace) -> int:
@@ -122,7 +120,7 @@ def _run_printer_check(args: argparse.Namespace) -> int:
 def _run_spool_list(args: argparse.Namespace) -> int:
     jobs = _receipts(args).pending_jobs()
     for job in jobs:
-        created = riyadh_time(job.created).strftime("%Y-%m-%d %H:%M")
+        created = riyadh_stamp(job.created)
         problem = problem_text(job.problem, "en") if job.problem else "not tried yet"
         print(
             f"{job.job_id}  {created}  request {job.request_number}  {job.state.value:<9}  "

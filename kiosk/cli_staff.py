@@ -305,8 +305,7 @@ def _install(path: Path, text: str, sshd: str, main_config: Path) -> None:
 
 
 def _directory(args: argparse.Namespace) -> StaffDirectory:
-    config = load_config(args.config or default_config_path())
-    services = Services.open(args.db or default_db_path(), config)
+    services: Services = args.open_services(args)
     services.store.check()
     return StaffDirectory(services.store, services.clock)
 

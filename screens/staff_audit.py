@@ -9,12 +9,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from kiosk.domain.calendar import parse_date
+from kiosk.domain.calendar import parse_date, riyadh_stamp
 from kiosk.domain.models import AuditEntry
 from kiosk.errors import InvalidInput
 from kiosk.services.staff import AuditQuery, StaffSession
 from screens.staff_base import StaffScreen
-from screens.staff_request import riyadh_stamp
 
 PAGE_SIZE = 100
 """Audit entries on one page of the table."""

@@ -7,9 +7,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
+from kiosk.domain.calendar import riyadh_stamp
 from kiosk.services.receipts_port import PrintOutcome
 from screens.staff_base import StaffScreen
-from screens.staff_request import riyadh_stamp
 
 if TYPE_CHECKING:
     from kiosk.printing.spool import SpoolJob

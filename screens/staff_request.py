@@ -1,6 +1,5 @@
 """One request in full for staff: every field, the history, the internal notes, and changes."""
 
-from datetime import datetime
 from typing import ClassVar
 
 from textual import on
@@ -9,18 +8,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Label, Static
 
-from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
+from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date, riyadh_stamp
 from kiosk.domain.identity import mask_id
 from kiosk.domain.models import TawasulRequest
 from kiosk.services.staff import StaffSession
 from screens.staff_base import StaffScreen
 from screens.staff_note import InternalNoteDialog
 from screens.staff_status_change import StatusChange, StatusChangeDialog
-
-
-def riyadh_stamp(moment: datetime) -> str:
-    """*moment* as a Riyadh date and time, ``2026-11-25 14:05``."""
-    return f"{riyadh_date(moment).isoformat()} {format_time(moment, 'en')}"
 
 
 class StaffRequestScreen(StaffScreen):

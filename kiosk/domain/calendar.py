@@ -106,6 +106,11 @@ def format_time(moment: datetime, language: str) -> str:
     return _LTR.format(text) if language == "ar" else text
 
 
+def riyadh_stamp(moment: datetime) -> str:
+    """*moment* as a Riyadh date and time for staff and operators: ``2026-11-25 14:05``."""
+    return riyadh_time(moment).strftime("%Y-%m-%d %H:%M")
+
+
 def parse_date(text: str) -> date:
     """An ISO date ``YYYY-MM-DD`` (digits in any script), or InvalidInput."""
     cleaned = "-".join(normalise_digits(part) for part in re.split("[-/]", text.strip()))

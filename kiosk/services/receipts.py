@@ -14,7 +14,13 @@ from pathlib import Path
 from PIL import Image
 
 from kiosk.config import KioskConfig
-from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date, utc_now
+from kiosk.domain.calendar import (
+    format_both_dates,
+    format_time,
+    riyadh_date,
+    riyadh_stamp,
+    utc_now,
+)
 from kiosk.domain.identity import mask_id
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
@@ -128,7 +134,7 @@ class Verification:
             verdict,
             f"Request   {payload.request_number}",
             f"Receipt   {payload.serial} from {payload.kiosk_id}, issued "
-            f"{riyadh_date(issued).isoformat()} {format_time(issued, 'en')} (Riyadh)",
+            f"{riyadh_stamp(issued)} (Riyadh)",
             f"Printed   {payload.status.value} ({payload.status.label_en})",
         ]
         if self.status_now is None:
