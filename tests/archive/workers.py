@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kiosk.config import KioskConfig
 from kiosk.domain.statuses import ALLOWED_TRANSITIONS
-from kiosk.errors import NotFound
+from kiosk.errors import NotAllowed
 from kiosk.services import Services
 from kiosk.services.archive import ArchiveService
 
@@ -35,7 +35,7 @@ def staff(services: Services, name: str, count: int, seed: int) -> None:
         try:
             services.requests.add_internal_note(number, text, name)
             print("wrote", number, text, flush=True)
-        except NotFound:
+        except NotAllowed:
             # Archived in the meantime: archived requests are read-only.
             print("archived", number, text, flush=True)
 
