@@ -10,12 +10,11 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from kiosk.domain.digits import luhn_check_digit
-from kiosk.domain.models import Applicant, AuditEntry, HistoryEntry, Language, TawasulRequest
+from kiosk.domain.models import Applicant, AuditEntry, HistoryEntry, TawasulRequest
 from kiosk.domain.request_numbers import make_request_number
 from kiosk.domain.statuses import ALLOWED_TRANSITIONS, RequestStatus
 from kiosk.resources import data_file, request_types
-from kiosk.services.demo import load_seed
+from kiosk.services.demo import load_seed, synthetic_applicants
 
 NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 """The moment the data describes (a Wednesday morning in Riyadh)."""
@@ -147,16 +146,4 @@ def _walk(
 
 
 def _applicants(rng: random.Random, count: int, names: dict[str, list[str]]) -> list[Applicant]:
-    people: dict[str, Applicant] = {}
-    while len(people) < count:
-        body = rng.choice("12") + "".join(rng.choice("0123456789") for _ in range(8))
-        id_number = body + str(luhn_check_digit(body))
-        first = rng.randrange(len(names["ar"]))
-        family = rng.randrange(len(names["family_ar"]))
-        people[id_number] = Applicant(
-            id_number=id_number,
-            name_ar=f"{names['ar'][first]} {names['family_ar'][family]}",
-            name_en=f"{names['en'][first]} {names['family_en'][family]}",
-            preferred_language=rng.choice(list(Language)),
-        )
-    return list(people.values())
+    return synthetic_applicants(rng, names, count)

@@ -4,8 +4,7 @@ from dataclasses import dataclass
 
 from kiosk.domain.identity import parse_id
 from kiosk.domain.models import AuditEntry, TawasulRequest
-from kiosk.domain.request_numbers import parse_request_number
-from kiosk.errors import InvalidInput, NotFound
+from kiosk.errors import InvalidInput
 from kiosk.services.clock import Clock
 from kiosk.store import TawasulStore
 from kiosk.store.archive import ArchiveReport, archive_finished, archived_audit_entries
@@ -34,18 +33,6 @@ class ArchiveService:
     def archived_requests_of(self, typed_id: str) -> list[TawasulRequest]:
         """The archived requests of the person with *typed_id*, newest first (staff search)."""
         return self.store.archived_requests_of(parse_id(typed_id))
-
-    def find(self, typed_number: str) -> TawasulRequest:
-        """The request *typed_number*, live or archived (NotFound names the number)."""
-        number = parse_request_number(typed_number)
-        request = self.store.request(number)
-        if request is None:
-            raise NotFound(f"There is no request {number}, live or archived.")
-        return request
-
-    def is_archived(self, typed_number: str) -> bool:
-        """Whether the request is in an archive, not live (archived requests are read-only)."""
-        return self.store.is_archived(parse_request_number(typed_number))
 
     def audit_of_year(self, year: int) -> list[AuditEntry]:
         """The audit entries archived for *year*, oldest first."""

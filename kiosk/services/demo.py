@@ -104,7 +104,7 @@ def make_demo(
             )  # fmt: skip
 
     used_numbers = {r.number for r in requests}
-    synthetic_people = _synthetic_applicants(rng, seed_data["synthetic_names"], max(1, count // 3))
+    synthetic_people = synthetic_applicants(rng, seed_data["synthetic_names"], max(1, count // 3))
     applicants.extend(synthetic_people)
     types = catalogue.codes
     statuses = list(RequestStatus)
@@ -189,9 +189,10 @@ def _note_for(status: RequestStatus, rng: random.Random, notes: dict[str, list[s
     return rng.choice(notes["other"])
 
 
-def _synthetic_applicants(
+def synthetic_applicants(
     rng: random.Random, names: dict[str, list[str]], how_many: int
 ) -> list[Applicant]:
+    """*how_many* people with valid ID numbers and names from *names*, without passwords."""
     people: dict[str, Applicant] = {}
     for id_number in _synthetic_ids(rng):
         if len(people) == how_many:

@@ -11,6 +11,7 @@ A request number that is not live is looked up in the yearly archives (archive_f
 import contextlib
 import os
 import threading
+from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cached_property
@@ -83,11 +84,12 @@ class _Version:
         return dict(Counter(status for _, _, status in self._applicants_and_statuses))
 
 
-class _Reader:
+class _Reader(ABC):
     """The read operations shared by the store and by a transaction, over one version."""
 
+    @abstractmethod
     def _version(self) -> _Version:
-        raise NotImplementedError
+        """The version these reads see: the latest file's, or the transaction's own."""
 
     def request(self, number: str) -> TawasulRequest | None:
         """The request with *number*, or None."""
