@@ -1,26 +1,22 @@
 """Help and FAQ: answer times, the call centre, what to do when rejected, fees."""
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button
 
 from kiosk.domain.text import display_line
 from kiosk.services.i18n import Translations
+from screens.notice import NoticeScreen
 from widgets import BidiText
 
 FAQ_KEYS = ("help.answer_time", "help.call_centre", "help.rejected", "help.returned", "help.fees")
 """The questions the help answers, in order; each key has a ``.q`` and an ``.a`` message."""
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(NoticeScreen):
     """The FAQ over the current screen; Close (or Escape) returns to it."""
 
     CSS_PATH = "help.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close", show=False)]
 
     def __init__(self, tr: Translations, bidi: str) -> None:
         """The FAQ in *tr*'s language."""
@@ -40,16 +36,3 @@ class HelpScreen(ModalScreen[None]):
             yield Button(
                 display_line(self.tr("common.close"), self.bidi, rtl), variant="primary", id="close"
             )
-
-    def on_mount(self) -> None:
-        """Focus Close, so Enter returns at once."""
-        self.query_one("#close", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Close the help."""
-        event.stop()
-        self.dismiss()
-
-    def action_close(self) -> None:
-        """Close the help."""
-        self.dismiss()

@@ -1,24 +1,20 @@
 """When the receipt cannot be printed: the request number large and the QR code on screen."""
 
-from typing import ClassVar
-
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import HorizontalScroll, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Digits
 
 from kiosk.domain.text import display_line
 from kiosk.services.receipts_port import PrintOutcome
 from screens.context import KioskContext
+from screens.notice import NoticeScreen
 from widgets import BidiText, QrCode
 
 
-class PrintFallbackScreen(ModalScreen[None]):
+class PrintFallbackScreen(NoticeScreen):
     """The number and the receipt's QR code, large enough to photograph."""
 
     CSS_PATH = "print_fallback.tcss"
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Close", show=False)]
 
     def __init__(self, ctx: KioskContext, number: str, outcome: PrintOutcome, reason: str) -> None:
         """Show *number* and *outcome*'s QR payload; *reason* says why printing failed."""
@@ -44,16 +40,3 @@ class PrintFallbackScreen(ModalScreen[None]):
                     yield Button(
                         display_line(tr("common.close"), bidi, rtl), variant="primary", id="close"
                     )
-
-    def on_mount(self) -> None:
-        """Focus Close."""
-        self.query_one("#close", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Close."""
-        event.stop()
-        self.dismiss()
-
-    def action_close(self) -> None:
-        """Close."""
-        self.dismiss()
