@@ -10,16 +10,19 @@ import pwd
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import UTC, date
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.calendar import riyadh_date
 from kiosk.domain.digits import normalise_digits
+from kiosk.domain.identity import IdProblem, check_id, mask_id, parse_id
 from kiosk.domain.models import AuditEntry, StaffMember, StaffRole, TawasulRequest
+from kiosk.domain.request_numbers import REQUEST_NUMBER_PREFIX, parse_request_number
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
+from kiosk.services.archive import ArchiveService
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock
 from kiosk.services.receipts_port import PrintOutcome
@@ -36,6 +39,11 @@ if TYPE_CHECKING:
 _LOGIN_NAME = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
 BANNER_MAX_LENGTH = 160
 """The longest welcome banner, in characters: it must fit one line of the kiosk screen."""
+
+# What an ID check finds in text that is no kind of number at all (the other problems are an ID's).
+_NEITHER_ID_NOR_NUMBER = frozenset(
+    {IdProblem.EMPTY, IdProblem.NOT_DIGITS, IdProblem.BAD_FIRST_DIGIT}
+)
 
 # The statuses in which the office owes the resident an answer, so a passed target is late.
 _AWAITING_OFFICE = frozenset({RequestStatus.UNDER_REVIEW, RequestStatus.RESUBMITTED})
@@ -123,6 +131,27 @@ class AuditQuery:
     actor: str | None = None
     since: date | None = None
     until: date | None = None
+
+
+@dataclass(frozen=True)
+class ArchivedRequest:
+    """A request found in the yearly archives, and the year of the archive file that holds it."""
+
+    request: TawasulRequest
+    year: int
+
+
+@dataclass(frozen=True)
+class ArchiveSearch:
+    """One search of the archives: what it looked for, said fit to show, and what it found.
+
+    *wanted* is ``request 9…`` or ``ID ******6546`` (an ID only masked); *found* is newest
+    first; *live* says the number searched for is not archived but still in the live file.
+    """
+
+    wanted: str
+    found: list[ArchivedRequest]
+    live: bool = False
 
 
 class StaffDirectory:
@@ -328,6 +357,36 @@ class StaffSession:
             typed_number, text, member.username, client=self.client
         )
 
+    # --- the archive ----------------------------------------------------------------------
+
+    @cached_property
+    def archive(self) -> ArchiveService:
+        """The office's archive use case over the same store."""
+        config = self.services.config
+        return ArchiveService(self.services.store, self.services.clock, config.archive_after_days)
+
+    def search_archive(self, typed: str) -> ArchiveSearch:
+        """The archived requests of an ID/Iqama number, or the archived request with a number.
+
+        *typed* may be in any digit script; a request number starts with 9, anything else is
+        read as an ID (InvalidInput says what is wrong). Reads only, like the other searches:
+        a number is looked up, an ID scans the archives (slower: run it in a worker).
+        """
+        self.current_member()
+        if normalise_digits(typed).startswith(REQUEST_NUMBER_PREFIX):
+            number = parse_request_number(typed)
+            wanted = f"request {number}"
+            store = self.services.store
+            request = store.request(number)
+            if request is None:
+                return ArchiveSearch(wanted, [])
+            if not store.is_archived(number):
+                return ArchiveSearch(wanted, [], live=True)
+            return ArchiveSearch(wanted, [_archived(request)])
+        applicant_id = _archive_search_id(typed)
+        found = self.archive.archived_requests_of(applicant_id)
+        return ArchiveSearch(f"ID {mask_id(applicant_id)}", [_archived(r) for r in found])
+
     # --- audit and banner ------------------------------------------------------------------
 
     def audit(self, query: AuditQuery) -> list[AuditEntry]:
@@ -459,6 +518,21 @@ class StaffSession:
         if username == member.username:
             raise NotAllowed("You cannot remove yourself; ask another supervisor.")
         self.directory.remove(username, member.username, self.client)
+
+
+def _archived(request: TawasulRequest) -> ArchivedRequest:
+    # The archive run files a request under the UTC year it was created (kiosk.store.archive).
+    return ArchivedRequest(request, request.created.astimezone(UTC).year)
+
+
+def _archive_search_id(typed: str) -> str:
+    """The ID number in *typed*; InvalidInput in one sentence when it is neither ID nor number."""
+    if check_id(typed).problem in _NEITHER_ID_NOR_NUMBER:
+        raise InvalidInput(
+            "Search the archive by an ID or Iqama number (it starts with 1, 2, 3 or 4) "
+            "or a request number (it starts with 9)."
+        )
+    return parse_id(typed)
 
 
 def _outcome_details(outcome: PrintOutcome) -> dict[str, object]:
