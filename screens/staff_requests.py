@@ -14,6 +14,7 @@ from kiosk.domain.identity import mask_id
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import InvalidInput
 from kiosk.services.staff import RequestPage, RequestQuery, SortKey, StaffSession
+from screens.staff_archive import StaffArchiveScreen
 from screens.staff_base import StaffScreen
 from screens.staff_request import StaffRequestScreen
 
@@ -48,6 +49,7 @@ class StaffRequestsScreen(StaffScreen):
         Binding("ctrl+f", "focus_search", "Search"),
         Binding("s", "cycle_sort", "Sort by"),
         Binding("r", "reverse_sort", "Reverse"),
+        Binding("f7", "open_archive", "Archive"),
     ]
 
     def __init__(self, session: StaffSession) -> None:
@@ -217,6 +219,11 @@ class StaffRequestsScreen(StaffScreen):
     def open_request(self, number: str) -> None:
         """Show request *number* in full."""
         self.app.push_screen(StaffRequestScreen(self.session, number))
+
+    def action_open_archive(self) -> None:
+        """Search the yearly archives, for what the search field holds if it is a whole number."""
+        typed = self.query_one("#search", Input).value
+        self.app.push_screen(StaffArchiveScreen(self.session, typed))
 
     def action_page(self, step: int) -> None:
         """Go *step* pages forward (or back)."""
