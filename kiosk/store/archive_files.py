@@ -28,8 +28,7 @@ from kiosk.store.storage import (
     FileIdentity,
     load,
     os_stat_identity,
-    read_outline,
-    section_opening,
+    outlined_places,
 )
 
 REQUESTS = "requests"
@@ -40,7 +39,6 @@ AUDIT = "audit"
 _REQUEST_HEAD = re.compile(
     rb'"[0-9]+":\{"number":"[0-9]+","applicant":"([0-9]+)","type":"[^"\\]*","status":"([a-z_]+)"'
 )
-_LAST_TABLE_CLOSING = b"\n}\n}"
 _CHUNK = 1 << 20
 
 
@@ -200,23 +198,16 @@ class YearlyArchives:
 
 
 def _request_lines(descriptor: int, size: int) -> tuple[int, int] | None:
-    """Where the request lines of an archive written by the archive run begin and end.
-
-    Checked as storage checks any outline: the opening line right before, the closing right
-    after, and nothing after that but the end of the file.
-    """
-    places = read_outline(os.pread(descriptor, 4096, 0))
+    """Where the request lines of an archive written by the archive run begin and end: its
+    outline must check out (as storage checks any) and name the requests table alone."""
+    places = outlined_places(
+        os.pread(descriptor, 4096, 0),
+        size,
+        lambda start, end: os.pread(descriptor, max(0, end - start), start),
+    )
     if places is None or len(places) != 1 or places[0][0] != REQUESTS:
         return None
     _, start, end = places[0]
-    opening = section_opening(REQUESTS)
-    if (
-        start < len(opening)
-        or os.pread(descriptor, len(opening), start - len(opening)) != opening
-        or end != size - len(_LAST_TABLE_CLOSING)
-        or os.pread(descriptor, len(_LAST_TABLE_CLOSING), end) != _LAST_TABLE_CLOSING
-    ):
-        return None
     return start, end
 
 

@@ -29,7 +29,7 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -398,16 +398,21 @@ class LoadedFile:
             os.close(self._descriptor)
 
 
-def load(path: Path) -> LoadedFile:
-    """Read and split *path* into documents, or MissingDataFile / DamagedDataFile naming it."""
+def _open_data_file(path: Path) -> int:
+    """A read-only descriptor of *path*, or MissingDataFile / DataFileError naming it."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except FileNotFoundError:
         raise MissingDataFile(
             f"There is no data file at {path}; make one with `tawasul demo --db {path}`."
         ) from None
     except OSError as error:
         raise DataFileError(f"The data file {path} cannot be read: {error.strerror}.") from None
+
+
+def load(path: Path) -> LoadedFile:
+    """Read and split *path* into documents, or MissingDataFile / DamagedDataFile naming it."""
+    descriptor = _open_data_file(path)
     try:
         identity = FileIdentity.of(os.fstat(descriptor))
         with os.fdopen(os.dup(descriptor), "rb") as handle:
@@ -422,6 +427,51 @@ def load(path: Path) -> LoadedFile:
         os.close(descriptor)
         raise
     return LoadedFile(identity, tables, descriptor)
+
+
+class OutlinedFile:
+    """The data file opened to read its frame, or one table, by its outline: not the whole file.
+
+    At 100,000 stored requests the file holds ~70 MB; the kiosk's start checks the frame, and
+    the Welcome banner reads the settings table, in well under a millisecond this way. *places*
+    is None when the file has no outline that checks out (another layout, or a stale outline):
+    the caller then loads the file whole.
+    """
+
+    def __init__(self, path: Path) -> None:
+        """Open *path* (MissingDataFile or DataFileError if it cannot be) and check its outline."""
+        self.path = path
+        self._descriptor = _open_data_file(path)
+        try:
+            size = os.fstat(self._descriptor).st_size
+            self.places = outlined_places(os.pread(self._descriptor, 4096, 0), size, self._piece)
+        except BaseException:
+            self.close()
+            raise
+
+    def _piece(self, start: int, end: int) -> bytes:
+        return os.pread(self._descriptor, max(0, end - start), start)
+
+    def table(self, name: str) -> DocumentTable:
+        """Table *name* (empty when the file has none); the outline must have checked out."""
+        assert self.places is not None
+        for table, start, end in self.places:
+            if table == name:
+                return DocumentTable.section(self._piece(start, end), 0, end - start, self.path)
+        return DocumentTable(source=self.path)
+
+    def close(self) -> None:
+        """Close the file."""
+        with contextlib.suppress(OSError):
+            os.close(self._descriptor)
+
+    def __enter__(self) -> "OutlinedFile":
+        """The open file, closed when the block ends."""
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Close the file."""
+        self.close()
 
 
 def split_lines(raw: bytes, path: Path | str) -> Tables | None:
@@ -478,32 +528,46 @@ def section_opening(name: str) -> bytes:
     return b',\n"%s":{\n' % name.encode()
 
 
-def _outlined_sections(raw: bytes, path: Path | str) -> Tables | None:
-    """The tables at the places the ``_outline`` table names, if every place checks out.
+def outlined_places(
+    head: bytes, size: int, piece: Callable[[int, int], bytes]
+) -> list[tuple[str, int, int]] | None:
+    """(table, start, end) of each table's lines, if the ``_outline`` in *head* (the file's first
+    4 KiB) checks out against the bytes it points at; *piece(start, end)* reads the file's bytes.
 
     Each table must open (``"name":{``) right where the one before it closed, and close where
-    the outline says: a line holding only ``"name":{`` or starting with ``}`` is never part of a
-    document, so a stale or edited outline cannot pass.
+    the outline says, and the last must end the file of *size* bytes: a line holding only
+    ``"name":{`` or starting with ``}`` is never part of a document, so a stale or edited outline
+    cannot pass. Only a few bytes around each place are read.
     """
-    places = read_outline(raw[:4096])
+    places = read_outline(head)
     if places is None:
         return None
-    tables: Tables = {}
-    position = raw.find(_OUTLINE_CLOSING, len(_OUTLINE_OPENING)) + len(_OUTLINE_CLOSING)
+    names: set[str] = set()
+    position = head.find(_OUTLINE_CLOSING, len(_OUTLINE_OPENING)) + len(_OUTLINE_CLOSING)
     for name, start, end in places:
+        opening = section_opening(name)
         if (
-            raw[position:start] != section_opening(name)
+            start - position != len(opening)
+            or piece(position, start) != opening
             or end < start
-            or raw[end : end + 4] not in (_TABLE_END, _LAST_TABLE_END)
-            or name in tables
+            or piece(end, end + 4) not in (_TABLE_END, _LAST_TABLE_END)
+            or name in names
             or name == OUTLINE
         ):
             return None
-        tables[name] = DocumentTable.section(raw, start, end, path)
+        names.add(name)
         position = end + 2  # after "\n}"
-    if position != len(raw) - 2:
+    if position != size - 2 or piece(size - 2, size) != b"\n}":
         return None
-    return tables
+    return places
+
+
+def _outlined_sections(raw: bytes, path: Path | str) -> Tables | None:
+    """The tables at the places the ``_outline`` table names, if every place checks out."""
+    places = outlined_places(raw[:4096], len(raw), lambda start, end: raw[start:end])
+    if places is None:
+        return None
+    return {name: DocumentTable.section(raw, start, end, path) for name, start, end in places}
 
 
 def _split_section(

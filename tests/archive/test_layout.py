@@ -50,6 +50,38 @@ def test_a_hand_edited_line_is_still_read_though_the_outline_no_longer_fits(
     assert store.check()["requests"] == len(orjson.loads(edited)["requests"])
 
 
+def test_the_frame_and_a_setting_are_read_without_loading_the_file(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with TawasulStore(demo_db).transaction() as tx:
+        tx.set_setting("banner", "مغلق للصيانة")
+
+    def no_load(path: Path) -> None:
+        raise AssertionError(f"{path} was loaded whole")
+
+    monkeypatch.setattr("kiosk.store.store.load", no_load)
+    store = TawasulStore(demo_db)
+    store.check_frame()
+    assert store.setting("banner") == "مغلق للصيانة"
+    assert store.setting("missing", "none") == "none"
+
+
+def test_a_frame_that_no_longer_fits_its_outline_is_read_whole(demo_db: Path) -> None:
+    with TawasulStore(demo_db).transaction() as tx:
+        tx.set_setting("banner", "hello")
+    raw = demo_db.read_bytes()
+    # One byte more inside the requests table: every place after it is off by one.
+    demo_db.write_bytes(raw.replace(b'"9000000100":{"number"', b'"9000000100": {"number"'))
+    store = TawasulStore(demo_db)
+    store.check_frame()
+    assert store.setting("banner") == "hello"
+    demo_db.write_bytes(raw[:-3])
+    with pytest.raises(DamagedDataFile, match=str(demo_db)):
+        TawasulStore(demo_db).check_frame()
+    with pytest.raises(DamagedDataFile, match=str(demo_db)):
+        TawasulStore(demo_db).setting("banner")
+
+
 def test_a_damaged_document_is_named_when_read_and_by_the_check(demo_db: Path) -> None:
     number = "9000000100"
     raw = demo_db.read_bytes()
