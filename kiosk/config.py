@@ -1,13 +1,11 @@
 """The operator's configuration: one TOML file, every key optional (README lists them)."""
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.domain.calendar import parse_date
 from kiosk.errors import InvalidInput
 
 
@@ -96,6 +94,8 @@ def load_config(path: Path | None) -> KioskConfig:
     """Read the TOML file at *path* (None: all defaults); InvalidInput names a wrong key."""
     if path is None:
         return KioskConfig()
+    import tomllib  # here: the kiosk without a configuration file starts without it
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -109,6 +109,8 @@ def config_from_mapping(raw: dict[str, Any], source: str = "configuration") -> K
     """Build a KioskConfig from parsed TOML, refusing unknown keys and wrong types."""
     top = {key: value for key, value in raw.items() if key != "printer"}
     if "closures" in top:
+        from kiosk.domain.calendar import parse_date
+
         if not isinstance(top["closures"], list):
             raise InvalidInput(f"{source}: closures should be a list of dates.")
         closures = frozenset(parse_date(str(day)) for day in top.pop("closures"))

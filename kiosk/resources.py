@@ -2,8 +2,10 @@
 
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.domain.request_types import RequestTypeCatalogue
+if TYPE_CHECKING:
+    from kiosk.domain.request_types import RequestTypeCatalogue
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -20,6 +22,8 @@ def data_file(name: str) -> Path:
 
 
 @cache
-def request_types() -> RequestTypeCatalogue:
+def request_types() -> "RequestTypeCatalogue":
     """The request-type catalogue from ``data/request_types.json``."""
+    from kiosk.domain.request_types import RequestTypeCatalogue
+
     return RequestTypeCatalogue.from_json(data_file("request_types.json").read_text("utf-8"))

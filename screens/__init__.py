@@ -4,8 +4,9 @@ Each name is imported from its module when first asked for (PEP 562): the kiosk 
 without importing the screens that come later (the status screen alone pulls QR codes in).
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from kiosk.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from screens.base import ResidentScreen
@@ -30,41 +31,33 @@ if TYPE_CHECKING:
     from screens.welcome import WelcomeScreen
 
 # Where each re-exported name lives.
-_MODULES = {
-    "ResidentScreen": "screens.base",
-    "KioskContext": "screens.context",
-    "LookupThrottle": "screens.context",
-    "ExitPinScreen": "screens.exit_pin",
-    "PinVerdict": "screens.exit_pin",
-    "HelpScreen": "screens.help",
-    "OutOfServiceScreen": "screens.out_of_service",
-    "PrintFallbackScreen": "screens.print_fallback",
-    "RequestListScreen": "screens.request_list",
-    "RequestNumberScreen": "screens.request_number",
-    "RequestTypeScreen": "screens.request_types",
-    "SignInScreen": "screens.sign_in",
-    "StaffAuditScreen": "screens.staff_audit",
-    "StaffBannerScreen": "screens.staff_banner",
-    "InternalNoteDialog": "screens.staff_note",
-    "StaffReceiptsScreen": "screens.staff_receipts",
-    "StaffRequestScreen": "screens.staff_request",
-    "StaffRequestsScreen": "screens.staff_requests",
-    "StatusChangeDialog": "screens.staff_status_change",
-    "StaffSupervisorScreen": "screens.staff_supervisor",
-    "StatusScreen": "screens.status",
-    "WelcomeScreen": "screens.welcome",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """The screen (or helper) *name*, imported from its module on first use."""
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module 'screens' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
-
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "ResidentScreen": "screens.base",
+        "KioskContext": "screens.context",
+        "LookupThrottle": "screens.context",
+        "ExitPinScreen": "screens.exit_pin",
+        "PinVerdict": "screens.exit_pin",
+        "HelpScreen": "screens.help",
+        "OutOfServiceScreen": "screens.out_of_service",
+        "PrintFallbackScreen": "screens.print_fallback",
+        "RequestListScreen": "screens.request_list",
+        "RequestNumberScreen": "screens.request_number",
+        "RequestTypeScreen": "screens.request_types",
+        "SignInScreen": "screens.sign_in",
+        "StaffAuditScreen": "screens.staff_audit",
+        "StaffBannerScreen": "screens.staff_banner",
+        "InternalNoteDialog": "screens.staff_note",
+        "StaffReceiptsScreen": "screens.staff_receipts",
+        "StaffRequestScreen": "screens.staff_request",
+        "StaffRequestsScreen": "screens.staff_requests",
+        "StatusChangeDialog": "screens.staff_status_change",
+        "StaffSupervisorScreen": "screens.staff_supervisor",
+        "StatusScreen": "screens.status",
+        "WelcomeScreen": "screens.welcome",
+    },
+)
 
 # The resident screens; the staff screens are re-exported above under their own names.
 __all__ = [

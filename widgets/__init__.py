@@ -1,15 +1,41 @@
-"""Reusable kiosk widgets; they never import screens."""
+"""Reusable kiosk widgets; they never import screens.
 
-from widgets.bidi_text import BidiText
-from widgets.idle_countdown import IdleCountdown
-from widgets.keypad import BACKSPACE, ENTER, Keypad, KeypadKey
-from widgets.qr_code import QrCode, qr_rows
-from widgets.status_badge import StatusBadge
+Each name is imported from its module when first asked for (see ``kiosk.lazy``).
+"""
+
+from typing import TYPE_CHECKING
+
+from kiosk.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from widgets.bidi_text import BidiText
+    from widgets.choice_tile import ChoiceTile
+    from widgets.idle_countdown import IdleCountdown
+    from widgets.keypad import BACKSPACE, ENTER, Keypad, KeypadKey
+    from widgets.qr_code import QrCode, qr_rows
+    from widgets.status_badge import StatusBadge
+
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "BACKSPACE": "widgets.keypad",
+        "ENTER": "widgets.keypad",
+        "BidiText": "widgets.bidi_text",
+        "ChoiceTile": "widgets.choice_tile",
+        "IdleCountdown": "widgets.idle_countdown",
+        "Keypad": "widgets.keypad",
+        "KeypadKey": "widgets.keypad",
+        "QrCode": "widgets.qr_code",
+        "StatusBadge": "widgets.status_badge",
+        "qr_rows": "widgets.qr_code",
+    },
+)
 
 __all__ = [
     "BACKSPACE",
     "ENTER",
     "BidiText",
+    "ChoiceTile",
     "IdleCountdown",
     "Keypad",
     "KeypadKey",

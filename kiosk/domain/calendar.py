@@ -3,7 +3,7 @@
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -38,11 +38,6 @@ _HIJRI_MONTHS_EN = (
 
 # Left-to-right isolates keep a number or time in its order inside an Arabic line.
 _LTR = "\u2066{}\u2069"
-
-
-def utc_now() -> datetime:
-    """The current time in UTC, the only zone the data file stores."""
-    return datetime.now(UTC)
 
 
 def riyadh_time(moment: datetime) -> datetime:

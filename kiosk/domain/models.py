@@ -3,10 +3,12 @@
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.domain.calendar import WorkingDayCalendar, riyadh_date
 from kiosk.domain.statuses import RequestStatus, check_transition
+
+if TYPE_CHECKING:
+    from kiosk.domain.calendar import WorkingDayCalendar
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,12 @@ class TawasulRequest:
         """The note of the latest status change (the reason for a rejection or a return)."""
         return self.history[-1].note if self.history else ""
 
-    def expected_by(self, calendar: WorkingDayCalendar, working_days: int) -> date:
+    def expected_by(self, calendar: "WorkingDayCalendar", working_days: int) -> date:
         """The date an answer is due: *working_days* after the day it was submitted (Riyadh)."""
+        # Imported here: the store reads these records from the kiosk's start, and the calendar
+        # (time zones, holidays) is needed only once a date is worked out.
+        from kiosk.domain.calendar import riyadh_date
+
         return calendar.add_working_days(riyadh_date(self.created), working_days)
 
     def with_status(

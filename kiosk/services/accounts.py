@@ -6,11 +6,10 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from kiosk.domain.calendar import utc_now
 from kiosk.domain.identity import check_id, mask_id
 from kiosk.domain.models import Applicant, AuditEntry
 from kiosk.errors import InvalidInput, NotFound
-from kiosk.services.clock import Clock
+from kiosk.services.clock import Clock, utc_now
 from kiosk.store import StoreTransaction, TawasulStore
 
 if TYPE_CHECKING:

@@ -1,42 +1,64 @@
 """All the services of one data file and configuration, built in one place for every entry point."""
 
-from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import KioskConfig
-from kiosk.domain.calendar import WorkingDayCalendar, utc_now
-from kiosk.domain.request_types import RequestTypeCatalogue
-from kiosk.resources import request_types
-from kiosk.services.accounts import AccountService
-from kiosk.services.clock import Clock
-from kiosk.services.requests import RequestService
+from kiosk.services.clock import Clock, utc_now
 from kiosk.store import TawasulStore
 
+if TYPE_CHECKING:
+    from kiosk.domain.calendar import WorkingDayCalendar
+    from kiosk.domain.request_types import RequestTypeCatalogue
+    from kiosk.services.accounts import AccountService
+    from kiosk.services.requests import RequestService
 
-@dataclass(frozen=True)
+
 class Services:
-    """The use cases over one store, handed to the CLI commands and to the screens."""
+    """The use cases over one store, handed to the CLI commands and to the screens.
 
-    config: KioskConfig
-    store: TawasulStore
-    catalogue: RequestTypeCatalogue
-    calendar: WorkingDayCalendar
-    requests: RequestService
-    accounts: AccountService
-    clock: Clock
+    Each use case is built (and its modules imported) when first used: the kiosk's Welcome
+    needs only the store and the configuration, and draws before the rest is loaded.
+    """
+
+    def __init__(self, config: KioskConfig, store: TawasulStore, clock: Clock) -> None:
+        """Services over *store*, configured by *config*, telling the time with *clock*."""
+        self.config = config
+        self.store = store
+        self.clock = clock
 
     @classmethod
     def open(cls, db_path: Path, config: KioskConfig, clock: Clock = utc_now) -> "Services":
         """Services over the data file at *db_path*; the file is read on first use."""
-        store = TawasulStore(db_path)
-        catalogue = request_types()
-        calendar = WorkingDayCalendar.with_closures(config.closures)
-        return cls(
-            config=config,
-            store=store,
-            catalogue=catalogue,
-            calendar=calendar,
-            requests=RequestService(store, catalogue, calendar, clock, config.response_target_days),
-            accounts=AccountService(store, clock),
-            clock=clock,
+        return cls(config, TawasulStore(db_path), clock)
+
+    @cached_property
+    def catalogue(self) -> "RequestTypeCatalogue":
+        """The request types the office handles."""
+        from kiosk.resources import request_types
+
+        return request_types()
+
+    @cached_property
+    def calendar(self) -> "WorkingDayCalendar":
+        """Saudi working days, with the office's own closures."""
+        from kiosk.domain.calendar import WorkingDayCalendar
+
+        return WorkingDayCalendar.with_closures(self.config.closures)
+
+    @cached_property
+    def requests(self) -> "RequestService":
+        """Looking up, adding and changing requests."""
+        from kiosk.services.requests import RequestService
+
+        return RequestService(
+            self.store, self.catalogue, self.calendar, self.clock, self.config.response_target_days
         )
+
+    @cached_property
+    def accounts(self) -> "AccountService":
+        """Signing residents in, and the lockout that guards it."""
+        from kiosk.services.accounts import AccountService
+
+        return AccountService(self.store, self.clock)

@@ -10,7 +10,6 @@ from typing import Any
 
 from argon2 import PasswordHasher
 
-from kiosk.domain.calendar import utc_now
 from kiosk.domain.digits import luhn_check_digit
 from kiosk.domain.models import (
     Applicant,
@@ -24,7 +23,7 @@ from kiosk.domain.models import (
 from kiosk.domain.request_numbers import make_request_number
 from kiosk.domain.request_types import RequestTypeCatalogue
 from kiosk.domain.statuses import RequestStatus
-from kiosk.services.clock import Clock
+from kiosk.services.clock import Clock, utc_now
 from kiosk.store import TawasulStore
 
 S = RequestStatus

@@ -19,7 +19,6 @@ from kiosk.domain.calendar import (
     format_time,
     riyadh_date,
     riyadh_stamp,
-    utc_now,
 )
 from kiosk.domain.identity import mask_id
 from kiosk.domain.models import TawasulRequest
@@ -41,7 +40,7 @@ from kiosk.printing.qr_reader import read_payload
 from kiosk.printing.spool import JobState, Spool, SpoolError, SpoolJob
 from kiosk.printing.text import ReceiptFontError, Shaping, check_fonts
 from kiosk.services.bundle import Services
-from kiosk.services.clock import Clock
+from kiosk.services.clock import Clock, utc_now
 from kiosk.services.receipts_port import PrintOutcome
 from kiosk.services.requests import RequestService
 

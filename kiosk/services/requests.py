@@ -4,7 +4,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from kiosk.domain.calendar import WorkingDayCalendar, riyadh_date, utc_now
+from kiosk.domain.calendar import WorkingDayCalendar, riyadh_date
 from kiosk.domain.digits import normalise_digits
 from kiosk.domain.identity import mask_id, parse_id
 from kiosk.domain.models import AuditEntry, HistoryEntry, TawasulRequest
@@ -12,7 +12,7 @@ from kiosk.domain.request_numbers import make_request_number, parse_request_numb
 from kiosk.domain.request_types import RequestType, RequestTypeCatalogue
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import InvalidInput, NotAllowed, NotFound
-from kiosk.services.clock import Clock
+from kiosk.services.clock import Clock, utc_now
 from kiosk.store import StoreTransaction, TawasulStore
 
 # One answer for "no such request" and "not yours", so nobody learns which numbers exist.
