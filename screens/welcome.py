@@ -1,6 +1,7 @@
 """Welcome: what the kiosk shows when nobody uses it, and where every visit starts."""
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -9,19 +10,21 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button
 
 from kiosk.domain.text import display_line, has_rtl
 from kiosk.services import Services
 from kiosk.services.i18n import translations
-from screens.help import HelpScreen
-from widgets import BidiText
+from widgets.bidi_text import BidiText
+from widgets.choice_tile import ChoiceTile
+
+WELCOME_CSS = Path(__file__).with_name("welcome.tcss")
+"""Welcome's style sheet (the kiosk app reads it with its own, see KioskApp.CSS_PATH)."""
 
 
 class WelcomeScreen(Screen[None]):
     """The office name in both languages, the staff banner, and the choice of language."""
 
-    CSS_PATH = "welcome.tcss"
+    CSS_PATH = WELCOME_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "start('ar')", "العربية", show=False),
         Binding("e", "start('en')", "English", show=False),
@@ -57,23 +60,25 @@ class WelcomeScreen(Screen[None]):
             )
             yield BidiText("", bidi=bidi, rtl=False, id="banner")
             with Horizontal(id="languages"):
-                yield Button(display_line(ar("welcome.start"), bidi, True), id="start-ar")
-                yield Button(en("welcome.start"), id="start-en", variant="primary")
+                yield ChoiceTile(display_line(ar("welcome.start"), bidi, True), id="start-ar")
+                yield ChoiceTile(en("welcome.start"), id="start-en")
             yield BidiText(ar("welcome.prompt"), bidi=bidi, rtl=True, classes="prompt")
             yield BidiText(en("welcome.prompt"), bidi=bidi, rtl=False, classes="prompt")
             with Center():
-                yield Button(
+                yield ChoiceTile(
                     f"{display_line(ar('common.help'), bidi, True)} · {en('common.help')}",
                     id="help",
-                    compact=True,
                 )
 
     def on_mount(self) -> None:
-        """Read the staff banner, and focus the kiosk's own language."""
-        first = "ar" if self.help_language == "ar" else "en"
-        self.query_one(f"#start-{first}", Button).focus()
+        """Read the staff banner now and every 30 s."""
         self.load_banner()
         self.set_interval(30.0, self.load_banner)
+
+    def on_screen_resume(self) -> None:
+        """Focus the kiosk's own language, for each new person."""
+        first = "ar" if self.help_language == "ar" else "en"
+        self.query_one(f"#start-{first}", ChoiceTile).focus()
 
     @work(thread=True, exclusive=True, group="banner")
     def load_banner(self) -> None:
@@ -83,17 +88,19 @@ class WelcomeScreen(Screen[None]):
 
     def _show_banner(self, text: str) -> None:
         banner = self.query_one("#banner", BidiText)
+        if banner.text == text:
+            return  # unchanged: no new layout (most polls, and the first one without a banner)
         banner.rtl = has_rtl(text)
         banner.text = text
         banner.display = bool(text.strip())
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
+    def on_choice_tile_chosen(self, event: ChoiceTile.Chosen) -> None:
         """Start in the chosen language, or show the help."""
         event.stop()
-        if event.button.id == "help":
+        if event.tile.id == "help":
             self.action_help()
-        elif event.button.id in ("start-ar", "start-en"):
-            self.action_start(event.button.id.removeprefix("start-"))
+        elif event.tile.id in ("start-ar", "start-en"):
+            self.action_start(event.tile.id.removeprefix("start-"))
 
     def action_start(self, language: str) -> None:
         """Start a visit in *language*."""
@@ -101,6 +108,8 @@ class WelcomeScreen(Screen[None]):
 
     def action_help(self) -> None:
         """The help in the kiosk's own language."""
+        from screens.help import HelpScreen
+
         self.app.push_screen(
             HelpScreen(translations(self.help_language), self.services.config.bidi)
         )

@@ -43,13 +43,19 @@ class BidiText(Widget):
         self.set_reactive(BidiText.text, text)
         self.set_reactive(BidiText.rtl, rtl)
         self.set_class(mirrors_layout(bidi, rtl), "-right")
+        # The last lines made, and for what: Textual measures the height, then renders, at one
+        # width; shaping and reordering them twice was a fifth of drawing Welcome.
+        self._made: tuple[tuple[str, int, bool], list[str]] | None = None
 
     def watch_rtl(self, rtl: bool) -> None:
         """Right-align a right-to-left text when the program reorders it."""
         self.set_class(mirrors_layout(self.bidi, rtl), "-right")
 
     def _lines(self, width: int) -> list[str]:
-        return display_lines(self.text, width, self.bidi, self.rtl)
+        wanted = (self.text, width, self.rtl)
+        if self._made is None or self._made[0] != wanted:
+            self._made = (wanted, display_lines(self.text, width, self.bidi, self.rtl))
+        return self._made[1]
 
     def render(self) -> Content:
         """The display lines at the current width, as plain text (never markup)."""

@@ -11,26 +11,27 @@ import signal
 import time
 from collections.abc import Callable
 from functools import cached_property
+from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App
 from textual.binding import BindingType
+from textual.screen import Screen
 
 from kiosk.errors import DataFileError
 from kiosk.services import Services
 from kiosk.services.receipts_port import ReceiptPrinting
-from screens.base import ResidentScreen
-from screens.context import KioskContext, LookupThrottle
-from screens.welcome import WelcomeScreen
-from widgets import IdleCountdown
+from screens.welcome import WELCOME_CSS, WelcomeScreen
 
 if TYPE_CHECKING:
     from argon2 import PasswordHasher
 
+    from screens.context import KioskContext, LookupThrottle
     from screens.exit_pin import PinVerdict
 
-# The other screens are imported when first shown: the first screen is drawn without them.
+# The other screens, and what a visit needs, are imported when first used: Welcome is drawn
+# without them (``python -m bench`` measures the kiosk's start against a bare Textual app).
 
 log = logging.getLogger("tawasul.kiosk")
 
@@ -114,7 +115,9 @@ class StaffExitGuard:
 class KioskApp(App[None], inherit_bindings=False):
     """The resident kiosk over one set of services."""
 
-    CSS_PATH = "kiosk.tcss"
+    # Welcome's rules are read with the app's: a screen's own file, read when it is first
+    # shown, makes Textual parse every rule again (~4 ms before the first screen).
+    CSS_PATH: ClassVar[list[str | PurePath]] = ["kiosk.tcss", WELCOME_CSS]
     BINDINGS: ClassVar[list[BindingType]] = []
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
@@ -146,7 +149,6 @@ class KioskApp(App[None], inherit_bindings=False):
         self.data_error: DataFileError | None = None
         """Damage the start-up verification found (the app then ends with code 1)."""
         self._last_input = monotonic()
-        self.throttle = LookupThrottle(clock=monotonic)
         self.exit_guard = StaffExitGuard(services.config.staff_pin_hash, monotonic)
         self._exit_keys = chord_keys(services.config.staff_exit_chord)
         self.visit: KioskContext | None = None
@@ -158,10 +160,21 @@ class KioskApp(App[None], inherit_bindings=False):
 
     # --- lifetime --------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen[None]:
+        """Welcome, at the bottom of the screen stack: each visit is pushed over it and ends
+        back on it."""
+        return WelcomeScreen(self.services, self.language)
+
+    @cached_property
+    def throttle(self) -> "LookupThrottle":
+        """The kiosk's guard against guessing request numbers: it outlives each visit."""
+        from screens.context import LookupThrottle
+
+        return LookupThrottle(clock=self._monotonic)
+
     def on_mount(self) -> None:
-        """Show Welcome, start the idle clock, and take over the stop signals."""
-        welcome = WelcomeScreen(self.services, self.language)
-        self.push_screen(welcome)
+        """Start the idle clock, verify the data once Welcome is up, take over the stop signals."""
+        welcome = self.screen
         if self._verify_data:
             welcome.call_after_refresh(self.set_timer, VERIFY_AFTER_SECONDS, self._verify_later)
         config = self.services.config
@@ -213,7 +226,11 @@ class KioskApp(App[None], inherit_bindings=False):
         await super().on_event(event)
 
     def _check_idle(self) -> None:
-        if self.visit is None or isinstance(self.screen, IdleCountdown):
+        if self.visit is None:
+            return
+        from widgets import IdleCountdown
+
+        if isinstance(self.screen, IdleCountdown):
             return
         config = self.services.config
         if self._monotonic() - self._last_input < config.idle_seconds:
@@ -258,14 +275,16 @@ class KioskApp(App[None], inherit_bindings=False):
 
     @on(WelcomeScreen.Start)
     def _start_visit(self, event: WelcomeScreen.Start) -> None:
+        from screens.context import KioskContext
         from screens.sign_in import SignInScreen
 
         self.visit = KioskContext(self.services, event.language, self.receipts, self.throttle)
         self._last_input = self._monotonic()
         self.push_screen(SignInScreen(self.visit))
 
-    @on(ResidentScreen.Finished)
-    async def _finish_pressed(self) -> None:
+    # ResidentScreen.Finished by its handler name: screens.base is not imported before a visit.
+    async def on_resident_screen_finished(self) -> None:
+        """Finish pressed on any resident screen: the visit ends."""
         log.info("visit ended: finish")
         await self.end_visit()
 
@@ -299,11 +318,10 @@ class KioskApp(App[None], inherit_bindings=False):
             log.exception("the unsent receipts of a finished visit could not be dropped")
 
     async def end_visit(self) -> None:
-        """Sign out: drop the visit's pending receipts and every screen, back to a new Welcome."""
+        """Sign out: drop the visit's pending receipts and every screen above Welcome."""
         self._forget_visit()
         while len(self.screen_stack) > 1:
             await self.pop_screen()
-        await self.push_screen(WelcomeScreen(self.services, self.language))
 
     # --- unexpected errors -------------------------------------------------------------------
 

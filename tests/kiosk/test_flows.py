@@ -89,7 +89,7 @@ async def test_keyboard_only_visit(kiosk: KioskFactory, language: str, name: str
         assert isinstance(app.screen, RequestTypeScreen)
         await tab_to_and_press(pilot, "finish")
         await pilot.pause()
-        assert screen_types(app) == ["Screen", "WelcomeScreen"]
+        assert screen_types(app) == ["WelcomeScreen"]
         assert app.visit is None
         assert receipts.forgotten == [AHMED[0]]
 
@@ -131,7 +131,7 @@ async def test_mouse_only_visit_with_print_failure(kiosk: KioskFactory, language
         assert tr("print.problem.paper_out") in text_of(app, "#print-state")
         await pilot.click("#finish")
         await pilot.pause()
-        assert screen_types(app) == ["Screen", "WelcomeScreen"]
+        assert screen_types(app) == ["WelcomeScreen"]
 
 
 async def test_live_id_hints_and_masking(kiosk: KioskFactory) -> None:
@@ -164,13 +164,36 @@ async def test_welcome_shows_the_staff_banner(kiosk: KioskFactory) -> None:
         assert banner.text == BANNER
 
 
+@pytest.mark.parametrize("language", ["ar", "en"])
+async def test_welcome_tiles_answer_keys_and_focus_the_kiosk_language_again(
+    kiosk: KioskFactory, language: str
+) -> None:
+    """Tab and Space choose the other language; after that visit Welcome focuses the kiosk's
+    own language again for the next person, and the banner that appeared meanwhile is there."""
+    other = "en" if language == "ar" else "ar"
+    app = kiosk(language)
+    async with app.run_test() as pilot:
+        assert app.focused is not None and app.focused.id == f"start-{language}"
+        await pilot.press("tab" if language == "ar" else "shift+tab", "space")
+        await pilot.pause()
+        assert app.visit is not None and app.visit.language == other
+        set_banner(app, BANNER)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen_types(app) == ["WelcomeScreen"] and app.visit is None
+        assert app.focused is not None and app.focused.id == f"start-{language}"
+        app.screen.load_banner()  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert app.screen.query_one("#banner", BidiText).text == BANNER
+
+
 async def test_back_from_sign_in_ends_the_visit(kiosk: KioskFactory) -> None:
     """Escape on the first screen returns to a fresh Welcome, with no visit left."""
     app = kiosk("en")
     async with app.run_test() as pilot:
         await pilot.press("enter", *"2109", "escape")
         await pilot.pause()
-        assert screen_types(app) == ["Screen", "WelcomeScreen"]
+        assert screen_types(app) == ["WelcomeScreen"]
         assert app.visit is None
 
 
@@ -276,7 +299,7 @@ async def test_idle_timeout_over_an_open_dialog_wipes_the_visit(kiosk: KioskFact
         assert isinstance(app.screen_stack[-2], HelpScreen)
         await pilot.pause(1.3)
         await settle(pilot)
-        assert screen_types(app) == ["Screen", "WelcomeScreen"]
+        assert screen_types(app) == ["WelcomeScreen"]
         assert app.visit is None
         assert receipts.forgotten == [AHMED[0]]
         assert not app.query("SignInScreen, RequestTypeScreen")
@@ -353,7 +376,7 @@ async def test_an_error_while_drawing_a_screen_recovers(
         await pilot.click("#quick")
         await pilot.press(*"9000000209", "tab", *"6546", "enter")
         await settle(pilot)
-        assert screen_types(app) == ["Screen", "WelcomeScreen", "OutOfServiceScreen"]
+        assert screen_types(app) == ["WelcomeScreen", "OutOfServiceScreen"]
         await pilot.press("enter", "enter")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
@@ -386,7 +409,7 @@ async def test_an_unexpected_error_shows_out_of_service(
             await sign_in(pilot, *AHMED)
             await settle(pilot)
             assert isinstance(app.screen, OutOfServiceScreen)
-            assert screen_types(app) == ["Screen", "WelcomeScreen", "OutOfServiceScreen"]
+            assert screen_types(app) == ["WelcomeScreen", "OutOfServiceScreen"]
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, WelcomeScreen)
