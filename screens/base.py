@@ -76,7 +76,10 @@ class ResidentScreen(Screen[None]):
             yield from self.in_reading_order(buttons)
 
     def on_mount(self) -> None:
-        """Mark a mirrored screen, so styles can right-align it."""
+        """Mark a mirrored screen, so styles can right-align it.
+
+        Textual runs this after each screen's own on_mount: screens never call it with super().
+        """
         self.set_class(self.ctx.mirrored, "-rtl")
 
     def action_help(self) -> None:

@@ -20,7 +20,6 @@ class KeypadFormScreen(ResidentScreen):
 
     def on_mount(self) -> None:
         """Put the keypad on the left of a mirrored screen, where the reading ends."""
-        super().on_mount()
         if self.ctx.mirrored:
             keypad = self.query_one(Keypad)
             if isinstance(keypad.parent, Widget):

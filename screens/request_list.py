@@ -60,7 +60,6 @@ class RequestListScreen(ResidentScreen):
 
     def on_mount(self) -> None:
         """Focus the newest request."""
-        super().on_mount()
         self.query_one("#requests", OptionList).focus()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -78,7 +78,6 @@ class RequestNumberScreen(KeypadFormScreen):
 
     def on_mount(self) -> None:
         """Start in the number field."""
-        super().on_mount()
         self.query_one("#request-number", Input).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -38,7 +38,6 @@ class RequestTypeScreen(ResidentScreen):
 
     def on_mount(self) -> None:
         """Read the person's requests."""
-        super().on_mount()
         self.load()
 
     @work(thread=True, exclusive=True, group="types")

@@ -65,7 +65,6 @@ class SignInScreen(KeypadFormScreen):
 
     def on_mount(self) -> None:
         """Start in the ID field."""
-        super().on_mount()
         self.query_one("#id-number", Input).focus()
 
     @on(Input.Changed, "#id-number")

@@ -54,7 +54,6 @@ class StaffArchiveScreen(StaffScreen):
     def on_mount(self) -> None:
         """Set up the columns; search at once when opened with a complete number."""
         self.query_one("#archived", DataTable).add_columns(*_COLUMNS)
-        super().on_mount()
         self.query_one("#archive-query", Input).focus()
         if is_request_number(self.typed) or check_id(self.typed).is_valid:
             self.search(self.typed)

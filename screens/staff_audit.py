@@ -51,7 +51,6 @@ class StaffAuditScreen(StaffScreen):
         self.query_one("#audit", DataTable).add_columns(
             "When (Riyadh)", "Who", "Action", "Target", "Details"
         )
-        super().on_mount()
 
     def _query(self) -> AuditQuery:
         actor = self.query_one("#actor", Select).value

@@ -88,7 +88,11 @@ class StaffPane(Screen[Result]):
         self.run_worker(run, thread=True, group=group, exclusive=exclusive)
 
     def on_mount(self) -> None:
-        """Stop the cursors blinking."""
+        """Stop the cursors blinking.
+
+        Textual runs this after a subclass's own on_mount (it calls every class's handler), so
+        subclasses never call it with super(): that ran it, and the data reads, twice.
+        """
         self.stop_blinking()
 
 
@@ -102,8 +106,7 @@ class StaffScreen(StaffPane[None]):
         self._seen_version = -1
 
     def on_mount(self) -> None:
-        """Stop the cursors blinking and show the data."""
-        super().on_mount()
+        """Show the data (after the subclass's own on_mount has set its tables up)."""
         self.show_latest()
 
     def on_screen_resume(self) -> None:

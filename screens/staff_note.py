@@ -41,7 +41,6 @@ class InternalNoteDialog(StaffDialog[str | None]):
 
     def on_mount(self) -> None:
         """Start in the text field."""
-        super().on_mount()
         self.query_one("#text", Input).focus()
 
     @on(Input.Submitted)

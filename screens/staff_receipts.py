@@ -62,7 +62,6 @@ class StaffReceiptsScreen(StaffScreen):
         self.query_one("#queue", DataTable).add_columns(
             "Receipt", "Request", "Spooled (Riyadh)", "State", "Attempts", "Problem"
         )
-        super().on_mount()
 
     def show_latest(self) -> None:
         """Read the print queue as it is now."""

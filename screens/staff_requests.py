@@ -92,7 +92,6 @@ class StaffRequestsScreen(StaffScreen):
         table = self.query_one("#requests", DataTable)
         for key, label, _ in _COLUMNS:
             table.add_column(label, key=key)
-        super().on_mount()
         self.query_one("#search", Input).focus()
 
     # --- the query -----------------------------------------------------------------------

@@ -67,7 +67,6 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
 
     def on_mount(self) -> None:
         """Highlight the first choice and show the action field only where it applies."""
-        super().on_mount()
         choices = self.query_one("#next", OptionList)
         choices.highlighted = 0
         choices.focus()

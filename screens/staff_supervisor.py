@@ -46,7 +46,6 @@ class StaffSupervisorScreen(StaffScreen):
     def on_mount(self) -> None:
         """Set up the staff table, then load it."""
         self.query_one("#staff", DataTable).add_columns("Login", "Name", "Role")
-        super().on_mount()
 
     def show_latest(self) -> None:
         """Read the staff table as stored now."""
