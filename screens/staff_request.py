@@ -52,7 +52,6 @@ class StaffRequestScreen(StaffScreen):
         """Set up the tables, then load the request."""
         self.query_one("#history", DataTable).add_columns("When (Riyadh)", "Status", "By", "Note")
         self.query_one("#notes", DataTable).add_columns("When (Riyadh)", "By", "Note")
-        super().on_mount()
 
     def show_latest(self) -> None:
         """Read the request as stored now."""
@@ -65,7 +64,9 @@ class StaffRequestScreen(StaffScreen):
         services = self.session.services
         kind = services.catalogue.get(request.type_code)
         progress = self.session.progress(request)
-        if request.status.is_final or progress.working_days_left >= 0:
+        if not request.status.awaits_office:
+            due = "answered, or waiting for the resident"
+        elif progress.working_days_left >= 0:
             due = f"{progress.working_days_left} working days left"
         else:
             due = f"{-progress.working_days_left} working days late"

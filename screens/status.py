@@ -15,9 +15,6 @@ from screens.context import KioskContext
 from screens.print_fallback import PrintFallbackScreen
 from widgets import BidiText, StatusBadge
 
-AWAITING_ANSWER = (RequestStatus.UNDER_REVIEW, RequestStatus.RESUBMITTED)
-"""The statuses in which Jawazat owes an answer, so the expected date and days left matter."""
-
 KNOWN_PRINT_PROBLEMS = (
     "no_printer",
     "printer_off",
@@ -80,7 +77,7 @@ class StatusScreen(ResidentScreen):
                 self.t("status.submitted", date=format_both_dates(progress.submitted, language)),
                 classes="field",
             )
-            if request.status in AWAITING_ANSWER:
+            if request.status.awaits_office:
                 yield self.paragraph(self._expected_text(progress), id="expected", classes="field")
             if fee := kind.fee_note(language):
                 yield self.paragraph(self.t("status.fee", fee=fee), classes="field")
@@ -114,7 +111,6 @@ class StatusScreen(ResidentScreen):
 
     def on_mount(self) -> None:
         """Focus Print receipt (or Finish when there is no printer)."""
-        super().on_mount()
         target = "#print" if self.ctx.receipts else "#finish"
         self.query_one(target, Button).focus()
 

@@ -35,6 +35,12 @@ class RequestStatus(StrEnum):
         return not ALLOWED_TRANSITIONS[self]
 
     @property
+    def awaits_office(self) -> bool:
+        """Whether Jawazat owes the resident an answer: only then do the expected date, the
+        working days left and lateness mean anything."""
+        return self in (RequestStatus.UNDER_REVIEW, RequestStatus.RESUBMITTED)
+
+    @property
     def needs_note(self) -> bool:
         """Whether moving *to* this status must say why (the resident reads the note)."""
         return self in (RequestStatus.RETURNED, RequestStatus.REJECTED)

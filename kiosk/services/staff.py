@@ -45,8 +45,6 @@ _NEITHER_ID_NOR_NUMBER = frozenset(
     {IdProblem.EMPTY, IdProblem.NOT_DIGITS, IdProblem.BAD_FIRST_DIGIT}
 )
 
-# The statuses in which the office owes the resident an answer, so a passed target is late.
-_AWAITING_OFFICE = frozenset({RequestStatus.UNDER_REVIEW, RequestStatus.RESUBMITTED})
 
 
 def login_name() -> str:
@@ -233,7 +231,7 @@ class RequestIndex:
                 submitted, self._services.config.response_target_days
             )
             self._expected[submitted] = expected
-        overdue = request.status in _AWAITING_OFFICE and today > expected
+        overdue = request.status.awaits_office and today > expected
         return RequestRow(request, submitted, expected, overdue)
 
     def search(self, query: RequestQuery, page: int, page_size: int) -> RequestPage:

@@ -69,6 +69,44 @@ async def test_the_console_starts_on_a_page_of_the_request_table(
         assert isinstance(app.screen, StaffRequestScreen)
 
 
+async def test_an_answered_request_is_never_shown_late(console: ConsoleFactory) -> None:
+    """9000000308 was accepted 30 days ago: past its target date, but the office has answered."""
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"9000000308", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffRequestScreen)
+        fields = text_of(app, "#fields")
+        assert "answered, or waiting for the resident" in fields and "late" not in fields
+
+
+@pytest.mark.parametrize("screen", [StaffRequestsScreen, StaffRequestScreen, StaffAuditScreen])
+async def test_a_staff_screen_reads_its_data_once_when_it_opens(
+    console: ConsoleFactory, monkeypatch: pytest.MonkeyPatch, screen: type[StaffRequestScreen]
+) -> None:
+    """Textual runs every class's on_mount itself: a screen that also called its base's read
+    the data file twice each time it opened."""
+    reads: list[str] = []
+    real = screen.show_latest
+
+    def counted(self: StaffRequestScreen) -> None:
+        reads.append(type(self).__name__)
+        real(self)
+
+    monkeypatch.setattr(screen, "show_latest", counted)
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        if screen is StaffAuditScreen:
+            await pilot.press("f3")
+        elif screen is StaffRequestScreen:
+            await pilot.press(*"9000000100", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, screen)
+        assert reads == [screen.__name__]
+
+
 async def test_no_cursor_blinks_anywhere_in_the_console(console: ConsoleFactory) -> None:
     app = console()
     async with app.run_test(size=SIZE) as pilot:

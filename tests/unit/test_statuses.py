@@ -50,6 +50,10 @@ def test_closed_is_final() -> None:
     assert set(ALLOWED_TRANSITIONS) == set(S)
 
 
+def test_only_review_and_resubmission_await_the_office() -> None:
+    assert {status for status in S if status.awaits_office} == {S.UNDER_REVIEW, S.RESUBMITTED}
+
+
 def test_labels_are_the_absher_ones() -> None:
     assert S.UNDER_REVIEW.label("ar") == "تحت المعالجة"
     assert S.RETURNED.label_ar == "معاد لمقدم الطلب"
