@@ -46,7 +46,6 @@ _NEITHER_ID_NOR_NUMBER = frozenset(
 )
 
 
-
 def login_name() -> str:
     """The login name of the user running this process.
 
