@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button
 from textual.widgets.button import ButtonVariant
 
@@ -74,6 +75,25 @@ class ResidentScreen(Screen[None]):
         buttons += [self.button("common.help", "help"), self.button("common.finish", "finish")]
         with Horizontal(classes="actions"):
             yield from self.in_reading_order(buttons)
+
+    @property
+    def focus_chain(self) -> list[Widget]:
+        """Textual's focus order, in which each row runs left to right; on a mirrored screen each
+        row runs right to left instead, as Arabic reads (Tab from a field to the next field on
+        its left, along the buttons from the screen's own action to Finish)."""
+        chain = super().focus_chain
+        return sorted(chain, key=self._mirrored_place) if self.ctx.mirrored else chain
+
+    def _mirrored_place(self, widget: Widget) -> list[tuple[int, int]]:
+        # Textual orders the children of each container by (top, left); the same walk from this
+        # screen down to *widget*, by (top, right edge from the right), mirrors every row.
+        place = []
+        for node in reversed(widget.ancestors_with_self):
+            if isinstance(node, Widget) and node is not self and self in node.ancestors:
+                x, y, width, _ = node.virtual_region
+                top, right, _, _ = node.styles.margin
+                place.append((y - top, -(x + width + right)))
+        return place
 
     def on_mount(self) -> None:
         """Mark a mirrored screen, so styles can right-align it.

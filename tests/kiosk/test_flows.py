@@ -187,6 +187,33 @@ async def test_welcome_tiles_answer_keys_and_focus_the_kiosk_language_again(
         assert app.screen.query_one("#banner", BidiText).text == BANNER
 
 
+@pytest.mark.parametrize("language", ["ar", "en"])
+async def test_tab_follows_the_reading_order_in_both_languages(
+    kiosk: KioskFactory, language: str
+) -> None:
+    """Arabic mirrors the buttons: Tab still goes from the screen's own action to Finish, which
+    there is leftwards, and Shift+Tab comes back."""
+    app = kiosk(language, FakeReceipts())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, *AHMED)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusScreen)
+        order = ["print", "back", "help", "finish"]
+        x = {name: app.screen.query_one(f"#{name}").region.x for name in order}
+        assert sorted(order, key=x.__getitem__) == (order[::-1] if language == "ar" else order)
+        seen = []
+        for _ in order:
+            assert app.focused is not None
+            seen.append(app.focused.id)
+            await pilot.press("tab")
+        assert seen == order
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused is not None and app.focused.id == "help"
+
+
 async def test_back_from_sign_in_ends_the_visit(kiosk: KioskFactory) -> None:
     """Escape on the first screen returns to a fresh Welcome, with no visit left."""
     app = kiosk("en")
