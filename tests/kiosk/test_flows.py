@@ -4,6 +4,7 @@ import logging
 
 import pytest
 from argon2 import PasswordHasher
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -212,6 +213,28 @@ async def test_tab_follows_the_reading_order_in_both_languages(
         assert seen == order
         await pilot.press("shift+tab", "shift+tab")
         assert app.focused is not None and app.focused.id == "help"
+
+
+def typed_ahead(app: KioskApp, text: str) -> None:
+    """Post *text* as key events all at once, as the terminal driver does with keys that arrive
+    together (a fast typist, an ID card reader, or a kiosk busy for a moment)."""
+    names = {"\t": "tab", "\r": "enter", "-": "minus"}
+    for character in text:
+        app.post_message(events.Key(names.get(character, character), character))
+
+
+async def test_keys_typed_ahead_go_to_the_field_tab_moves_to(kiosk: KioskFactory) -> None:
+    """The ID, Tab, the password and Enter arrive before any is handled: each still lands in
+    its own field (a screen-level Tab used to move the focus only after the ID field had taken
+    the password too) and the person is signed in."""
+    app = kiosk("en")
+    async with app.run_test() as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        typed_ahead(app, f"{AHMED[0]}\t{AHMED[1]}\r")
+        await settle(pilot)
+        assert isinstance(app.screen, RequestTypeScreen)
 
 
 async def test_back_from_sign_in_ends_the_visit(kiosk: KioskFactory) -> None:
