@@ -14,7 +14,7 @@ from textual.widgets import Button, Input
 from kiosk.domain.text import display_line
 from kiosk.services.i18n import translations
 from screens.keypad_form import DIGITS_ANY_SCRIPT
-from widgets import BACKSPACE, ENTER, BidiText, Keypad
+from widgets import BACKSPACE, ENTER, BidiText, Keypad, TextField
 
 
 class PinVerdict(StrEnum):
@@ -52,7 +52,7 @@ class ExitPinScreen(ModalScreen[bool]):
         """Title, the PIN field, the keypad and the buttons."""
         with Vertical(id="pin-box"):
             yield BidiText(self._both("pin.title"), bidi=self.bidi, rtl=False, classes="title")
-            yield Input(password=True, restrict=DIGITS_ANY_SCRIPT, max_length=12, id="pin")
+            yield TextField(password=True, restrict=DIGITS_ANY_SCRIPT, max_length=12, id="pin")
             yield BidiText("", bidi=self.bidi, rtl=False, id="pin-message")
             yield Keypad(id="pin-keypad")
             with Horizontal(id="pin-buttons"):

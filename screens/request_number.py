@@ -16,7 +16,7 @@ from kiosk.errors import InvalidInput, NotFound
 from screens.context import KioskContext
 from screens.keypad_form import DIGITS_ANY_SCRIPT, KeypadFormScreen
 from screens.status import StatusScreen
-from widgets import BidiText, Keypad
+from widgets import BidiText, Keypad, TextField
 
 
 def request_number_hint_key(typed: str) -> str:
@@ -55,7 +55,7 @@ class RequestNumberScreen(KeypadFormScreen):
         with VerticalScroll(classes="body", can_focus=False), Horizontal(id="form-row"):
             with Vertical(id="form"):
                 yield self.paragraph(self.t("number.label"), classes="label")
-                yield Input(
+                yield TextField(
                     placeholder="9XXXXXXXXX",
                     restrict=DIGITS_ANY_SCRIPT,
                     max_length=12,
@@ -65,7 +65,7 @@ class RequestNumberScreen(KeypadFormScreen):
                 yield self.paragraph(self.t("number.hint.empty"), id="number-hint", classes="hint")
                 if self.quick:
                     yield self.paragraph(self.t("number.last4_label"), classes="label")
-                    yield Input(
+                    yield TextField(
                         placeholder="XXXX",
                         restrict=DIGITS_ANY_SCRIPT,
                         max_length=4,

@@ -12,7 +12,7 @@ from kiosk.services import SignInOutcome, SignInResult
 from screens.keypad_form import DIGITS_ANY_SCRIPT, KeypadFormScreen
 from screens.request_number import RequestNumberScreen
 from screens.request_types import RequestTypeScreen
-from widgets import BidiText, Keypad
+from widgets import BidiText, Keypad, TextField
 
 
 def id_hint_key(checked: IdCheck) -> str:
@@ -46,7 +46,7 @@ class SignInScreen(KeypadFormScreen):
         with VerticalScroll(classes="body", can_focus=False), Horizontal(id="form-row"):
             with Vertical(id="form"):
                 yield self.paragraph(self.t("signin.id_label"), classes="label")
-                yield Input(
+                yield TextField(
                     placeholder=self.shaped(self.t("signin.id_placeholder_digits")),
                     restrict=DIGITS_ANY_SCRIPT,
                     max_length=12,
@@ -55,7 +55,7 @@ class SignInScreen(KeypadFormScreen):
                 )
                 yield self.paragraph(self.t("signin.hint.empty"), id="id-hint", classes="hint")
                 yield self.paragraph(self.t("signin.password_label"), classes="label")
-                yield Input(password=True, id="password", classes="-letters", compact=True)
+                yield TextField(password=True, id="password", classes="-letters", compact=True)
                 yield self.paragraph("", id="message", classes="message")
             yield Keypad(id="keypad")
         yield from self.compose_actions(

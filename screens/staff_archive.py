@@ -19,6 +19,7 @@ from kiosk.errors import InvalidInput
 from kiosk.services.staff import ArchivedRequest, ArchiveSearch, StaffSession
 from screens.staff_base import StaffScreen
 from screens.staff_request import StaffRequestScreen
+from widgets import TextField
 
 PROMPT = "Type an ID/Iqama or request number and press Enter to search the archives."
 """What the archive search says before the first search."""
@@ -46,7 +47,7 @@ class StaffArchiveScreen(StaffScreen):
     def compose(self) -> ComposeResult:
         """The search field, what the last search said, and the requests it found."""
         yield Header()
-        yield Input(self.typed, placeholder="ID/Iqama or request number", id="archive-query")
+        yield TextField(self.typed, placeholder="ID/Iqama or request number", id="archive-query")
         yield Static(PROMPT, id="archive-message", markup=False)
         yield DataTable(id="archived", cursor_type="row", zebra_stripes=True)
         yield Footer()

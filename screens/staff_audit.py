@@ -14,6 +14,7 @@ from kiosk.domain.models import AuditEntry
 from kiosk.errors import InvalidInput
 from kiosk.services.staff import AuditQuery, StaffSession
 from screens.staff_base import StaffScreen
+from widgets import TextField
 
 PAGE_SIZE = 100
 """Audit entries on one page of the table."""
@@ -40,8 +41,8 @@ class StaffAuditScreen(StaffScreen):
         yield Header()
         with Horizontal(id="filters"):
             yield Select[str]([], prompt="Every member", id="actor")
-            yield Input(placeholder="From YYYY-MM-DD", id="from")
-            yield Input(placeholder="To YYYY-MM-DD", id="to")
+            yield TextField(placeholder="From YYYY-MM-DD", id="from")
+            yield TextField(placeholder="To YYYY-MM-DD", id="to")
         yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield Static(id="summary", markup=False)
         yield Footer()

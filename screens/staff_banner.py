@@ -7,6 +7,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from kiosk.services.staff import BANNER_MAX_LENGTH
 from screens.staff_base import StaffScreen
+from widgets import TextField
 
 
 class StaffBannerScreen(StaffScreen):
@@ -20,7 +21,7 @@ class StaffBannerScreen(StaffScreen):
         with Vertical(id="body"):
             yield Label("The kiosks show this line on their welcome screen:")
             yield Static(id="current", markup=False)
-            yield Input(
+            yield TextField(
                 placeholder="New banner (Arabic, English or both)",
                 max_length=BANNER_MAX_LENGTH,
                 id="text",

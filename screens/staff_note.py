@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
 from screens.staff_base import StaffDialog
+from widgets import TextField
 
 NOTE_MAX_LENGTH = 1000
 """The longest internal note, in characters."""
@@ -33,7 +34,7 @@ class InternalNoteDialog(StaffDialog[str | None]):
         """The text field and the buttons."""
         with Vertical(id="dialog"):
             yield Label(f"Internal note on request {self.number} (staff only)", markup=False)
-            yield Input(placeholder="Note", max_length=NOTE_MAX_LENGTH, id="text")
+            yield TextField(placeholder="Note", max_length=NOTE_MAX_LENGTH, id="text")
             yield Static(id="problem", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")

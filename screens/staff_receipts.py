@@ -10,6 +10,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 from kiosk.domain.calendar import riyadh_stamp
 from kiosk.services.receipts_port import PrintOutcome
 from screens.staff_base import StaffScreen
+from widgets import TextField
 
 if TYPE_CHECKING:
     from kiosk.printing.spool import SpoolJob
@@ -37,7 +38,7 @@ class StaffReceiptsScreen(StaffScreen):
         with VerticalScroll(id="body"):
             yield Label("Reprint a receipt", classes="section")
             with Horizontal(classes="row"):
-                yield Input(placeholder="Request number", id="number")
+                yield TextField(placeholder="Request number", id="number")
                 yield Select(
                     [("Arabic", "ar"), ("English", "en")],
                     value="ar",
@@ -47,7 +48,7 @@ class StaffReceiptsScreen(StaffScreen):
                 yield Button("Print", variant="primary", id="print")
             yield Label("Verify a receipt (paste the text of its QR code)", classes="section")
             with Horizontal(classes="row"):
-                yield Input(placeholder="QR payload", id="payload")
+                yield TextField(placeholder="QR payload", id="payload")
                 yield Button("Verify", id="verify")
             yield Static(id="verdict", markup=False)
             yield Label("Print queue", classes="section")

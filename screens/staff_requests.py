@@ -17,6 +17,7 @@ from kiosk.services.staff import RequestPage, RequestQuery, SortKey, StaffSessio
 from screens.staff_archive import StaffArchiveScreen
 from screens.staff_base import StaffScreen
 from screens.staff_request import StaffRequestScreen
+from widgets import TextField
 
 PAGE_SIZE = 50
 """Rows on one page of the table: only these are ever handed to the screen."""
@@ -69,7 +70,7 @@ class StaffRequestsScreen(StaffScreen):
         catalogue = self.session.services.catalogue
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="Request or ID number", id="search")
+            yield TextField(placeholder="Request or ID number", id="search")
             yield Select(
                 [(status.label_en, status.value) for status in RequestStatus],
                 prompt="Any status",
@@ -80,8 +81,8 @@ class StaffRequestsScreen(StaffScreen):
                 prompt="Any type",
                 id="type",
             )
-            yield Input(placeholder="From YYYY-MM-DD", id="from")
-            yield Input(placeholder="To YYYY-MM-DD", id="to")
+            yield TextField(placeholder="From YYYY-MM-DD", id="from")
+            yield TextField(placeholder="To YYYY-MM-DD", id="to")
             yield Checkbox("Overdue", id="overdue")
         yield DataTable(id="requests", cursor_type="row", zebra_stripes=True)
         yield Static(id="summary", markup=False)

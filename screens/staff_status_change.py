@@ -14,6 +14,7 @@ from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus, allowed_next, check_transition
 from kiosk.errors import TransitionRefused
 from screens.staff_base import StaffDialog, shaped
+from widgets import TextField
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,8 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
                 ),
                 id="next",
             )
-            yield Input(placeholder="Note (required for returned and rejected)", id="note")
-            yield Input(placeholder="What the resident must do, and where", id="action")
+            yield TextField(placeholder="Note (required for returned and rejected)", id="note")
+            yield TextField(placeholder="What the resident must do, and where", id="action")
             yield Static(id="problem", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")

@@ -7,6 +7,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 
 from kiosk.domain.models import StaffMember, StaffRole
 from screens.staff_base import StaffScreen
+from widgets import TextField
 
 
 class StaffSupervisorScreen(StaffScreen):
@@ -20,18 +21,18 @@ class StaffSupervisorScreen(StaffScreen):
         with VerticalScroll(id="body"):
             yield Label("Applicant account", classes="section")
             with Horizontal(classes="row"):
-                yield Input(placeholder="ID number", id="applicant")
+                yield TextField(placeholder="ID number", id="applicant")
                 yield Button("Unlock", id="unlock")
             with Horizontal(classes="row"):
-                yield Input(
+                yield TextField(
                     placeholder="New password (8+ characters)", password=True, id="password"
                 )
                 yield Button("Reset password", id="reset")
             yield Label("Staff (their SSH login names)", classes="section")
             yield DataTable(id="staff", cursor_type="row")
             with Horizontal(classes="row"):
-                yield Input(placeholder="Login name", id="username")
-                yield Input(placeholder="Name shown in the console", id="name")
+                yield TextField(placeholder="Login name", id="username")
+                yield TextField(placeholder="Name shown in the console", id="name")
                 yield Select(
                     [(role.value, role.value) for role in StaffRole],
                     value=StaffRole.STAFF.value,

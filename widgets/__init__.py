@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from widgets.keypad import BACKSPACE, ENTER, Keypad, KeypadKey
     from widgets.qr_code import QrCode, qr_rows
     from widgets.status_badge import StatusBadge
+    from widgets.text_field import TextField
 
 __getattr__ = lazy_exports(
     __name__,
@@ -27,6 +28,7 @@ __getattr__ = lazy_exports(
         "KeypadKey": "widgets.keypad",
         "QrCode": "widgets.qr_code",
         "StatusBadge": "widgets.status_badge",
+        "TextField": "widgets.text_field",
         "qr_rows": "widgets.qr_code",
     },
 )
@@ -41,5 +43,6 @@ __all__ = [
     "KeypadKey",
     "QrCode",
     "StatusBadge",
+    "TextField",
     "qr_rows",
 ]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from kiosk.errors import DataFileError
@@ -118,13 +118,7 @@ class KioskApp(App[None], inherit_bindings=False):
     # Welcome's rules are read with the app's: a screen's own file, read when it is first
     # shown, makes Textual parse every rule again (~4 ms before the first screen).
     CSS_PATH: ClassVar[list[str | PurePath]] = ["kiosk.tcss", WELCOME_CSS]
-    # Tab moves the focus as soon as the app reads it. As a screen binding it ran only once the
-    # focused field had taken every key queued before it, so the keys typed after Tab while the
-    # kiosk was busy (or from a fast typist) went into the field being left.
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "focus_next", show=False, priority=True),
-        Binding("shift+tab", "focus_previous", show=False, priority=True),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = []
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
     TITLE = "Tawasul"

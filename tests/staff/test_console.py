@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
 from kiosk.app import make_staff_app
@@ -169,6 +170,45 @@ async def test_change_a_status_from_the_request_view(
         "accepted",
         CLIENT,
     )
+
+
+async def test_keys_typed_ahead_of_tab_go_to_the_next_field(console: ConsoleFactory) -> None:
+    """Over a lagging SSH connection keys arrive together: the note, Tab and the resident's
+    action must each land in their own field (a screen-level Tab put both into the note)."""
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_request(pilot, UNDER_REVIEW)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("enter")  # Returned, the first choice: the note field is next
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, StatusChangeDialog)
+        names = {"\t": "tab", " ": "space"}
+        for character in "Photo too dark\tBring a new photo":
+            app.post_message(events.Key(names.get(character, character), character))
+        await settle(pilot)
+        assert dialog.query_one("#note", Input).value == "Photo too dark"
+        assert dialog.query_one("#action", Input).value == "Bring a new photo"
+
+
+async def test_a_choice_typed_ahead_of_tab_still_reaches_the_list(
+    console: ConsoleFactory,
+) -> None:
+    """Down and Tab arriving together: Down still moves the list, then Tab goes to the note (a
+    Tab resolved ahead of the keys before it would have left Down to the note field)."""
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_request(pilot, UNDER_REVIEW)
+        await pilot.press("c")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, StatusChangeDialog)
+        app.post_message(events.Key("down", None))
+        app.post_message(events.Key("tab", "\t"))
+        await settle(pilot)
+        assert dialog.chosen is RequestStatus.ACCEPTED
+        assert app.focused is dialog.query_one("#note", Input)
 
 
 async def test_a_refused_transition_says_why_and_changes_nothing(
