@@ -87,12 +87,16 @@ class ResidentScreen(Screen[None]):
     def _mirrored_place(self, widget: Widget) -> list[tuple[int, int]]:
         # Textual orders the children of each container by (top, left); the same walk from this
         # screen down to *widget*, by (top, right edge from the right), mirrors every row.
+        path: list[Widget] = []
+        for node in widget.ancestors_with_self:
+            if node is self or not isinstance(node, Widget):
+                break
+            path.append(node)
         place = []
-        for node in reversed(widget.ancestors_with_self):
-            if isinstance(node, Widget) and node is not self and self in node.ancestors:
-                x, y, width, _ = node.virtual_region
-                top, right, _, _ = node.styles.margin
-                place.append((y - top, -(x + width + right)))
+        for node in reversed(path):
+            x, y, width, _ = node.virtual_region
+            top, right, _, _ = node.styles.margin
+            place.append((y - top, -(x + width + right)))
         return place
 
     def on_mount(self) -> None:
