@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.app import App
 
 from kiosk.config import KioskConfig
 from kiosk.resources import data_file, request_types
@@ -61,3 +63,11 @@ def services(demo_db: Path) -> Iterator[Services]:
     bundle = Services.open(demo_db, KioskConfig(), clock=frozen_clock)
     yield bundle
     bundle.store.close()
+
+
+def type_ahead(app: App[None], text: str) -> None:
+    """Post *text* as key events all at once, as the terminal driver does with keys that arrive
+    together (a fast typist, an ID card reader, a busy moment, a lagging SSH connection)."""
+    names = {"\t": "tab", "\r": "enter", "-": "minus", " ": "space"}
+    for character in text:
+        app.post_message(events.Key(names.get(character, character), character))

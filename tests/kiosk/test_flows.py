@@ -4,7 +4,6 @@ import logging
 
 import pytest
 from argon2 import PasswordHasher
-from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
@@ -23,6 +22,7 @@ from screens import (
     StatusScreen,
     WelcomeScreen,
 )
+from tests.conftest import type_ahead
 from tests.kiosk.conftest import (
     ABDULLAH,
     AHMED,
@@ -215,14 +215,6 @@ async def test_tab_follows_the_reading_order_in_both_languages(
         assert app.focused is not None and app.focused.id == "help"
 
 
-def typed_ahead(app: KioskApp, text: str) -> None:
-    """Post *text* as key events all at once, as the terminal driver does with keys that arrive
-    together (a fast typist, an ID card reader, or a kiosk busy for a moment)."""
-    names = {"\t": "tab", "\r": "enter", "-": "minus"}
-    for character in text:
-        app.post_message(events.Key(names.get(character, character), character))
-
-
 async def test_keys_typed_ahead_go_to_the_field_tab_moves_to(kiosk: KioskFactory) -> None:
     """The ID, Tab, the password and Enter arrive before any is handled: each still lands in
     its own field (a screen-level Tab used to move the focus only after the ID field had taken
@@ -232,7 +224,7 @@ async def test_keys_typed_ahead_go_to_the_field_tab_moves_to(kiosk: KioskFactory
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
-        typed_ahead(app, f"{AHMED[0]}\t{AHMED[1]}\r")
+        type_ahead(app, f"{AHMED[0]}\t{AHMED[1]}\r")
         await settle(pilot)
         assert isinstance(app.screen, RequestTypeScreen)
 

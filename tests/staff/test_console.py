@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
 from kiosk.app import make_staff_app
@@ -21,7 +22,7 @@ from screens.staff_request import StaffRequestScreen
 from screens.staff_requests import PAGE_SIZE, StaffRequestsScreen
 from screens.staff_status_change import StatusChangeDialog
 from screens.staff_supervisor import StaffSupervisorScreen
-from tests.conftest import frozen_clock, make_demo_file
+from tests.conftest import frozen_clock, make_demo_file, type_ahead
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 
 UNDER_REVIEW = "9000000100"
@@ -140,6 +141,15 @@ async def test_filters_narrow_the_table(console: ConsoleFactory) -> None:
         assert app.screen.query_one("#from", Input).has_class("-invalid")
 
 
+async def open_status_change(pilot: Pilot[None]) -> StatusChangeDialog:
+    """Press c on the open request: the status change dialog."""
+    await pilot.press("c")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, StatusChangeDialog)
+    return dialog
+
+
 async def test_change_a_status_from_the_request_view(
     console: ConsoleFactory, services: Services
 ) -> None:
@@ -147,10 +157,7 @@ async def test_change_a_status_from_the_request_view(
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_request(pilot, UNDER_REVIEW)
         assert "Under review" in text_of(app, "#fields")
-        await pilot.press("c")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, StatusChangeDialog)
+        dialog = await open_status_change(pilot)
         offered = dialog.query_one("#next", OptionList)
         assert [offered.get_option_at_index(i).id for i in range(offered.option_count)] == [
             "returned",
@@ -178,15 +185,10 @@ async def test_keys_typed_ahead_of_tab_go_to_the_next_field(console: ConsoleFact
     app = console("staff")
     async with app.run_test(size=SIZE) as pilot:
         await open_request(pilot, UNDER_REVIEW)
-        await pilot.press("c")
-        await settle(pilot)
+        dialog = await open_status_change(pilot)
         await pilot.press("enter")  # Returned, the first choice: the note field is next
         await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, StatusChangeDialog)
-        names = {"\t": "tab", " ": "space"}
-        for character in "Photo too dark\tBring a new photo":
-            app.post_message(events.Key(names.get(character, character), character))
+        type_ahead(app, "Photo too dark\tBring a new photo")
         await settle(pilot)
         assert dialog.query_one("#note", Input).value == "Photo too dark"
         assert dialog.query_one("#action", Input).value == "Bring a new photo"
@@ -200,10 +202,7 @@ async def test_a_choice_typed_ahead_of_tab_still_reaches_the_list(
     app = console("staff")
     async with app.run_test(size=SIZE) as pilot:
         await open_request(pilot, UNDER_REVIEW)
-        await pilot.press("c")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, StatusChangeDialog)
+        dialog = await open_status_change(pilot)
         app.post_message(events.Key("down", None))
         app.post_message(events.Key("tab", "\t"))
         await settle(pilot)
@@ -218,10 +217,7 @@ async def test_a_refused_transition_says_why_and_changes_nothing(
     app = console()
     async with app.run_test(size=SIZE) as pilot:
         await open_request(pilot, UNDER_REVIEW)
-        await pilot.press("c")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, StatusChangeDialog)
+        dialog = await open_status_change(pilot)
         # Rejected (third) with no note: the rules want a reason.
         await pilot.press("down", "down", "ctrl+s")
         await settle(pilot)
