@@ -31,3 +31,10 @@ class DataFileError(TawasulError):
     """The data file is missing, unreadable or damaged; it is left exactly as it is."""
 
     exit_code = 3
+
+
+class StoreUnwritable(TawasulError):
+    """The data can be read but not written (disk full, read-only folder, no permission, a
+    database that is down): nothing was changed, and reads go on being served."""
+
+    exit_code = 4
