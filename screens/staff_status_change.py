@@ -14,7 +14,7 @@ from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus, allowed_next, check_transition
 from kiosk.errors import TransitionRefused
 from screens.staff_base import StaffDialog, shaped
-from widgets import TextField
+from widgets import ChoiceList, TextField
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,11 @@ class StatusChange:
 
 
 class StatusChangeDialog(StaffDialog[StatusChange | None]):
-    """Offers only the allowed next statuses; says why before closing if the change is refused."""
+    """Offers only the allowed next statuses; says why before closing if the change is refused.
+
+    Nothing is chosen until the member chooses, and a change is saved only once they have seen
+    it from → to and confirmed it: a burst of keys never moves a request unseen.
+    """
 
     CSS_PATH = "staff_status_change.tcss"
     # Not a priority binding: it must wait behind the keys still queued for the text field.
@@ -42,6 +46,7 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
         self.request = request
         self.bidi = bidi
         self.choices = allowed_next(request.status)
+        self._asked: StatusChange | None = None
 
     def compose(self) -> ComposeResult:
         """The allowed statuses, the note, the resident's action, and the buttons."""
@@ -50,7 +55,7 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
                 f"Change request {self.request.number} (now {self.request.status.label_en})",
                 markup=False,
             )
-            yield OptionList(
+            yield ChoiceList(
                 *(
                     Option(
                         shaped(f"{status.label_en} — {status.label_ar}", self.bidi), id=status.value
@@ -62,14 +67,15 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
             yield TextField(placeholder="Note (required for returned and rejected)", id="note")
             yield TextField(placeholder="What the resident must do, and where", id="action")
             yield Static(id="problem", markup=False)
+            yield Static(id="confirm", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
 
     def on_mount(self) -> None:
-        """Highlight the first choice and show the action field only where it applies."""
+        """Nothing chosen yet; the action field shows only where it applies."""
         choices = self.query_one("#next", OptionList)
-        choices.highlighted = 0
+        choices.highlighted = None
         choices.focus()
         self._show_action_field()
 
@@ -83,6 +89,13 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
     def _show_action_field(self) -> None:
         self.query_one("#action", Input).display = self.chosen is RequestStatus.RETURNED
         self.query_one("#problem", Static).update("")
+        self._withdraw_question()
+
+    @on(Input.Changed)
+    def _withdraw_question(self) -> None:
+        # The question was about the change as it stood: an edit asks again at the next save.
+        self._asked = None
+        self.query_one("#confirm", Static).update("")
 
     @on(OptionList.OptionSelected, "#next")
     def _go_to_note(self) -> None:
@@ -91,10 +104,15 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        """Close with the change if the rules allow it; otherwise say why and stay."""
+        """Ask to confirm the change from → to, then close with it once confirmed.
+
+        A change the rules refuse is never asked about: the dialog says why and stays.
+        """
         status = self.chosen
         if status is None:
-            self.query_one("#problem", Static).update("This request cannot change any more.")
+            self.query_one("#problem", Static).update(
+                "Choose the new status first: ↑/↓, then Enter."
+            )
             return
         note = self.query_one("#note", Input).value.strip()
         action = self.query_one("#action", Input).value.strip()
@@ -105,7 +123,15 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
         except TransitionRefused as refused:
             self.query_one("#problem", Static).update(str(refused))
             return
-        self.dismiss(StatusChange(status, note, action))
+        change = StatusChange(status, note, action)
+        if change == self._asked:
+            self.dismiss(change)
+            return
+        self._asked = change
+        self.query_one("#confirm", Static).update(
+            f"{self.request.status.label_en} → {status.label_en}. "
+            "Save? ctrl+s again / Enter to confirm"
+        )
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

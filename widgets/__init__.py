@@ -9,6 +9,7 @@ from kiosk.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from widgets.bidi_text import BidiText
+    from widgets.choice_list import ChoiceList
     from widgets.choice_tile import ChoiceTile
     from widgets.idle_countdown import IdleCountdown
     from widgets.keypad import BACKSPACE, ENTER, Keypad, KeypadKey
@@ -22,6 +23,7 @@ __getattr__ = lazy_exports(
         "BACKSPACE": "widgets.keypad",
         "ENTER": "widgets.keypad",
         "BidiText": "widgets.bidi_text",
+        "ChoiceList": "widgets.choice_list",
         "ChoiceTile": "widgets.choice_tile",
         "IdleCountdown": "widgets.idle_countdown",
         "Keypad": "widgets.keypad",
@@ -37,6 +39,7 @@ __all__ = [
     "BACKSPACE",
     "ENTER",
     "BidiText",
+    "ChoiceList",
     "ChoiceTile",
     "IdleCountdown",
     "Keypad",

@@ -3,8 +3,10 @@
 from textual import events
 from textual.widgets import Input
 
+from widgets.typed_ahead import FollowsFocus
 
-class TextField(Input):
+
+class TextField(FollowsFocus, Input):
     """Textual's Input, with Tab handled where the keys typed before and after it wait.
 
     Textual hands each key to the field focused when the app reads it, and resolves Tab only once
@@ -24,13 +26,3 @@ class TextField(Input):
         """Move the focus back, in turn with the keys typed before."""
         event.stop()
         self.screen.focus_previous()
-
-    async def _on_key(self, event: events.Key) -> None:
-        # Input's own handling follows unless the focus has moved on since this key was handed
-        # here (``has_focus`` is only updated once the Blur event reaches this field).
-        focused = self.screen.focused
-        if focused is None or focused is self:
-            return
-        event.stop()
-        event.prevent_default()
-        self.app.post_message(events.Key(event.key, event.character))

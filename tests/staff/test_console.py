@@ -27,6 +27,7 @@ from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 
 UNDER_REVIEW = "9000000100"
 CLOSED = "9000000407"
+ACCEPTED = "9000000308"
 SIZE = (140, 44)
 
 
@@ -164,7 +165,7 @@ async def test_change_a_status_from_the_request_view(
             "accepted",
             "rejected",
         ]
-        await pilot.press("down", "enter", *"Ready", "ctrl+s")
+        await pilot.press("down", "down", "enter", *"Ready", "ctrl+s", "ctrl+s")
         await settle(pilot)
         assert app.screen is screen
         assert "Accepted" in text_of(app, "#fields")
@@ -186,7 +187,7 @@ async def test_keys_typed_ahead_of_tab_go_to_the_next_field(console: ConsoleFact
     async with app.run_test(size=SIZE) as pilot:
         await open_request(pilot, UNDER_REVIEW)
         dialog = await open_status_change(pilot)
-        await pilot.press("enter")  # Returned, the first choice: the note field is next
+        await pilot.press("down", "enter")  # Returned, the first choice: the note field is next
         await settle(pilot)
         type_ahead(app, "Photo too dark\tBring a new photo")
         await settle(pilot)
@@ -204,6 +205,7 @@ async def test_a_choice_typed_ahead_of_tab_still_reaches_the_list(
         await open_request(pilot, UNDER_REVIEW)
         dialog = await open_status_change(pilot)
         app.post_message(events.Key("down", None))
+        app.post_message(events.Key("down", None))
         app.post_message(events.Key("tab", "\t"))
         await settle(pilot)
         assert dialog.chosen is RequestStatus.ACCEPTED
@@ -219,7 +221,7 @@ async def test_a_refused_transition_says_why_and_changes_nothing(
         await open_request(pilot, UNDER_REVIEW)
         dialog = await open_status_change(pilot)
         # Rejected (third) with no note: the rules want a reason.
-        await pilot.press("down", "down", "ctrl+s")
+        await pilot.press("down", "down", "down", "ctrl+s")
         await settle(pilot)
         assert app.screen is dialog
         assert "a note is required" in text_of(app, "#problem")
@@ -247,7 +249,7 @@ async def test_a_change_refused_by_the_stored_state_is_reported(
         # Meanwhile another console accepts the request.
         other = StaffSession(Services.open(services.store.path, KioskConfig()), "staff", "x")
         other.change_status(UNDER_REVIEW, RequestStatus.ACCEPTED, "done elsewhere")
-        await pilot.press("down", "down", "enter", *"no", "ctrl+s")
+        await pilot.press("down", "down", "down", "enter", *"no", "ctrl+s", "ctrl+s")
         await settle(pilot)
         messages = [n.message for n in app._notifications]
         assert any("accepted cannot become rejected" in m for m in messages)
@@ -470,3 +472,64 @@ async def test_only_one_page_of_many_requests_reaches_the_screen(db_path: Path) 
         await settle(pilot)
         assert text_of(app, "#summary").startswith(f"Page {pages} of {pages}")
         assert table.row_count == total - (pages - 1) * PAGE_SIZE
+
+
+async def test_a_note_typed_right_after_enter_lands_in_the_note(console: ConsoleFactory) -> None:
+    """Keys arriving with the Enter that chooses a status (a lagging SSH link, a fast typist)
+    belong to the note field Enter moves to: none is lost, none is reordered."""
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_request(pilot, UNDER_REVIEW)
+        dialog = await open_status_change(pilot)
+        for key in ("down", "down", "enter"):
+            app.post_message(events.Key(key, None))
+        type_ahead(app, "Ready at counter 3")
+        await settle(pilot)
+        assert dialog.query_one("#note", Input).value == "Ready at counter 3"
+        assert dialog.chosen is RequestStatus.ACCEPTED
+
+
+async def test_a_burst_of_keys_changes_no_status(
+    console: ConsoleFactory, services: Services
+) -> None:
+    """c Esc c Esc c ctrl+s arriving together: nothing is chosen, so nothing is saved (the first
+    choice was preselected: an accepted request was closed without a look)."""
+    before = services.store.request(ACCEPTED)
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_request(pilot, ACCEPTED)
+        for key in ("c", "escape", "c", "escape", "c", "ctrl+s"):
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, StatusChangeDialog)
+        assert dialog.chosen is None
+        assert "Choose the new status" in text_of(app, "#problem")
+    assert services.store.request(ACCEPTED) == before
+
+
+async def test_a_change_is_saved_only_once_confirmed_from_and_to(
+    console: ConsoleFactory, services: Services
+) -> None:
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_request(pilot, UNDER_REVIEW)
+        dialog = await open_status_change(pilot)
+        await pilot.press("down", "down", "enter", *"Ready", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is dialog
+        assert "Under review → Accepted. Save?" in text_of(app, "#confirm")
+        stored = services.store.request(UNDER_REVIEW)
+        assert stored is not None and stored.status is RequestStatus.UNDER_REVIEW
+        await pilot.press("backspace")  # an edit after the question asks again
+        await settle(pilot)
+        assert text_of(app, "#confirm") == ""
+        await pilot.press("y", "enter")
+        await settle(pilot)
+        assert app.screen is dialog and "Save?" in text_of(app, "#confirm")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffRequestScreen)
+    stored = services.store.request(UNDER_REVIEW)
+    assert stored is not None and stored.status is RequestStatus.ACCEPTED
+    assert stored.history[-1].note == "Ready"

@@ -259,8 +259,10 @@ def test_a_status_change_over_ssh_shows_in_request_show_and_the_audit_log(
     screen.wait_for("Status     Under review")
     screen.press("c")
     screen.wait_for(f"Change request {UNDER_REVIEW}")
-    screen.press("Down", "Tab")
+    screen.press("Down", "Down", "Enter")
     screen.type("Approved over SSH")
+    screen.press("C-s")
+    screen.wait_for("Under review → Accepted. Save?")
     screen.press("C-s")
     screen.wait_for("Status     Accepted")
 

@@ -1,0 +1,33 @@
+"""Keys typed ahead follow the focus: the one rule TextField and ChoiceList share."""
+
+from typing import TYPE_CHECKING
+
+from textual import events
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    _Mixin = Widget
+else:
+    # A plain class at run time: a second Widget base would reset the widget's CSS and
+    # component classes, which Textual gathers along the class's bases.
+    _Mixin = object
+
+
+class FollowsFocus(_Mixin):
+    """A focusable widget that hands keys back to the app once the focus has left it.
+
+    Textual hands each key to the widget focused when the app reads it. Keys that arrive
+    together (a fast typist, a card reader, a lagging SSH connection) are all handed to one
+    widget before it has handled the first; the keys after the one that moved the focus belong
+    to the widget now focused. Mixed in first, so it runs before the widget's own key handling.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        # ``has_focus`` is only updated once the Blur event reaches this widget: ask the screen.
+        focused = self.screen.focused
+        if focused is None or focused is self:
+            return
+        event.stop()
+        event.prevent_default()
+        self.app.post_message(events.Key(event.key, event.character))
