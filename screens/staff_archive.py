@@ -93,7 +93,7 @@ class StaffArchiveScreen(StaffScreen):
             request = archived.request
             table.add_row(
                 request.number,
-                request.status.label_en,
+                request.status.staff_label,
                 riyadh_date(request.created).isoformat(),
                 riyadh_date(request.updated).isoformat(),
                 str(archived.year),

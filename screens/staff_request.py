@@ -73,7 +73,7 @@ class StaffRequestScreen(StaffScreen):
         lines = [
             f"Request    {request.number}",
             f"Type       {kind.name_en} — {kind.name_ar}",
-            f"Status     {request.status.label_en} — {request.status.label_ar}",
+            f"Status     {request.status.staff_label} — {request.status.label_ar}",
             f"Applicant  {mask_id(request.applicant_id)}",
             f"Submitted  {format_both_dates(riyadh_date(request.created), 'en')}"
             f" {format_time(request.created, 'en')}",
@@ -89,7 +89,7 @@ class StaffRequestScreen(StaffScreen):
         for entry in request.history:
             history.add_row(
                 riyadh_stamp(entry.at),
-                entry.status.label_en,
+                entry.status.staff_label,
                 self.shown(entry.by),
                 self.shown(entry.note),
             )
@@ -120,13 +120,13 @@ class StaffRequestScreen(StaffScreen):
             return
         self.in_background(
             lambda: self.session.change_status(
-                self.number, change.status, change.note, change.required_action
+                self.number, change.status, change.note, change.required_action, change.seen
             ),
             self._changed,
         )
 
     def _changed(self, request: TawasulRequest) -> None:
-        self.notify(f"Request {request.number} is now {request.status.label_en}.", markup=False)
+        self.notify(f"Request {request.number} is now {request.status.staff_label}.", markup=False)
         self.show_request(request)
 
     @on(Button.Pressed, "#note")

@@ -70,9 +70,9 @@ class StaffRequestsScreen(StaffScreen):
         catalogue = self.session.services.catalogue
         yield Header()
         with Horizontal(id="filters"):
-            yield TextField(placeholder="Request or ID number", id="search")
+            yield TextField(placeholder="Number or ID", id="search")
             yield Select(
-                [(status.label_en, status.value) for status in RequestStatus],
+                [(status.staff_label, status.value) for status in RequestStatus],
                 prompt="Any status",
                 id="status",
             )
@@ -155,7 +155,7 @@ class StaffRequestsScreen(StaffScreen):
             request = row.request
             table.add_row(
                 request.number,
-                request.status.label_en,
+                request.status.staff_label,
                 row.submitted.isoformat(),
                 riyadh_date(request.updated).isoformat(),
                 row.expected_by.isoformat(),

@@ -19,11 +19,13 @@ from widgets import ChoiceList, TextField
 
 @dataclass(frozen=True)
 class StatusChange:
-    """The status a member chose, their note, and (for returned) the resident's action."""
+    """The status a member chose, their note, (for returned) the resident's action, and the
+    status they chose it from (a change made meanwhile by someone else is not overwritten)."""
 
     status: RequestStatus
     note: str
     required_action: str
+    seen: RequestStatus
 
 
 class StatusChangeDialog(StaffDialog[StatusChange | None]):
@@ -52,13 +54,14 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
         """The allowed statuses, the note, the resident's action, and the buttons."""
         with Vertical(id="dialog"):
             yield Label(
-                f"Change request {self.request.number} (now {self.request.status.label_en})",
+                f"Change request {self.request.number} (now {self.request.status.staff_label})",
                 markup=False,
             )
             yield ChoiceList(
                 *(
                     Option(
-                        shaped(f"{status.label_en} — {status.label_ar}", self.bidi), id=status.value
+                        shaped(f"{status.staff_label} — {status.label_ar}", self.bidi),
+                        id=status.value,
                     )
                     for status in self.choices
                 ),
@@ -123,13 +126,13 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
         except TransitionRefused as refused:
             self.query_one("#problem", Static).update(str(refused))
             return
-        change = StatusChange(status, note, action)
+        change = StatusChange(status, note, action, self.request.status)
         if change == self._asked:
             self.dismiss(change)
             return
         self._asked = change
         self.query_one("#confirm", Static).update(
-            f"{self.request.status.label_en} → {status.label_en}. "
+            f"{self.request.status.staff_label} → {status.staff_label}. "
             "Save? ctrl+s again / Enter to confirm"
         )
 

@@ -40,7 +40,7 @@ class StaffApp(App[None]):
         Binding("f2", "switch_mode('requests')", "Requests"),
         Binding("f3", "switch_mode('audit')", "Audit log"),
         Binding("f4", "switch_mode('banner')", "Banner"),
-        Binding("f5", "switch_mode('supervisor')", "Supervisor"),
+        Binding("f5", "open_supervisor", "Supervisor"),
         Binding("f6", "switch_mode('receipts')", "Receipts"),
     ]
 
@@ -107,11 +107,15 @@ class StaffApp(App[None]):
         """
         self.exit(return_code=129)
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The supervisor mode is there for supervisors only."""
-        if action == "switch_mode" and parameters == ("supervisor",):
-            return self.session.member.is_supervisor
-        return True
+    def action_open_supervisor(self) -> None:
+        """The supervisor screen, for supervisors; anyone else is told why it does not open."""
+        if self.session.member.is_supervisor:
+            self.switch_mode("supervisor")
+        else:
+            self.notify(
+                "The supervisor screen is for supervisors only; your role is staff.",
+                severity="warning",
+            )
 
     async def on_event(self, event: events.Event) -> None:
         """Every key, click and scroll counts as activity for the idle logout."""
@@ -141,6 +145,9 @@ class StaffApp(App[None]):
             self.exit(return_code=1, message=str(refused))
             return
         self._show_member()
-        self.refresh_bindings()
+        if self.current_mode == "supervisor" and not self.session.member.is_supervisor:
+            # Demoted meanwhile: the service already refuses the screen's actions; leave it.
+            self.switch_mode("requests")
+            self.notify("Your role is now staff: the supervisor screen closed.", severity="warning")
         if isinstance(self.screen, StaffScreen):
             self.screen.show_latest()

@@ -30,6 +30,12 @@ class RequestStatus(StrEnum):
         return self.label_ar if language == "ar" else self.label_en
 
     @property
+    def staff_label(self) -> str:
+        """The English label staff read: the office's view, not the resident's ("Returned to
+        the applicant", where the resident reads "Returned to you: action needed")."""
+        return _STAFF_LABELS.get(self, self.label_en)
+
+    @property
     def is_final(self) -> bool:
         """Whether nothing more can happen to a request in this status."""
         return not ALLOWED_TRANSITIONS[self]
@@ -53,6 +59,11 @@ _LABELS: dict[RequestStatus, tuple[str, str]] = {
     RequestStatus.ACCEPTED: ("مقبول", "Accepted"),
     RequestStatus.REJECTED: ("مرفوض", "Rejected"),
     RequestStatus.CLOSED: ("مغلق", "Closed"),
+}
+
+# Only where the resident's wording speaks to the resident; the Arabic labels suit both.
+_STAFF_LABELS: dict[RequestStatus, str] = {
+    RequestStatus.RETURNED: "Returned to the applicant",
 }
 
 ALLOWED_TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {

@@ -77,7 +77,8 @@ def make_demo(
     now = clock()
     store = TawasulStore.create(path, force=force)
     notes: dict[str, list[str]] = seed_data["notes"]
-    staff_names: list[str] = seed_data["staff_names"]
+    # History names only members of the demo's own staff table, so every name leads somewhere.
+    staff_names: list[str] = [member["username"] for member in seed_data["staff"]]
 
     applicants: list[Applicant] = []
     requests: list[TawasulRequest] = []

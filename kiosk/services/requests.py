@@ -11,7 +11,7 @@ from kiosk.domain.models import AuditEntry, HistoryEntry, TawasulRequest
 from kiosk.domain.request_numbers import make_request_number, parse_request_number
 from kiosk.domain.request_types import RequestType, RequestTypeCatalogue
 from kiosk.domain.statuses import RequestStatus
-from kiosk.errors import InvalidInput, NotAllowed, NotFound
+from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
 from kiosk.services.clock import Clock, utc_now
 from kiosk.store import StoreTransaction, TawasulStore
 
@@ -131,17 +131,30 @@ class RequestService:
         note: str = "",
         required_action: str | None = None,
         client: str = "",
+        seen: RequestStatus | None = None,
     ) -> TawasulRequest:
-        """Move a request to *status* if the rules allow it; record history and audit together."""
+        """Move a request to *status* if the rules allow it; record history and audit together.
+
+        *seen* is the status the person was shown: if the stored one differs, someone else
+        changed the request meanwhile, and nothing is saved (checked inside the write).
+        """
         number = parse_request_number(typed_number)
         now = self._clock()
         with self.store.transaction() as tx:
             current = self._changeable(tx, number)
+            if seen is not None and current.status is not seen:
+                last = current.history[-1]
+                raise TransitionRefused(
+                    f"{last.by} changed request {number} meanwhile: it is now "
+                    f"{current.status.staff_label}. Nothing was saved; look at it again."
+                )
             changed = current.with_status(status, now, by, note, required_action)
             tx.put_request(changed)
             details: dict[str, object] = {"from": current.status.value, "to": status.value}
             if note.strip():
                 details["note"] = note.strip()
+            if required_action:
+                details["required_action"] = required_action
             if client:
                 details["client"] = client
             tx.append_audit(AuditEntry(now, by, "request.status", number, details))

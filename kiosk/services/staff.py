@@ -326,12 +326,18 @@ class StaffSession:
         return self.services.requests.progress(request)
 
     def change_status(
-        self, typed_number: str, status: RequestStatus, note: str, required_action: str = ""
+        self,
+        typed_number: str,
+        status: RequestStatus,
+        note: str,
+        required_action: str = "",
+        seen: RequestStatus | None = None,
     ) -> TawasulRequest:
         """Move a request to *status* through an allowed transition (audited).
 
         Returned and rejected need a note; returned also needs the action the resident must
-        take. The transition is checked again against the stored request inside the write.
+        take. The transition is checked again against the stored request inside the write, and
+        refused if its status is no longer the *seen* one the member chose from.
         """
         member = self.current_member()
         if status is RequestStatus.RETURNED and not required_action.strip():
@@ -345,6 +351,7 @@ class StaffSession:
             note,
             required_action.strip() or None,
             client=self.client,
+            seen=seen,
         )
 
     def add_note(self, typed_number: str, text: str) -> TawasulRequest:

@@ -43,3 +43,11 @@ def test_the_readme_residents_and_staff_are_there(demo_db: Path) -> None:
         applicant = store.applicant(id_number)
         assert applicant is not None and applicant.password_hash
     assert {m.username for m in store.all_staff()} == {"staff", "supervisor"}
+
+
+def test_the_history_names_only_the_demo_staff(demo_db: Path) -> None:
+    """Every name in a demo history is the kiosk or a member of the demo's staff table."""
+    store = TawasulStore(demo_db)
+    members = {member.username for member in store.all_staff()}
+    names = {entry.by for request in store.all_requests() for entry in request.history}
+    assert names <= members | {"kiosk"}

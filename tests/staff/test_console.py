@@ -9,12 +9,13 @@ from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
 from kiosk.app import make_staff_app
 from kiosk.config import KioskConfig
-from kiosk.domain.models import StaffRole
+from kiosk.domain.models import StaffMember, StaffRole
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line
 from kiosk.errors import NotAllowed
 from kiosk.services import Services
-from kiosk.services.staff import StaffSession
+from kiosk.services.staff import StaffDirectory, StaffSession
+from kiosk.store import TawasulStore
 from screens.staff_audit import StaffAuditScreen
 from screens.staff_banner import StaffBannerScreen
 from screens.staff_note import InternalNoteDialog
@@ -252,7 +253,10 @@ async def test_a_change_refused_by_the_stored_state_is_reported(
         await pilot.press("down", "down", "down", "enter", *"no", "ctrl+s", "ctrl+s")
         await settle(pilot)
         messages = [n.message for n in app._notifications]
-        assert any("accepted cannot become rejected" in m for m in messages)
+        assert messages[-1] == (
+            f"staff changed request {UNDER_REVIEW} meanwhile: it is now Accepted. "
+            "Nothing was saved; look at it again."
+        )
     stored = services.store.request(UNDER_REVIEW)
     assert stored is not None and stored.status is RequestStatus.ACCEPTED
 
@@ -360,10 +364,34 @@ async def test_supervisors_unlock_reset_and_manage_staff(
     assert member is not None and member.role is StaffRole.STAFF
 
 
-async def test_staff_have_no_supervisor_screen(console: ConsoleFactory) -> None:
+async def test_staff_have_no_supervisor_screen_and_f5_says_why(console: ConsoleFactory) -> None:
     app = console("staff")
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
         await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffRequestsScreen)
+        messages = [n.message for n in app._notifications]
+        assert messages == ["The supervisor screen is for supervisors only; your role is staff."]
+
+
+async def test_a_demoted_supervisor_leaves_the_supervisor_screen(
+    console: ConsoleFactory, services: Services
+) -> None:
+    app = console("supervisor")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffSupervisorScreen)
+        # Another supervisor demotes her from their own console meanwhile.
+        StaffDirectory(TawasulStore(services.store.path), frozen_clock).put(
+            StaffMember("supervisor", "Noura Al-Harbi", StaffRole.STAFF), "h.alotaibi", ""
+        )
+        app.check_for_changes()
+        await settle(pilot)
+        assert isinstance(app.screen, StaffRequestsScreen)
+        assert "supervisor screen closed" in [n.message for n in app._notifications][-1]
         await pilot.press("f5")
         await settle(pilot)
         assert isinstance(app.screen, StaffRequestsScreen)
@@ -533,3 +561,44 @@ async def test_a_change_is_saved_only_once_confirmed_from_and_to(
     stored = services.store.request(UNDER_REVIEW)
     assert stored is not None and stored.status is RequestStatus.ACCEPTED
     assert stored.history[-1].note == "Ready"
+
+
+async def test_staff_read_staff_wording_for_a_returned_request(console: ConsoleFactory) -> None:
+    """The resident reads "Returned to you: action needed"; staff read the office's view."""
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        await open_request(pilot, UNDER_REVIEW)
+        dialog = await open_status_change(pilot)
+        offered = dialog.query_one("#next", OptionList)
+        first = str(offered.get_option_at_index(0).prompt)
+        assert first.startswith("Returned to the applicant — ")
+        await pilot.press("down", "enter", *"Dark photo", "tab", *"New photo", "ctrl+s")
+        await settle(pilot)
+        assert "Under review → Returned to the applicant. Save?" in text_of(app, "#confirm")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Status     Returned to the applicant" in text_of(app, "#fields")
+        assert "you" not in text_of(app, "#fields").split("Status")[1].split("\n")[0]
+
+
+def test_the_audit_entry_records_the_required_action(services: Services) -> None:
+    session = StaffSession(services, "staff", CLIENT)
+    session.change_status(UNDER_REVIEW, RequestStatus.RETURNED, "Dark photo", "Bring a new photo")
+    entry = services.store.audit_entries()[-1]
+    assert entry.details["required_action"] == "Bring a new photo"
+    assert entry.details["note"] == "Dark photo"
+
+
+@pytest.mark.parametrize("width", [100, 120])
+async def test_the_filter_bar_fits_on_one_line(console: ConsoleFactory, width: int) -> None:
+    """Every filter on one line inside the screen, each placeholder and prompt whole."""
+    app = console("staff")
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        filters = app.screen.query_one("#filters").children
+        assert len(filters) == 6
+        for widget in filters:
+            assert widget.region.right <= width, widget.id
+            assert widget.region.height == 3, widget.id  # a prompt that wraps grows taller
+            if isinstance(widget, Input):
+                assert widget.content_region.width >= len(widget.placeholder), widget.id
