@@ -190,10 +190,9 @@ def _run_staff(args: argparse.Namespace) -> int:
     services = _services(args)
     services.store.check()
     from kiosk.app import make_staff_app
+    from kiosk.app.staff import run_console
 
-    app = make_staff_app(services)
-    app.run()
-    return app.return_code or 0
+    return run_console(make_staff_app(services))
 
 
 def _run_demo(args: argparse.Namespace) -> int:

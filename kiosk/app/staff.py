@@ -6,7 +6,11 @@ clock), so sshd's keep-alive notices a silent client, and an idle session ends b
 """
 
 import asyncio
+import contextlib
+import logging
+import os
 import signal
+import sys
 import time
 from collections.abc import Callable
 from typing import ClassVar
@@ -27,6 +31,9 @@ from screens.staff_supervisor import StaffSupervisorScreen
 
 HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 """The signals that end the console: the SSH connection dropped, or the system stops it."""
+
+HANG_UP_EXIT = 129
+"""The console's exit status after a hang-up (128 + SIGHUP, as a shell reports it)."""
 
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
 
@@ -105,7 +112,7 @@ class StaffApp(App[None]):
         Writes in flight finish in their worker thread (each is one atomic file replace), and
         nothing is half-written whatever happens.
         """
-        self.exit(return_code=129)
+        self.exit(return_code=HANG_UP_EXIT)
 
     def action_open_supervisor(self) -> None:
         """The supervisor screen, for supervisors; anyone else is told why it does not open."""
@@ -151,3 +158,22 @@ class StaffApp(App[None]):
             self.notify("Your role is now staff: the supervisor screen closed.", severity="warning")
         if isinstance(self.screen, StaffScreen):
             self.screen.show_latest()
+
+
+def run_console(app: StaffApp) -> int:
+    """Run the console *app* to its end and return its exit status.
+
+    After a hang-up the process ends at once. Nobody is left to read anything, and the writes in
+    flight are done (the event loop waits for its worker threads before ``run`` returns), but the
+    interpreter's own teardown of the heap took most of a second more, longer on a busy host,
+    while the README promises the console is gone within a second of the connection.
+    """
+    app.run()
+    code = app.return_code or 0
+    if code == HANG_UP_EXIT:
+        logging.shutdown()
+        with contextlib.suppress(OSError, ValueError):  # the terminal has gone with the client
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+    return code
