@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli_archive import register as register_archive_commands
+from kiosk.cli_office import register as register_office_commands
 from kiosk.cli_receipts import register as register_receipt_commands
 from kiosk.cli_staff import register as register_staff_commands
 from kiosk.config import default_config_path, default_db_path, load_config, state_dir
@@ -151,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_check.set_defaults(run=_run_db_check)
     register_archive_commands(db_commands, common, _services)
     register_staff_commands(commands, common)
+    register_office_commands(commands, common)
     register_receipt_commands(commands, common)
     # Every command builds its services the same way, from --db and --config.
     parser.set_defaults(open_services=_services)
