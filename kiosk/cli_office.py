@@ -122,7 +122,9 @@ def _run_init(args: argparse.Namespace) -> int:
         try:
             with config_path.open("x", encoding="utf-8") as written:
                 written.write(config_text(args.office, args.office_ar))
-            config_path.chmod(0o644)
+            # The kiosk account and staff read it (the staff PIN's hash is in it); no one else.
+            os.chown(config_path, -1, args.db.parent.stat().st_gid)
+            config_path.chmod(0o640)
         except FileNotFoundError:
             raise InvalidInput(
                 f"There is no folder {config_path.parent} for the configuration."
@@ -130,7 +132,7 @@ def _run_init(args: argparse.Namespace) -> int:
         except PermissionError as error:
             raise StoreUnwritable(f"{config_path} cannot be written ({error.strerror}).") from None
         load_config(config_path)  # what init writes, the program reads
-        print(f"{config_path}: the configuration, every key with its default.")
+        print(f"{config_path}: the configuration (mode 0640, the same group), every key.")
     if login is not None:
         StaffDirectory(store, utc_now).put(
             StaffMember(login, args.name, StaffRole.SUPERVISOR),

@@ -53,6 +53,8 @@ def test_init_makes_an_empty_office_with_its_first_supervisor(
     [entry] = store.audit_entries()
     assert (entry.action, entry.target) == ("staff.put", "n.alharbi")
     assert entry.actor.startswith("operator:")
+    assert stat.S_IMODE(config.stat().st_mode) == 0o640
+    assert config.stat().st_gid == office.stat().st_gid
     written = load_config(config)
     assert (written.office_name_en, written.office_name_ar) == ("Jeddah office", "مكتب جدة")
     assert dataclasses.replace(written, office_name_en="", office_name_ar="") == (
