@@ -59,7 +59,8 @@ def test_a_status_change_is_recorded_and_audited(services: Services) -> None:
     entry = services.store.audit_entries()[-1]
     assert (entry.actor, entry.action, entry.target) == ("staff", "request.status", "9000000100")
     assert entry.details == {
-        "from": "under_review", "to": "returned", "note": "Photo unclear", "client": "10.1.1.9",
+        "from": "under_review", "to": "returned", "note": "Photo unclear",
+        "required_action": "Bring two new photos to counter 2", "client": "10.1.1.9",
     }  # fmt: skip
     assert entry.at == FROZEN_NOW
 
