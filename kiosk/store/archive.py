@@ -34,6 +34,7 @@ from kiosk.store.archive_files import (
 from kiosk.store.storage import (
     DocumentTable,
     LoadedFile,
+    abandoned_temp_files,
     load,
     write_atomically,
 )
@@ -192,9 +193,9 @@ def _remove_from_live(
 
 
 def _remove_archive_leftovers(live: Path) -> None:
-    # Under the live file's lock no archive is being written: a temporary file is a crash's.
+    # Under the live file's lock, the temporary archive files of writers that ended.
     for kind in ("archive", "audit"):
-        for leftover in live.parent.glob(f".{live.stem}.{kind}-*{live.suffix}.*.tmp"):
+        for leftover in abandoned_temp_files(live.parent, f"{live.stem}.{kind}-*{live.suffix}"):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
 

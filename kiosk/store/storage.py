@@ -37,6 +37,7 @@ from typing import Any
 import orjson
 
 from kiosk.errors import DataFileError
+from kiosk.store.access import new_file_mode, replacement_mode
 
 Document = dict[str, Any]
 
@@ -657,12 +658,14 @@ def serialised_pieces(tables: Tables) -> list[bytes | memoryview]:
 def write_atomically(path: Path, tables: Tables) -> LoadedFile:
     """Replace *path* with *tables* so that a crash leaves the old file or the new, never a mix.
 
-    The new file keeps the old one's mode and group, since kiosk and staff accounts share it.
+    The new file keeps the old one's mode (never readable by others) and group, since kiosk and
+    staff accounts share it; a first file gets the folder's mode (access.new_file_mode). The
+    temporary file is named after this process, so that clean-up can tell whose it is.
     """
     pieces = serialised_pieces(tables)
     directory = path.parent
     descriptor, temp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory
+        prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=directory
     )
     try:
         _copy_ownership(path, descriptor)
@@ -683,18 +686,39 @@ def write_atomically(path: Path, tables: Tables) -> LoadedFile:
     return LoadedFile(identity, tables, descriptor)
 
 
-def leftover_temp_files(path: Path) -> list[Path]:
-    """Temporary files that a writer killed mid-write left beside *path*."""
-    return sorted(path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"))
+def abandoned_temp_files(folder: Path, target: str) -> list[Path]:
+    """The temporary files in *folder* of writers of the files named *target* (a glob pattern)
+    that have ended (killed mid-write): write_atomically names each ``.<target>.<pid>.<x>.tmp``.
+
+    A file whose writer is still running is never listed, even if it is not this program's
+    lock that keeps it apart; a name without a pid is an older version's, from before a restart.
+    """
+    abandoned = []
+    for candidate in folder.glob(f".{target}.*{TEMP_SUFFIX}"):
+        owner = candidate.name.rsplit(".", 3)[-3]
+        if not (owner.isdigit() and _is_running(int(owner))):
+            abandoned.append(candidate)
+    return sorted(abandoned)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another account's process
+    return True
 
 
 def _copy_ownership(path: Path, descriptor: int) -> None:
     try:
         old = os.stat(path)
     except FileNotFoundError:
-        os.fchmod(descriptor, 0o664)
+        # fchmod, not the umask: the folder decides who shares the file.
+        os.fchmod(descriptor, new_file_mode(path.parent))
         return
-    os.fchmod(descriptor, old.st_mode & 0o7777)
+    os.fchmod(descriptor, replacement_mode(old.st_mode))
     # Only root or a member of the group may hand the file on; others keep their own group.
     with contextlib.suppress(PermissionError):
         os.fchown(descriptor, -1, old.st_gid)

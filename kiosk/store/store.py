@@ -9,6 +9,7 @@ A request number that is not live is looked up in the yearly archives (archive_f
 """
 
 import contextlib
+import glob
 import os
 import threading
 from abc import ABC, abstractmethod
@@ -19,9 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.models import Applicant, AuditEntry, StaffMember, TawasulRequest
-from kiosk.errors import DataFileError, TawasulError
+from kiosk.errors import DataFileError, TawasulError, WriteProblem
 from kiosk.store import records
+from kiosk.store.access import probe_folder, unwritable, write_problem_of
 from kiosk.store.archive_files import YearlyArchives, applicant_and_status
+from kiosk.store.lock import DataFileLock, LockTimeout
 from kiosk.store.storage import (
     DocumentTable,
     FileIdentity,
@@ -29,13 +32,12 @@ from kiosk.store.storage import (
     MissingDataFile,
     OutlinedFile,
     Tables,
-    leftover_temp_files,
+    abandoned_temp_files,
     load,
     write_atomically,
 )
 
 if TYPE_CHECKING:
-    import filelock
     from tinydb import TinyDB
     from tinydb.table import Document as TinyDocument
     from tinydb.table import Table
@@ -325,6 +327,7 @@ class TawasulStore(_Reader):
         self._loaded: LoadedFile | None = None
         self._view: _Version | None = None
         self._cleaned = False
+        self._write_problem: WriteProblem | None = None
         self.archives = YearlyArchives(self.path)
 
     @classmethod
@@ -337,8 +340,10 @@ class TawasulStore(_Reader):
             )
         target.parent.mkdir(parents=True, exist_ok=True)
         store = cls(target)
-        with store._exclusive():
-            store._install(write_atomically(target, {}))
+        with contextlib.ExitStack() as stack:
+            if target.exists():
+                store._hold_lock(stack)
+            store._commit({})
         return store
 
     def request(self, number: str) -> TawasulRequest | None:
@@ -377,10 +382,7 @@ class TawasulStore(_Reader):
             try:
                 on_disk = FileIdentity.of(os.stat(self.path))
             except FileNotFoundError:
-                raise MissingDataFile(
-                    f"There is no data file at {self.path}; "
-                    f"make one with `tawasul demo --db {self.path}`."
-                ) from None
+                raise self._missing() from None
             if self._loaded is None or self._view is None or self._loaded.identity != on_disk:
                 self._install(load(self.path))
             assert self._view is not None
@@ -400,66 +402,92 @@ class TawasulStore(_Reader):
             self._view = None
 
     @cached_property
-    def _lock(self) -> "filelock.FileLock":
-        # Imported at the first write: reading, and drawing the kiosk's first screen, take no lock.
-        import filelock
+    def _lock(self) -> DataFileLock:
+        return DataFileLock(self.path, self._lock_timeout)
 
-        # thread_local: each thread holds the lock through its own descriptor, so a second
-        # thread of this process waits for it like another process does.
-        return filelock.FileLock(
-            f"{self.path}.lock", timeout=self._lock_timeout, mode=0o664, thread_local=True
-        )
-
-    @contextlib.contextmanager
-    def _exclusive(self) -> Iterator[None]:
-        from filelock import Timeout
-
+    def _hold_lock(self, stack: contextlib.ExitStack) -> None:
+        """Take the data file's lock (lock.DataFileLock) for the rest of *stack*."""
         try:
-            lock = self._lock.acquire()
-        except Timeout:
+            stack.enter_context(self._lock.held())
+        except LockTimeout:
             raise DataFileError(
                 f"The data file {self.path} stayed busy for {self._lock_timeout:g} s; "
                 "nothing was changed. Try again."
             ) from None
+        except FileNotFoundError:
+            raise self._missing() from None
         except OSError as error:
             raise DataFileError(
-                f"The lock file {self.path}.lock cannot be made ({error.strerror}); "
-                "nothing was changed. The data folder must be writable by this account."
+                f"The data file {self.path} cannot be read: {error.strerror}."
             ) from None
-        with lock:
-            yield
+
+    def _missing(self) -> MissingDataFile:
+        return MissingDataFile(
+            f"There is no data file at {self.path}; make one with `tawasul demo --db {self.path}`."
+        )
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
         """Lock the file, re-check it, yield a transaction, and write its changes atomically.
 
         If the body raises, nothing is written; the loaded version was never changed (the
-        transaction works on copies of the tables it changes).
+        transaction works on copies of the tables it changes). A transaction that writes
+        nothing needs no writable folder (a sign-in on a read-only one); one that writes where
+        it cannot raises StoreUnwritable, and the file stays as it was.
         """
         # The file lock first: while this thread waits for another process, this process's
         # readers (a console's screen) go on reading the version they have.
-        with self._exclusive(), self._thread_lock:
-            self._remove_leftovers()
+        with contextlib.ExitStack() as stack:
+            self._hold_lock(stack)
+            stack.enter_context(self._thread_lock)
             transaction = StoreTransaction(self._version().tables)
             yield transaction
             if transaction.changed:
-                try:
-                    self._install(write_atomically(self.path, transaction.tables))
-                except OSError as error:
-                    self.reload()
-                    raise DataFileError(
-                        f"The data file {self.path} cannot be written ({error.strerror}); "
-                        "nothing was changed."
-                    ) from None
-                except BaseException:
-                    self.reload()
-                    raise
+                self._commit(transaction.tables)
+
+    def _commit(self, tables: Tables) -> None:
+        try:
+            self._remove_leftovers()
+            self._install(write_atomically(self.path, tables))
+        except OSError as error:
+            self.reload()
+            problem = write_problem_of(error)
+            if problem is not None:
+                self._write_problem = problem
+                raise unwritable(self.path, problem) from None
+            raise DataFileError(
+                f"The data file {self.path} cannot be written ({error.strerror}); "
+                "nothing was changed."
+            ) from None
+        except BaseException:
+            self.reload()
+            raise
+        self._write_problem = None
+
+    def write_problem(self) -> WriteProblem | None:
+        """Why the last write failed, until one succeeds or a probe finds nothing wrong; cheap."""
+        return self._write_problem
+
+    def probe_write_problem(self) -> WriteProblem | None:
+        """Why a write would fail now, found without writing anything (kept as write_problem()).
+
+        The folder's file system (read-only, or without room for another copy of the data file,
+        which every write makes) and this account's access to the folder.
+        """
+        try:
+            size = os.stat(self.path).st_size
+        except OSError:
+            size = 0
+        problem = probe_folder(self.path.parent, room=size)
+        self._write_problem = problem
+        return problem
 
     def _remove_leftovers(self) -> None:
-        # Under the lock no writer is active, so any temporary file is a crashed writer's.
+        # Under the lock no writer of this file is at work; still, only files whose writer has
+        # ended are removed (a process of an older version, a copy of the file elsewhere).
         if self._cleaned:
             return
-        for leftover in leftover_temp_files(self.path):
+        for leftover in abandoned_temp_files(self.path.parent, glob.escape(self.path.name)):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
         self._cleaned = True

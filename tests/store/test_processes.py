@@ -88,3 +88,25 @@ def test_kill_9_never_tears_the_file_or_loses_an_acknowledged_write(db_path: Pat
     with TawasulStore(db_path).transaction() as tx:
         tx.set_setting("banner", "after the kills")
     assert not list(db_path.parent.glob(f".{db_path.name}.*.tmp"))
+
+
+def test_a_lock_file_deleted_under_running_writers_loses_no_write(demo_db: Path) -> None:
+    names = [f"writer-{i}" for i in range(6)]
+    deleter = subprocess.Popen([sys.executable, str(WORKERS), "lock-deleter", str(demo_db)])
+    try:
+        writers = [worker("acknowledged", str(demo_db), name, "40") for name in names]
+        outputs = [process.communicate(timeout=120)[0] for process in writers]
+    finally:
+        deleter.kill()
+        deleter.wait()
+    assert [process.returncode for process in writers] == [0] * len(names)
+    acknowledged = {
+        f"{name}-{line}"
+        for name, output in zip(names, outputs, strict=True)
+        for line in output.split()
+    }
+    assert len(acknowledged) == 6 * 40
+    store = TawasulStore(demo_db)
+    store.check()
+    written = {entry.note for request in store.all_requests() for entry in request.history}
+    assert not acknowledged - written, f"{len(acknowledged - written)} acknowledged writes lost"

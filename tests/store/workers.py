@@ -2,9 +2,14 @@
 
 python workers.py advance DB NAME COUNT NUMBER...   COUNT status changes, round-robin
 python workers.py writer DB NAME START               changes until killed, acknowledging each
+python workers.py acknowledged DB NAME COUNT         COUNT changes, acknowledging each
+python workers.py lock-deleter DB                    removes DB's lock file again and again
 """
 
+import contextlib
+import os
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -31,8 +36,20 @@ def advance(store: TawasulStore, number: str, by: str, note: str) -> None:
         tx.append_audit(AuditEntry(now, by, "request.status", number, {"note": note}))
 
 
+def delete_lock_forever(db: Path) -> None:
+    """Remove the lock file beside *db* whenever it is there, until killed (an operator's
+    clean-up script, a tmp cleaner): writers must still never overlap."""
+    lock = Path(f"{db}.lock")
+    while True:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(lock)
+        time.sleep(0.0005)
+
+
 def main(argv: list[str]) -> None:
     """Run the worker named in *argv*."""
+    if argv[0] == "lock-deleter":
+        delete_lock_forever(Path(argv[1]))
     mode, db, name = argv[0], Path(argv[1]), argv[2]
     store = TawasulStore(db, lock_timeout=60)
     if mode == "advance":
@@ -47,6 +64,11 @@ def main(argv: list[str]) -> None:
             # Acknowledged only once the transaction returned: this write must survive a kill.
             print(i, flush=True)
             i += 1
+    elif mode == "acknowledged":
+        numbers = [r.number for r in store.all_requests() if r.status in NEXT]
+        for i in range(int(argv[3])):
+            advance(store, numbers[i % len(numbers)], name, f"{name}-{i}")
+            print(i, flush=True)
 
 
 if __name__ == "__main__":
