@@ -22,8 +22,13 @@ from typing import TYPE_CHECKING, Any
 from kiosk.domain.models import Applicant, AuditEntry, StaffMember, TawasulRequest
 from kiosk.errors import DataFileError, TawasulError, WriteProblem
 from kiosk.store import records
-from kiosk.store.access import probe_folder, unwritable, write_problem_of
-from kiosk.store.archive_files import YearlyArchives, applicant_and_status
+from kiosk.store.access import others_can_read, probe_folder, unwritable, write_problem_of
+from kiosk.store.archive_files import (
+    YearlyArchives,
+    applicant_and_status,
+    archive_path,
+    audit_archive_path,
+)
 from kiosk.store.lock import DataFileLock, LockTimeout
 from kiosk.store.storage import (
     DocumentTable,
@@ -521,6 +526,18 @@ class TawasulStore(_Reader):
         for table in self._version().tables.values():
             table.verify()
         return self.table_sizes()
+
+    def readable_by_others(self) -> list[Path]:
+        """The data file and archives that accounts outside the owner and group can read."""
+        files = [self.path]
+        for year in self.archives.years():
+            files += [archive_path(self.path, year), audit_archive_path(self.path, year)]
+        exposed = []
+        for path in files:
+            with contextlib.suppress(FileNotFoundError):
+                if others_can_read(path.stat().st_mode):
+                    exposed.append(path)
+        return exposed
 
     def close(self) -> None:
         """Release the loaded version's descriptor and any archive read."""
