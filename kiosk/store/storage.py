@@ -26,9 +26,11 @@ parsed whole, once.
 """
 
 import contextlib
+import json
 import os
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +38,7 @@ from typing import Any
 
 import orjson
 
+from kiosk.domain.identity import ID_LENGTH, mask_id
 from kiosk.errors import DataFileError
 from kiosk.store.access import new_file_mode, replacement_mode
 
@@ -69,6 +72,24 @@ class MissingDataFile(DataFileError):
 
 class DamagedDataFile(DataFileError):
     """The data file does not parse as TinyDB JSON: the program stops and leaves it alone."""
+
+
+class DamagedDocument(DamagedDataFile):
+    """One document parses but does not fit its model (a status no one knows, a missing field);
+    *detail* says what, for a message that also says where."""
+
+    def __init__(self, message: str, detail: str) -> None:
+        """*message* for the person reading a document; *detail* for one naming its line."""
+        super().__init__(message)
+        self.detail = detail
+
+
+def shown_id(doc_id: str) -> str:
+    """*doc_id* as a message may show it: ID numbers key the applicants and the sign-in guard,
+    and no message, log or journal holds one in clear (request numbers begin with 9)."""
+    if len(doc_id) == ID_LENGTH and not doc_id.startswith("9"):
+        return mask_id(doc_id)
+    return doc_id
 
 
 def _damaged(path: Path | str, detail: str) -> DamagedDataFile:
@@ -348,9 +369,9 @@ def _parse_line(line: bytes, doc_id: str, source: Path | str) -> Document:
     try:
         document = orjson.loads(memoryview(line)[len(doc_id) + 3 :])
     except orjson.JSONDecodeError as error:
-        raise _damaged(source, f"document {doc_id}: {error}") from None
+        raise _damaged(source, f"document {shown_id(doc_id)}: {error}") from None
     if not isinstance(document, dict):
-        raise _damaged(source, f"document {doc_id} is not an object")
+        raise _damaged(source, f"document {shown_id(doc_id)} is not an object")
     return document
 
 
@@ -409,6 +430,12 @@ def _open_data_file(path: Path) -> int:
         ) from None
     except OSError as error:
         raise DataFileError(f"The data file {path} cannot be read: {error.strerror}.") from None
+
+
+def _open_and_read(path: Path) -> bytes:
+    descriptor = _open_data_file(path)
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read()
 
 
 def load(path: Path) -> LoadedFile:
@@ -506,6 +533,79 @@ def split_lines(raw: bytes, path: Path | str) -> Tables | None:
     return tables
 
 
+# A check of one stored document: its id and content; DamagedDocument if it fits no model.
+DocumentCheck = Callable[[str, Document], None]
+
+
+def check_documents(path: Path, checks: Mapping[str, DocumentCheck]) -> None:
+    """Parse every document of the file at *path* and give it to its table's check (tables
+    without one are only parsed), or DamagedDataFile naming the first that fails, or an id held
+    twice, by its line, table and id (an ID number masked). Nothing is kept.
+    """
+    raw = _open_and_read(path)
+    tables = split_lines(raw, path)
+    if tables is None or any(table._pending is None for table in tables.values()):
+        # Not in the layout (plain TinyDB's one line): parsed whole, ids checked by the parser.
+        for name, documents in _parse_refusing_twins(raw, path).items():
+            check = checks.get(name)
+            for doc_id, document in documents.items():
+                if check is not None:
+                    place = f"table {name}, document {shown_id(doc_id)}"
+                    _checked(check, doc_id, document, path, place)
+        return
+    line_number, position = 1, 0
+    for name, table in tables.items():
+        assert table._pending is not None
+        _, start, end = table._pending
+        check = checks.get(name)
+        seen: dict[str, int] = {}
+        covered = 0
+        for match in _DOCUMENT_LINE.finditer(raw, start, end):
+            line_number += raw.count(b"\n", position, match.start())
+            position = match.start()
+            doc_id, line = match.group(1).decode(), match.group(2)
+            covered += len(line) + 2
+            place = f"line {line_number}, table {name}, document {shown_id(doc_id)}"
+            if doc_id in seen:
+                raise _damaged(path, f"{place}: the id is there twice (line {seen[doc_id]})")
+            seen[doc_id] = line_number
+            try:
+                document = _parse_line(line, doc_id, path)
+            except DamagedDataFile:
+                raise _damaged(path, f"{place}: it does not parse") from None
+            if check is not None:
+                _checked(check, doc_id, document, path, place)
+        if max(covered - 2, 0) != end - start:
+            # Lines out of the layout (edited by hand): the reads parse the table whole.
+            section = b'{"t":{' + raw[start:end] + b"}}"
+            for doc_id, document in _parse_refusing_twins(section, path)["t"].items():
+                if check is not None:
+                    place = f"table {name}, document {shown_id(doc_id)}"
+                    _checked(check, doc_id, document, path, place)
+
+
+def _checked(check: DocumentCheck, doc_id: str, document: Document, path: Path, place: str) -> None:
+    try:
+        check(doc_id, document)
+    except DamagedDocument as error:
+        raise _damaged(path, f"{place}: {error.detail}") from None
+
+
+def _parse_refusing_twins(raw: bytes, path: Path) -> dict[str, dict[str, Document]]:
+    """The tables of *raw* parsed whole (as parse()), or DamagedDataFile for an id held twice."""
+
+    def refuse_twins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = Counter(key for key, _ in pairs)
+        twice = [key for key, count in keys.items() if count > 1]
+        if twice:
+            raise _damaged(path, f"document {shown_id(twice[0])} is there twice")
+        return dict(pairs)
+
+    with contextlib.suppress(ValueError):  # parse() names what does not parse
+        json.loads(raw, object_pairs_hook=refuse_twins)
+    return parse(raw, path)
+
+
 def read_outline(head: bytes) -> list[tuple[str, int, int]] | None:
     """(table, start, end) of each table's lines as the ``_outline`` at the start of *head*
     says, unchecked; None if *head* (the first 4 KiB of a file suffice) has no outline."""
@@ -578,10 +678,14 @@ def _split_section(
     whether they were in the one-document-per-line layout (else the section was parsed whole)."""
     found = _DOCUMENT_LINE.findall(raw, start, end)
     lines = {doc_id.decode(): line for doc_id, line in found}
+    if len(lines) != len(found):
+        # Readers would disagree about which of the two is the document: it is damage.
+        twice = next(doc_id for doc_id, count in Counter(i for i, _ in found).items() if count > 1)
+        raise _damaged(source, f"document {shown_id(twice.decode())} is there twice")
     # The matched lines and a ",\n" between each two must cover the section exactly: a line that
     # is not a document, or a separator without its comma, leaves bytes uncovered.
     covered = sum(len(line) for _, line in found) + 2 * (len(found) - 1) if found else 0
-    if len(lines) != len(found) or covered != end - start or raw[end - 1 : end] == b",":
+    if covered != end - start or raw[end - 1 : end] == b",":
         # Parsed as the one table of a file, so the usual checks and messages apply.
         documents = parse(b'{"t":{' + raw[start:end] + b"}}", Path(source))["t"]
         return DocumentTable.of(documents, source)._lines, False

@@ -38,6 +38,7 @@ from kiosk.store.storage import (
     OutlinedFile,
     Tables,
     abandoned_temp_files,
+    check_documents,
     load,
     write_atomically,
 )
@@ -55,6 +56,15 @@ STAFF = "staff"
 AUDIT = "audit"
 SETTINGS = "settings"
 SIGN_IN_GUARD = "sign_in_guard"
+
+# What each document must be (db check, the kiosk's verification); settings are free text.
+_MODEL_CHECKS = {
+    REQUESTS: records.stored_under("number", records.request_from_document),
+    APPLICANTS: records.stored_under("id_number", records.applicant_from_document),
+    STAFF: records.fits(records.staff_from_document),
+    AUDIT: records.fits(records.audit_from_document),
+    SIGN_IN_GUARD: records.fits(records.sign_in_guard_from_document),
+}
 
 # One settings document holds the office-wide values staff set (the welcome banner).
 _SETTINGS_ID = 1
@@ -521,10 +531,10 @@ class TawasulStore(_Reader):
         return super().setting(key, default)
 
     def check(self) -> dict[str, int]:
-        """Parse the file and every document now and count its tables (DataFileError if damaged)."""
+        """Parse the file and every document now, check each against its model and count the
+        tables (DataFileError naming the line, if damaged or if an id is held twice)."""
         self.reload()
-        for table in self._version().tables.values():
-            table.verify()
+        check_documents(self.path, _MODEL_CHECKS)
         return self.table_sizes()
 
     def readable_by_others(self) -> list[Path]:
