@@ -29,6 +29,7 @@ import contextlib
 import json
 import os
 import re
+import secrets
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
@@ -61,6 +62,10 @@ _LAST_TABLE_END = b"\n}\n}"
 OUTLINE = "_outline"
 _OUTLINE_OPENING = b'{\n"_outline":{\n"1":{"tables":"'
 _OUTLINE_CLOSING = b'"}\n}'
+# After the places, the outline names this version of the content: a random id given by each
+# write, so a file restored in place (same inode, size and mtime) is still told apart.
+_GENERATION_FIELD = b'","generation":"'
+_GENERATION = re.compile(rb"[0-9a-f]{16}")
 _OFFSET_DIGITS = 12
 
 
@@ -413,6 +418,8 @@ class LoadedFile:
     identity: FileIdentity
     tables: Tables
     _descriptor: int
+    # The content version in the file's outline (None in another layout).
+    generation: str | None = None
 
     def release(self) -> None:
         """Close the descriptor that pins this version's inode."""
@@ -454,7 +461,17 @@ def load(path: Path) -> LoadedFile:
     except BaseException:
         os.close(descriptor)
         raise
-    return LoadedFile(identity, tables, descriptor)
+    return LoadedFile(identity, tables, descriptor, read_generation(raw[:4096]))
+
+
+def generation_at(path: Path) -> str | None:
+    """The content version of the file at *path* now, read from its first bytes (None when it
+    has none, or is not there)."""
+    try:
+        with path.open("rb") as handle:
+            return read_generation(handle.read(4096))
+    except FileNotFoundError:
+        return None
 
 
 class OutlinedFile:
@@ -612,7 +629,8 @@ def read_outline(head: bytes) -> list[tuple[str, int, int]] | None:
     if not head.startswith(_OUTLINE_OPENING):
         return None
     outline_end = head.find(_OUTLINE_CLOSING, len(_OUTLINE_OPENING))
-    fields = head[len(_OUTLINE_OPENING) : outline_end].split(b" ")
+    entries = head[len(_OUTLINE_OPENING) : outline_end].partition(_GENERATION_FIELD)[0]
+    fields = entries.split(b" ")
     if outline_end == -1 or len(fields) % 3:
         return None
     places = []
@@ -622,6 +640,23 @@ def read_outline(head: bytes) -> list[tuple[str, int, int]] | None:
             return None
         places.append((name.decode(), int(start), int(end)))
     return places
+
+
+def read_generation(head: bytes) -> str | None:
+    """The content version in the ``_outline`` at the start of *head*, or None if it has none."""
+    if not head.startswith(_OUTLINE_OPENING):
+        return None
+    outline_end = head.find(_OUTLINE_CLOSING, len(_OUTLINE_OPENING))
+    at = head.find(_GENERATION_FIELD, len(_OUTLINE_OPENING), outline_end)
+    if outline_end == -1 or at == -1:
+        return None
+    generation = head[at + len(_GENERATION_FIELD) : outline_end]
+    return generation.decode() if _GENERATION.fullmatch(generation) else None
+
+
+def new_generation() -> str:
+    """A content version for a file about to be written: random, so no two writes share one."""
+    return secrets.token_hex(8)
 
 
 def section_opening(name: str) -> bytes:
@@ -730,11 +765,13 @@ def parse(raw: bytes, path: Path) -> dict[str, dict[str, Document]]:
 
 
 def serialised_pieces(tables: Tables) -> list[bytes | memoryview]:
-    """*tables* in the one-document-per-line layout (``{}`` when there are none), in pieces
-    that are written one after the other: joining them would copy the whole file again."""
+    """*tables* in the one-document-per-line layout (``{}`` when there are none), their outline
+    naming a new content version, in pieces that are written one after the other: joining them
+    would copy the whole file again."""
     named = [(name, table) for name, table in tables.items() if name != OUTLINE]
     if not named:
         return [b"{}"]
+    generation = new_generation()
     bodies = [(section_opening(name), table.body()) for name, table in named]
     # The outline's own length does not depend on the offsets it holds: they are zero-padded.
     entry = b"%s %0*d %0*d"
@@ -743,6 +780,8 @@ def serialised_pieces(tables: Tables) -> list[bytes | memoryview]:
         + sum(len(name.encode()) + 2 + 2 * _OFFSET_DIGITS for name, _ in named)
         + len(named)
         - 1
+        + len(_GENERATION_FIELD)
+        + len(generation)
         + len(_OUTLINE_CLOSING)
     )
     entries = []
@@ -752,7 +791,8 @@ def serialised_pieces(tables: Tables) -> list[bytes | memoryview]:
         end = start + len(body)
         entries.append(entry % (name.encode(), _OFFSET_DIGITS, start, _OFFSET_DIGITS, end))
         position = end + 2
-    pieces: list[bytes | memoryview] = [_OUTLINE_OPENING + b" ".join(entries) + _OUTLINE_CLOSING]
+    outline = b" ".join(entries) + _GENERATION_FIELD + generation.encode()
+    pieces: list[bytes | memoryview] = [_OUTLINE_OPENING + outline + _OUTLINE_CLOSING]
     for opening, body in bodies:
         pieces += [opening, body, b"\n}"]
     pieces.append(b"\n}")
@@ -787,7 +827,7 @@ def write_atomically(path: Path, tables: Tables) -> LoadedFile:
         raise
     _fsync_directory(directory)
     # The descriptor stays open: it now pins the inode of the file at *path*.
-    return LoadedFile(identity, tables, descriptor)
+    return LoadedFile(identity, tables, descriptor, read_generation(bytes(pieces[0])))
 
 
 def abandoned_temp_files(folder: Path, target: str) -> list[Path]:

@@ -39,6 +39,7 @@ from kiosk.store.storage import (
     Tables,
     abandoned_temp_files,
     check_documents,
+    generation_at,
     load,
     write_atomically,
 )
@@ -403,6 +404,21 @@ class TawasulStore(_Reader):
             assert self._view is not None
             return self._view
 
+    def _version_to_change(self) -> _Version:
+        """The version on disk now, for a transaction (under the lock): checked by content, not
+        only by identity, so that a write never brings back what a restore replaced.
+
+        A backup copied over the file in place keeps its inode and may keep its size and mtime;
+        its content version (storage.read_generation) still differs from the loaded one.
+        """
+        version = self._version()
+        assert self._loaded is not None
+        loaded = self._loaded.generation
+        if loaded is None or generation_at(self.path) != loaded:
+            self.reload()
+            version = self._version()
+        return version
+
     def _install(self, loaded: LoadedFile) -> None:
         self.reload()
         self._loaded = loaded
@@ -455,7 +471,7 @@ class TawasulStore(_Reader):
         with contextlib.ExitStack() as stack:
             self._hold_lock(stack)
             stack.enter_context(self._thread_lock)
-            transaction = StoreTransaction(self._version().tables)
+            transaction = StoreTransaction(self._version_to_change().tables)
             yield transaction
             if transaction.changed:
                 self._commit(transaction.tables)

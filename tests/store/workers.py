@@ -4,6 +4,7 @@ python workers.py advance DB NAME COUNT NUMBER...   COUNT status changes, round-
 python workers.py writer DB NAME START               changes until killed, acknowledging each
 python workers.py acknowledged DB NAME COUNT         COUNT changes, acknowledging each
 python workers.py lock-deleter DB                    removes DB's lock file again and again
+python workers.py hold DB NAME                       reads, waits for a line, then writes NAME
 """
 
 import contextlib
@@ -52,7 +53,15 @@ def main(argv: list[str]) -> None:
         delete_lock_forever(Path(argv[1]))
     mode, db, name = argv[0], Path(argv[1]), argv[2]
     store = TawasulStore(db, lock_timeout=60)
-    if mode == "advance":
+    if mode == "hold":
+        # A console that read the file a while ago and writes now.
+        assert store.table_sizes()  # loads the version (a banner alone is read from its table)
+        print("read", flush=True)
+        sys.stdin.readline()
+        with store.transaction() as tx:
+            tx.set_setting("written_by", name)
+        print("written", flush=True)
+    elif mode == "advance":
         count, numbers = int(argv[3]), argv[4:]
         for i in range(count):
             advance(store, numbers[i % len(numbers)], name, f"{name}-{i}")
