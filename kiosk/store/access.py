@@ -6,9 +6,11 @@ with a group (setgid, as the README's ``install -d -m 2775 -g tawasul``, or owne
 other than this account's primary group) gives its files ``0660``; any other folder ``0600``.
 """
 
+import contextlib
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from kiosk.errors import StoreUnwritable, WriteProblem
@@ -56,6 +58,19 @@ def unwritable(path: Path, problem: WriteProblem) -> StoreUnwritable:
     return StoreUnwritable(
         f"{path} cannot be written now: {problem.sentence}; nothing was changed.", problem
     )
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn a write to *path* that cannot happen now (full disk, read-only folder, no
+    permission) into StoreUnwritable naming the problem; other failures pass unchanged."""
+    try:
+        yield
+    except OSError as error:
+        problem = write_problem_of(error)
+        if problem is None:
+            raise
+        raise unwritable(path, problem) from None
 
 
 def probe_folder(folder: Path, room: int = 0) -> WriteProblem | None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from kiosk.domain.models import AuditEntry
 from kiosk.domain.statuses import RequestStatus
 from kiosk.store import records
+from kiosk.store.access import writing
 from kiosk.store.archive_files import (
     AUDIT,
     REQUESTS,
@@ -82,7 +83,9 @@ def archive_finished(
         raise ValueError("days cannot be negative")
     cutoff = now - timedelta(days=days)
     with store.transaction() as tx:
-        _remove_archive_leftovers(store.path)
+        if not dry_run:
+            with writing(store.path.parent):
+                _remove_archive_leftovers(store.path)
         requests = tx.documents(REQUESTS)
         audit = tx.documents(AUDIT)
         moving_requests = _old_finished_requests(requests, cutoff)
@@ -174,7 +177,8 @@ def _update_archive(
         lines.update((doc_id, live.line(doc_id)) for doc_id in moving)
         ordered = DocumentTable({doc_id: lines[doc_id] for doc_id in sorted(lines, key=int)})
         if write:
-            write_atomically(path, {name: ordered}).release()
+            with writing(path):
+                write_atomically(path, {name: ordered}).release()
         return len(stale)
     finally:
         if loaded is not None:

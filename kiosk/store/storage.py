@@ -819,15 +819,23 @@ def write_atomically(path: Path, tables: Tables) -> LoadedFile:
                 view = view[os.write(descriptor, view) :]
         os.fsync(descriptor)
         identity = FileIdentity.of(os.fstat(descriptor))
-        os.replace(temp_name, path)
+        # The version is pinned read-only: no descriptor open for writing outlives the write
+        # (a file system with one cannot be remounted read-only).
+        pin = os.open(temp_name, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            os.replace(temp_name, path)
+        except BaseException:
+            os.close(pin)
+            raise
     except BaseException:
-        os.close(descriptor)
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
+    finally:
+        os.close(descriptor)
     _fsync_directory(directory)
-    # The descriptor stays open: it now pins the inode of the file at *path*.
-    return LoadedFile(identity, tables, descriptor, read_generation(bytes(pieces[0])))
+    # It pins the inode of the file at *path* now.
+    return LoadedFile(identity, tables, pin, read_generation(bytes(pieces[0])))
 
 
 def abandoned_temp_files(folder: Path, target: str) -> list[Path]:

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.models import Applicant, AuditEntry, StaffMember, TawasulRequest
-from kiosk.errors import DataFileError, TawasulError, WriteProblem
+from kiosk.errors import DataFileError, StoreUnwritable, TawasulError, WriteProblem
 from kiosk.store import records
-from kiosk.store.access import others_can_read, probe_folder, unwritable, write_problem_of
+from kiosk.store.access import others_can_read, probe_folder, writing
 from kiosk.store.archive_files import (
     YearlyArchives,
     applicant_and_status,
@@ -472,20 +472,25 @@ class TawasulStore(_Reader):
             self._hold_lock(stack)
             stack.enter_context(self._thread_lock)
             transaction = StoreTransaction(self._version_to_change().tables)
-            yield transaction
-            if transaction.changed:
-                self._commit(transaction.tables)
+            try:
+                yield transaction
+                if transaction.changed:
+                    self._commit(transaction.tables)
+            except StoreUnwritable as error:
+                # Also a write of the body's own (the archive run's archive files).
+                self._write_problem = error.problem
+                raise
 
     def _commit(self, tables: Tables) -> None:
         try:
-            self._remove_leftovers()
-            self._install(write_atomically(self.path, tables))
+            with writing(self.path):
+                self._remove_leftovers()
+                self._install(write_atomically(self.path, tables))
+        except StoreUnwritable:
+            self.reload()
+            raise
         except OSError as error:
             self.reload()
-            problem = write_problem_of(error)
-            if problem is not None:
-                self._write_problem = problem
-                raise unwritable(self.path, problem) from None
             raise DataFileError(
                 f"The data file {self.path} cannot be written ({error.strerror}); "
                 "nothing was changed."
@@ -496,22 +501,26 @@ class TawasulStore(_Reader):
         self._write_problem = None
 
     def write_problem(self) -> WriteProblem | None:
-        """Why the last write failed, until one succeeds or a probe finds nothing wrong; cheap."""
+        """Why the last write failed, until a write succeeds (or a probe sees it gone); cheap."""
         return self._write_problem
 
     def probe_write_problem(self) -> WriteProblem | None:
-        """Why a write would fail now, found without writing anything (kept as write_problem()).
+        """Why a write would fail now, found without writing anything (a stat and a statvfs).
 
         The folder's file system (read-only, or without room for another copy of the data file,
-        which every write makes) and this account's access to the folder.
+        which every write makes) and this account's access to the folder. A full disk or a
+        read-only folder that the probe no longer sees is forgotten (space was freed, the folder
+        remounted); a refused permission is kept until a write succeeds, as the probe cannot
+        see every cause of it.
         """
         try:
             size = os.stat(self.path).st_size
         except OSError:
             size = 0
-        problem = probe_folder(self.path.parent, room=size)
-        self._write_problem = problem
-        return problem
+        found = probe_folder(self.path.parent, room=size)
+        if found is not None or self._write_problem is not WriteProblem.NO_PERMISSION:
+            self._write_problem = found
+        return self._write_problem
 
     def _remove_leftovers(self) -> None:
         # Under the lock no writer of this file is at work; still, only files whose writer has
