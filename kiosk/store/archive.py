@@ -32,6 +32,7 @@ from kiosk.store.archive_files import (
     archive_years,
     audit_archive_path,
 )
+from kiosk.store.archive_numbers import ArchivedNumbers, read_numbers, write_numbers
 from kiosk.store.storage import (
     DocumentTable,
     LoadedFile,
@@ -172,17 +173,30 @@ def _update_archive(
         archived = (loaded.tables.get(name) if loaded else None) or DocumentTable()
         stale = [doc_id for doc_id in archived.ids() if doc_id in live]
         if not (moving or stale):
+            if write and name == REQUESTS and loaded is not None:
+                _keep_numbers(path, loaded.generation, archived)
             return 0
         lines = {doc_id: archived.line(doc_id) for doc_id in archived.ids() if doc_id not in live}
         lines.update((doc_id, live.line(doc_id)) for doc_id in moving)
         ordered = DocumentTable({doc_id: lines[doc_id] for doc_id in sorted(lines, key=int)})
         if write:
             with writing(path):
-                write_atomically(path, {name: ordered}).release()
+                written = write_atomically(path, {name: ordered})
+                written.release()
+                if name == REQUESTS:
+                    _keep_numbers(path, written.generation, ordered)
         return len(stale)
     finally:
         if loaded is not None:
             loaded.release()
+
+
+def _keep_numbers(path: Path, generation: str | None, archived: DocumentTable) -> None:
+    """Write the numbers of the request archive at *path* beside it, unless they are there."""
+    if generation is None or read_numbers(path, generation) is not None:
+        return
+    with writing(path):
+        write_numbers(path, generation, ArchivedNumbers.of(archived.ids()))
 
 
 def _remove_from_live(

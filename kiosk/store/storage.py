@@ -32,7 +32,7 @@ import re
 import secrets
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -800,13 +800,23 @@ def serialised_pieces(tables: Tables) -> list[bytes | memoryview]:
 
 
 def write_atomically(path: Path, tables: Tables) -> LoadedFile:
-    """Replace *path* with *tables* so that a crash leaves the old file or the new, never a mix.
+    """Replace *path* with *tables* so that a crash leaves the old file or the new, never a mix
+    (replace_atomically); the result is the new version, its inode pinned."""
+    pieces = serialised_pieces(tables)
+    identity, pin = replace_atomically(path, pieces)
+    return LoadedFile(identity, tables, pin, read_generation(bytes(pieces[0])))
+
+
+def replace_atomically(
+    path: Path, pieces: Iterable[bytes | memoryview]
+) -> tuple[FileIdentity, int]:
+    """Replace *path* with the bytes of *pieces*: written to a temporary file, fsynced, moved
+    over *path*; the new file's identity and a read-only descriptor that pins its inode.
 
     The new file keeps the old one's mode (never readable by others) and group, since kiosk and
     staff accounts share it; a first file gets the folder's mode (access.new_file_mode). The
     temporary file is named after this process, so that clean-up can tell whose it is.
     """
-    pieces = serialised_pieces(tables)
     directory = path.parent
     descriptor, temp_name = tempfile.mkstemp(
         prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=directory
@@ -834,8 +844,7 @@ def write_atomically(path: Path, tables: Tables) -> LoadedFile:
     finally:
         os.close(descriptor)
     _fsync_directory(directory)
-    # It pins the inode of the file at *path* now.
-    return LoadedFile(identity, tables, pin, read_generation(bytes(pieces[0])))
+    return identity, pin
 
 
 def abandoned_temp_files(folder: Path, target: str) -> list[Path]:

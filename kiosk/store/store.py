@@ -29,6 +29,7 @@ from kiosk.store.archive_files import (
     archive_path,
     audit_archive_path,
 )
+from kiosk.store.archive_numbers import write_numbers
 from kiosk.store.lock import DataFileLock, LockTimeout
 from kiosk.store.storage import (
     DocumentTable,
@@ -557,10 +558,27 @@ class TawasulStore(_Reader):
 
     def check(self) -> dict[str, int]:
         """Parse the file and every document now, check each against its model and count the
-        tables (DataFileError naming the line, if damaged or if an id is held twice)."""
+        tables (DataFileError naming the line, if damaged or if an id is held twice); and mend
+        the numbers kept beside each request archive where they are missing or wrong."""
         self.reload()
         check_documents(self.path, _MODEL_CHECKS)
+        self._keep_archived_numbers()
         return self.table_sizes()
+
+    def _keep_archived_numbers(self) -> None:
+        """Write again the numbers beside each request archive that are missing or wrong: they
+        are derived, so a wrong file is mended, not damage (readers never trust a set that names
+        another version of its archive). Where nothing can be written, readers build them."""
+        for year in self.archives.years():
+            wanted = self.archives.numbers_to_keep(year)
+            if wanted is None:
+                continue
+            # Under the lock, as the archive run writes them; a run in between makes a newer
+            # archive, and this set then names an older version and is never used.
+            with contextlib.ExitStack() as stack, contextlib.suppress(StoreUnwritable):
+                self._hold_lock(stack)
+                with writing(archive_path(self.path, year)):
+                    write_numbers(archive_path(self.path, year), *wanted)
 
     def readable_by_others(self) -> list[Path]:
         """The data file and archives that accounts outside the owner and group can read."""
