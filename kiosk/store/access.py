@@ -1,7 +1,7 @@
 """Who may read the data files, and why a write cannot happen: one rule each, for every file.
 
-The data file, the yearly archives and the lock file hold ID numbers, names and password hashes,
-so no account outside the office's group reads them. The rule is the folder's: a folder shared
+The data file and the yearly archives hold ID numbers, names and password hashes, so no account
+outside the office's group reads them. The rule is the folder's: a folder shared
 with a group (setgid, as the README's ``install -d -m 2775 -g tawasul``, or owned by a group
 other than this account's primary group) gives its files ``0660``; any other folder ``0600``.
 """
@@ -32,7 +32,7 @@ _PROBLEMS = {
 
 
 def new_file_mode(folder: Path) -> int:
-    """The mode of a data, archive or lock file created in *folder*."""
+    """The mode of a data or archive file created in *folder*."""
     folder_stat = os.stat(folder)
     shared = bool(folder_stat.st_mode & stat.S_ISGID) or folder_stat.st_gid != os.getgid()
     return _OWNER_AND_GROUP if shared else _OWNER

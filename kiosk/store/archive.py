@@ -212,8 +212,9 @@ def _remove_from_live(
 
 def _remove_archive_leftovers(live: Path) -> None:
     # Under the live file's lock, the temporary archive files of writers that ended.
-    for kind in ("archive", "audit"):
-        for leftover in abandoned_temp_files(live.parent, f"{live.stem}.{kind}-*{live.suffix}"):
+    archives = (f"archive-*{live.suffix}", f"audit-*{live.suffix}", "archive-*.numbers")
+    for names in archives:
+        for leftover in abandoned_temp_files(live.parent, f"{live.stem}.{names}"):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
 

@@ -363,11 +363,6 @@ class DocumentTable:
             return kept
         return b",\n".join([kept, *added]) if kept else b",\n".join(added)
 
-    def verify(self) -> None:
-        """Parse every document once (DamagedDataFile on the first that fails), keeping none."""
-        for doc_id, line in self._lines.items():
-            _parse_line(line, doc_id, self._source)
-
 
 def _parse_line(line: bytes, doc_id: str, source: Path | str) -> Document:
     """The document in the line ``"id":{...}``, or DamagedDataFile naming it."""

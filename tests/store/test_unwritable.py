@@ -4,7 +4,10 @@ sentence, loses nothing acknowledged before, and works again once the folder is 
 
 import errno
 import os
+import resource
+import signal
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -36,7 +39,9 @@ class SmallDisk:
         self._mount("-t", "tmpfs", "-o", "size=2m,mode=0755", "tmpfs")
 
     def _mount(self, *options: str) -> None:
-        subprocess.run(["mount", *options, str(self.path)], check=True, capture_output=True)
+        done = subprocess.run(["mount", *options, str(self.path)], capture_output=True, text=True)
+        # Not skipped: the CI runs as root. Unprivileged, test_a_file_size_limit_... still runs.
+        assert done.returncode == 0, f"these tests mount a tmpfs, as root: {done.stderr.strip()}"
 
     def fill(self) -> None:
         """Take every free block, as a log or a print spool filling the disk does."""
@@ -183,3 +188,25 @@ def test_an_archive_run_on_a_full_disk_is_refused_and_loses_nothing(
     assert {number: services.store.request(number) for number in before} == before
     assert services.store.is_archived(next(iter(services.store.archived_requests_of(AHMED))).number)
     services.store.close()
+
+
+def _limit_file_size() -> None:
+    # Files may not grow past 16 KiB (the demo file holds ~50 KiB): a write fails with EFBIG
+    # instead of the process being killed by SIGXFSZ (an ignored signal stays so across exec).
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))
+
+
+def test_a_file_size_limit_refuses_the_write_as_a_full_disk_without_root(
+    db_path: Path,
+) -> None:
+    make_demo_file(db_path)
+    saved = db_path.read_bytes()
+    command = [sys.executable, "-m", "kiosk", "request", "set-status", UNDER_REVIEW[0],
+               "returned", "--by", "amal", "--note", "x", "--db", str(db_path)]  # fmt: skip
+    limited = subprocess.run(command, capture_output=True, text=True, preexec_fn=_limit_file_size)
+    assert limited.returncode == 4, limited.stderr
+    assert "the disk is full" in limited.stderr and limited.stderr.count("\n") == 1
+    assert db_path.read_bytes() == saved
+    assert list(db_path.parent.iterdir()) == [db_path]
+    assert subprocess.run(command, capture_output=True).returncode == 0
