@@ -113,10 +113,31 @@ class YearlyArchives:
         self.live = live
         self._open: dict[int, _OpenArchive] = {}
         self._lock = threading.Lock()
+        self._listed: tuple[object, list[int]] = (None, [])
+        self._paths: dict[int, Path] = {}
 
     def years(self) -> list[int]:
-        """The archived years, oldest first."""
-        return archive_years(self.live)
+        """The archived years, oldest first.
+
+        Listed again only when the folder or the live file changed: listing costs more than a
+        whole lookup of a number held nowhere, and an archive run replaces the live file last.
+        """
+        try:
+            folder = os.stat(self.live.parent)
+        except FileNotFoundError:
+            return []
+        changed_by = (folder.st_ino, folder.st_mtime_ns, os_stat_identity(self.live))
+        listed_for, years = self._listed
+        if listed_for != changed_by:
+            years = archive_years(self.live)
+            self._listed = (changed_by, years)
+        return years
+
+    def _path(self, year: int) -> Path:
+        path = self._paths.get(year)
+        if path is None:
+            path = self._paths[year] = archive_path(self.live, year)
+        return path
 
     def request_document(self, number: str) -> Document | None:
         """The archived request *number*, or None; newest year first."""
@@ -192,7 +213,7 @@ class YearlyArchives:
 
     def _archive(self, year: int) -> _OpenArchive | None:
         # The archive of *year* as it is on disk now, reopened only when its identity changed.
-        path = archive_path(self.live, year)
+        path = self._path(year)
         identity = os_stat_identity(path)
         current = self._open.get(year)
         if current is not None and current.identity == identity:
