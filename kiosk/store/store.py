@@ -574,8 +574,12 @@ class TawasulStore(_Reader):
             if wanted is None:
                 continue
             # Under the lock, as the archive run writes them; a run in between makes a newer
-            # archive, and this set then names an older version and is never used.
-            with contextlib.ExitStack() as stack, contextlib.suppress(StoreUnwritable):
+            # archive, and this set then names an older version and is never used. A busy or
+            # unwritable folder leaves them to the next check or run: never a reason to stop.
+            with (
+                contextlib.ExitStack() as stack,
+                contextlib.suppress(StoreUnwritable, DataFileError, OSError),
+            ):
                 self._hold_lock(stack)
                 with writing(archive_path(self.path, year)):
                     write_numbers(archive_path(self.path, year), *wanted)

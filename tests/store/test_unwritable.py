@@ -210,3 +210,15 @@ def test_a_file_size_limit_refuses_the_write_as_a_full_disk_without_root(
     assert db_path.read_bytes() == saved
     assert list(db_path.parent.iterdir()) == [db_path]
     assert subprocess.run(command, capture_output=True).returncode == 0
+
+
+def test_db_check_passes_a_read_only_folder_whose_archive_numbers_it_cannot_mend(
+    disk: SmallDisk, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = make_demo_file(disk.path / "tawasul.json", count=600)
+    assert main(["db", "archive", "--days", "30", "--db", str(path)]) == 0
+    for numbers in disk.path.glob("*.numbers"):
+        numbers.unlink()
+    disk.read_only(True)
+    assert main(["db", "check", "--db", str(path)]) == 0
+    assert "parses" in capsys.readouterr().out
