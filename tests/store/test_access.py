@@ -85,3 +85,13 @@ def test_db_check_warns_about_a_file_others_can_read(
     warning = capsys.readouterr().err
     assert "every account on this host can read" in warning
     assert "chmod o-rwx" in warning
+
+
+def test_a_folder_of_another_group_gives_its_files_0660(tmp_path: Path) -> None:
+    folder = tmp_path / "tawasul"
+    folder.mkdir()
+    # Root (the CI) may give it any group; another account one of its other groups.
+    groups = range(1, 65534) if os.geteuid() == 0 else os.getgroups()
+    os.chown(folder, -1, next(gid for gid in groups if gid != os.getgid()))
+    db_path = make_demo_file(folder / "tawasul.json")
+    assert mode(db_path) == 0o660
