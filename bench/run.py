@@ -30,7 +30,9 @@ class Figure:
     values: dict[str, float | None] = field(default_factory=dict)
     note: str = ""
     baseline: float | None = None
-    """For the kiosk's start: a bare Textual app's median, started in turn with the kiosk."""
+    """What a ratio target divides by: for the kiosk's start, a bare Textual app's median,
+    started in turn with the kiosk; for a number held nowhere, a found one's."""
+    baseline_name: str = "bare Textual app, started in turn with it"
 
     def ratio(self, other: str) -> float | None:
         """Ours divided by *other*'s (below 1: ours is faster or smaller)."""
@@ -120,6 +122,17 @@ def measure_size(
                 first_screen = first_screens_ms(path, startup_runs)
                 receipt = _receipt_ms(path, numbers[0], budget)
     result = list(figures.values())
+    nowhere_ms, found_ms = (figures[key].values.get("tawasul") for key in ("nowhere", "lookup"))
+    result.append(
+        Figure(
+            size,
+            "lookup held nowhere ÷ found",
+            "ms",
+            {"tawasul": nowhere_ms},
+            baseline=found_ms,
+            baseline_name="lookup by number, warm (found)",
+        )
+    )
     assert first_screen is not None
     kiosk_ms, bare_ms = first_screen
     result.append(

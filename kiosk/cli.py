@@ -374,6 +374,12 @@ def _run_db_check(args: argparse.Namespace) -> int:
     sizes = services.store.check()
     counts = services.requests.counts()
     print(f"{services.store.path}: parses.")
+    for path in services.store.readable_by_others():
+        print(
+            f"tawasul: warning: every account on this host can read {path} "
+            f"(IDs, names, password hashes); run `chmod o-rwx {path}`.",
+            file=sys.stderr,
+        )
     for table, size in sizes.items():
         print(f"  {table:<14} {size}")
     print("  by status: " + ", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -4,6 +4,8 @@ They live outside every layer so that the domain, the store, the services and th
 raise and catch the same kinds without importing each other.
 """
 
+from enum import Enum
+
 
 class TawasulError(Exception):
     """A problem to report to the person in one sentence, with no traceback."""
@@ -33,8 +35,30 @@ class DataFileError(TawasulError):
     exit_code = 3
 
 
+class WriteProblem(Enum):
+    """Why the data can be read but not written now: what the staff console's banner names."""
+
+    DISK_FULL = "disk_full"
+    READ_ONLY = "read_only"
+    NO_PERMISSION = "no_permission"
+
+    @property
+    def sentence(self) -> str:
+        """The problem in a few words, for the CLI and the log."""
+        return {
+            WriteProblem.DISK_FULL: "the disk is full",
+            WriteProblem.READ_ONLY: "the data folder is read-only",
+            WriteProblem.NO_PERMISSION: "no permission",
+        }[self]
+
+
 class StoreUnwritable(TawasulError):
     """The data can be read but not written (disk full, read-only folder, no permission, a
     database that is down): nothing was changed, and reads go on being served."""
 
     exit_code = 4
+
+    def __init__(self, message: str, problem: WriteProblem | None = None) -> None:
+        """*message* for the person; *problem* says which kind, when known."""
+        super().__init__(message)
+        self.problem = problem

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.config import KioskConfig
+from kiosk.errors import WriteProblem
 from kiosk.services.clock import Clock, utc_now
 from kiosk.store import TawasulStore
 
@@ -32,6 +33,12 @@ class Services:
     def open(cls, db_path: Path, config: KioskConfig, clock: Clock = utc_now) -> "Services":
         """Services over the data file at *db_path*; the file is read on first use."""
         return cls(config, TawasulStore(db_path), clock)
+
+    def write_problem(self) -> WriteProblem | None:
+        """Why the data cannot be written now (disk full, read-only folder, no permission), or
+        None: probed without writing, cheap enough for the staff console's banner to ask every
+        few seconds, and cleared by itself once the folder is writable again."""
+        return self.store.probe_write_problem()
 
     @cached_property
     def catalogue(self) -> "RequestTypeCatalogue":

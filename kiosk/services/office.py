@@ -13,7 +13,7 @@ from kiosk.store import TawasulStore
 from kiosk.store.archive import archived_audit_entries
 
 DATA_FILE_MODE = 0o660
-"""The data file and its lock: the kiosk account and staff (group ``tawasul``) read and write,
+"""The data file: the kiosk account and staff (group ``tawasul``) read and write,
 nobody else reads (residents' IDs and password hashes are in it)."""
 
 
@@ -21,8 +21,7 @@ def create_office_data(path: Path) -> TawasulStore:
     """An empty data file at *path*, mode 0660, in the group of its folder; never replaces one.
 
     The folder's group is the one the kiosk account and the staff share (the README's set-up
-    makes it setgid ``tawasul``). The lock file beside it gets the same mode and group: a lock
-    the kiosk cannot open is a data file it cannot write.
+    makes it setgid ``tawasul``). The store locks the data file itself, so there is no lock file.
     """
     folder = path.parent
     if not folder.is_dir():
@@ -32,10 +31,8 @@ def create_office_data(path: Path) -> TawasulStore:
     try:
         store = TawasulStore.create(path)
         group = folder.stat().st_gid
-        for made in (path, Path(f"{path}.lock")):
-            if made.exists():
-                os.chown(made, -1, group)
-                os.chmod(made, DATA_FILE_MODE)
+        os.chown(path, -1, group)
+        os.chmod(path, DATA_FILE_MODE)
     except PermissionError as error:
         raise StoreUnwritable(
             f"{path} cannot be made or given to the folder's group ({error.strerror}); "

@@ -23,6 +23,7 @@ from pathlib import Path
 from kiosk.domain.models import AuditEntry
 from kiosk.domain.statuses import RequestStatus
 from kiosk.store import records
+from kiosk.store.access import writing
 from kiosk.store.archive_files import (
     AUDIT,
     REQUESTS,
@@ -31,9 +32,11 @@ from kiosk.store.archive_files import (
     archive_years,
     audit_archive_path,
 )
+from kiosk.store.archive_numbers import ArchivedNumbers, read_numbers, write_numbers
 from kiosk.store.storage import (
     DocumentTable,
     LoadedFile,
+    abandoned_temp_files,
     load,
     write_atomically,
 )
@@ -81,7 +84,9 @@ def archive_finished(
         raise ValueError("days cannot be negative")
     cutoff = now - timedelta(days=days)
     with store.transaction() as tx:
-        _remove_archive_leftovers(store.path)
+        if not dry_run:
+            with writing(store.path.parent):
+                _remove_archive_leftovers(store.path)
         requests = tx.documents(REQUESTS)
         audit = tx.documents(AUDIT)
         moving_requests = _old_finished_requests(requests, cutoff)
@@ -168,16 +173,30 @@ def _update_archive(
         archived = (loaded.tables.get(name) if loaded else None) or DocumentTable()
         stale = [doc_id for doc_id in archived.ids() if doc_id in live]
         if not (moving or stale):
+            if write and name == REQUESTS and loaded is not None:
+                _keep_numbers(path, loaded.generation, archived)
             return 0
         lines = {doc_id: archived.line(doc_id) for doc_id in archived.ids() if doc_id not in live}
         lines.update((doc_id, live.line(doc_id)) for doc_id in moving)
         ordered = DocumentTable({doc_id: lines[doc_id] for doc_id in sorted(lines, key=int)})
         if write:
-            write_atomically(path, {name: ordered}).release()
+            with writing(path):
+                written = write_atomically(path, {name: ordered})
+                written.release()
+                if name == REQUESTS:
+                    _keep_numbers(path, written.generation, ordered)
         return len(stale)
     finally:
         if loaded is not None:
             loaded.release()
+
+
+def _keep_numbers(path: Path, generation: str | None, archived: DocumentTable) -> None:
+    """Write the numbers of the request archive at *path* beside it, unless they are there."""
+    if generation is None or read_numbers(path, generation) is not None:
+        return
+    with writing(path):
+        write_numbers(path, generation, ArchivedNumbers.of(archived.ids()))
 
 
 def _remove_from_live(
@@ -192,9 +211,10 @@ def _remove_from_live(
 
 
 def _remove_archive_leftovers(live: Path) -> None:
-    # Under the live file's lock no archive is being written: a temporary file is a crash's.
-    for kind in ("archive", "audit"):
-        for leftover in live.parent.glob(f".{live.stem}.{kind}-*{live.suffix}.*.tmp"):
+    # Under the live file's lock, the temporary archive files of writers that ended.
+    archives = (f"archive-*{live.suffix}", f"audit-*{live.suffix}", "archive-*.numbers")
+    for names in archives:
+        for leftover in abandoned_temp_files(live.parent, f"{live.stem}.{names}"):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import orjson
 
+from kiosk.store.archive_numbers import ArchivedNumbers, read_numbers, scan_numbers
 from kiosk.store.storage import (
     DamagedDataFile,
     Document,
@@ -29,6 +30,7 @@ from kiosk.store.storage import (
     load,
     os_stat_identity,
     outlined_places,
+    read_generation,
 )
 
 REQUESTS = "requests"
@@ -79,6 +81,7 @@ def archive_years(live: Path) -> list[int]:
 class _OpenArchive:
     """One request archive held open: its descriptor pins the version it was opened at."""
 
+    path: Path
     identity: FileIdentity
     descriptor: int
     # Byte range of the document lines, when the file has the archive run's layout.
@@ -86,6 +89,16 @@ class _OpenArchive:
     end: int
     # Set instead when it does not (hand-edited, or written by other tools): parsed whole.
     table: DocumentTable | None
+    # The content version named in its outline, and the numbers it holds, read when first asked.
+    generation: str | None = None
+    _numbers: ArchivedNumbers | None = None
+
+    def numbers(self) -> ArchivedNumbers:
+        """The request numbers this version holds: kept beside it, or read from its lines."""
+        if self._numbers is None:
+            kept = read_numbers(self.path, self.generation)
+            self._numbers = kept or scan_numbers(self.descriptor, self.start, self.end)
+        return self._numbers
 
     def close(self) -> None:
         with contextlib.suppress(OSError):
@@ -100,10 +113,31 @@ class YearlyArchives:
         self.live = live
         self._open: dict[int, _OpenArchive] = {}
         self._lock = threading.Lock()
+        self._listed: tuple[object, list[int]] = (None, [])
+        self._paths: dict[int, Path] = {}
 
     def years(self) -> list[int]:
-        """The archived years, oldest first."""
-        return archive_years(self.live)
+        """The archived years, oldest first.
+
+        Listed again only when the folder or the live file changed: listing costs more than a
+        whole lookup of a number held nowhere, and an archive run replaces the live file last.
+        """
+        try:
+            folder = os.stat(self.live.parent)
+        except FileNotFoundError:
+            return []
+        changed_by = (folder.st_ino, folder.st_mtime_ns, os_stat_identity(self.live))
+        listed_for, years = self._listed
+        if listed_for != changed_by:
+            years = archive_years(self.live)
+            self._listed = (changed_by, years)
+        return years
+
+    def _path(self, year: int) -> Path:
+        path = self._paths.get(year)
+        if path is None:
+            path = self._paths[year] = archive_path(self.live, year)
+        return path
 
     def request_document(self, number: str) -> Document | None:
         """The archived request *number*, or None; newest year first."""
@@ -159,11 +193,27 @@ class YearlyArchives:
                 return None
             if archive.table is not None:
                 return archive.table.line(number) if number in archive.table else None
+            # A number held nowhere costs a search in memory, not a read of the archive.
+            if number not in archive.numbers():
+                return None
             return _search(archive, number.encode())
+
+    def numbers_to_keep(self, year: int) -> tuple[str, ArchivedNumbers] | None:
+        """The content version and numbers of the request archive of *year*, when the file of
+        numbers beside it is missing or does not hold exactly them (else None): db check
+        writes them again. The archive's lines are read to know."""
+        with self._lock:
+            archive = self._archive(year)
+            if archive is None or archive.table is not None or archive.generation is None:
+                return None
+            held = scan_numbers(archive.descriptor, archive.start, archive.end)
+            if read_numbers(archive.path, archive.generation) == held:
+                return None
+            return archive.generation, held
 
     def _archive(self, year: int) -> _OpenArchive | None:
         # The archive of *year* as it is on disk now, reopened only when its identity changed.
-        path = archive_path(self.live, year)
+        path = self._path(year)
         identity = os_stat_identity(path)
         current = self._open.get(year)
         if current is not None and current.identity == identity:
@@ -180,12 +230,13 @@ class YearlyArchives:
         identity = FileIdentity.of(os.fstat(descriptor))
         lines = _request_lines(descriptor, identity.size)
         if lines is not None:
-            archive = _OpenArchive(identity, descriptor, *lines, None)
+            generation = read_generation(os.pread(descriptor, 4096, 0))
+            archive = _OpenArchive(path, identity, descriptor, *lines, None, generation)
         else:
             loaded = load(path)
             loaded.release()
             table = loaded.tables.get(REQUESTS) or DocumentTable()
-            archive = _OpenArchive(identity, descriptor, 0, 0, table)
+            archive = _OpenArchive(path, identity, descriptor, 0, 0, table)
         self._open[year] = archive
         return archive
 

@@ -16,7 +16,7 @@ from kiosk.domain.models import (
     TawasulRequest,
 )
 from kiosk.domain.statuses import RequestStatus
-from kiosk.store.storage import DamagedDataFile
+from kiosk.store.storage import DamagedDocument, DocumentCheck
 
 Document = dict[str, Any]
 
@@ -33,9 +33,11 @@ def _decoder(kind: str) -> Callable[[Callable[[Document], Record]], Callable[[Do
             try:
                 return decode(doc)
             except (KeyError, ValueError, TypeError, AttributeError) as error:
-                raise DamagedDataFile(
-                    f"A stored {kind} is damaged ({type(error).__name__}: {error}); "
-                    "the data file was left untouched: restore it from a backup."
+                detail = f"a stored {kind} is damaged ({type(error).__name__}: {error})"
+                raise DamagedDocument(
+                    f"{detail[0].upper()}{detail[1:]}; "
+                    "the data file was left untouched: restore it from a backup.",
+                    detail,
                 ) from None
 
         return checked
@@ -147,3 +149,33 @@ def audit_from_document(doc: Document) -> AuditEntry:
     return AuditEntry(
         _time(doc["at"]), doc["actor"], doc["action"], doc["target"], doc.get("details", {})
     )
+
+
+@_decoder("sign-in guard")
+def sign_in_guard_from_document(doc: Document) -> tuple[int, datetime | None]:
+    """The failed attempts and lock time stored as *doc* for an ID without an applicant."""
+    return int(doc.get("failed_attempts", 0)), _optional_time(doc.get("locked_until"))
+
+
+def stored_under(field: str, decode: Callable[[Document], object]) -> DocumentCheck:
+    """A check that a document fits the model *decode* reads, and is stored under its *field*
+    (a request under its number): otherwise a lookup by id finds another record."""
+
+    def check(doc_id: str, doc: Document) -> None:
+        decode(doc)
+        if doc.get(field) != doc_id:
+            raise DamagedDocument(
+                f"A stored document is not under its own {field}.",
+                f"it is stored under another {field} than its own",
+            )
+
+    return check
+
+
+def fits(decode: Callable[[Document], object]) -> DocumentCheck:
+    """A check that a document fits the model *decode* reads."""
+
+    def check(_doc_id: str, doc: Document) -> None:
+        decode(doc)
+
+    return check

@@ -26,17 +26,22 @@ parsed whole, once.
 """
 
 import contextlib
+import json
 import os
 import re
+import secrets
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from kiosk.domain.identity import ID_LENGTH, mask_id
 from kiosk.errors import DataFileError
+from kiosk.store.access import new_file_mode, replacement_mode
 
 Document = dict[str, Any]
 
@@ -57,6 +62,10 @@ _LAST_TABLE_END = b"\n}\n}"
 OUTLINE = "_outline"
 _OUTLINE_OPENING = b'{\n"_outline":{\n"1":{"tables":"'
 _OUTLINE_CLOSING = b'"}\n}'
+# After the places, the outline names this version of the content: a random id given by each
+# write, so a file restored in place (same inode, size and mtime) is still told apart.
+_GENERATION_FIELD = b'","generation":"'
+_GENERATION = re.compile(rb"[0-9a-f]{16}")
 _OFFSET_DIGITS = 12
 
 
@@ -68,6 +77,24 @@ class MissingDataFile(DataFileError):
 
 class DamagedDataFile(DataFileError):
     """The data file does not parse as TinyDB JSON: the program stops and leaves it alone."""
+
+
+class DamagedDocument(DamagedDataFile):
+    """One document parses but does not fit its model (a status no one knows, a missing field);
+    *detail* says what, for a message that also says where."""
+
+    def __init__(self, message: str, detail: str) -> None:
+        """*message* for the person reading a document; *detail* for one naming its line."""
+        super().__init__(message)
+        self.detail = detail
+
+
+def shown_id(doc_id: str) -> str:
+    """*doc_id* as a message may show it: ID numbers key the applicants and the sign-in guard,
+    and no message, log or journal holds one in clear (request numbers begin with 9)."""
+    if len(doc_id) == ID_LENGTH and not doc_id.startswith("9"):
+        return mask_id(doc_id)
+    return doc_id
 
 
 def _damaged(path: Path | str, detail: str) -> DamagedDataFile:
@@ -336,20 +363,15 @@ class DocumentTable:
             return kept
         return b",\n".join([kept, *added]) if kept else b",\n".join(added)
 
-    def verify(self) -> None:
-        """Parse every document once (DamagedDataFile on the first that fails), keeping none."""
-        for doc_id, line in self._lines.items():
-            _parse_line(line, doc_id, self._source)
-
 
 def _parse_line(line: bytes, doc_id: str, source: Path | str) -> Document:
     """The document in the line ``"id":{...}``, or DamagedDataFile naming it."""
     try:
         document = orjson.loads(memoryview(line)[len(doc_id) + 3 :])
     except orjson.JSONDecodeError as error:
-        raise _damaged(source, f"document {doc_id}: {error}") from None
+        raise _damaged(source, f"document {shown_id(doc_id)}: {error}") from None
     if not isinstance(document, dict):
-        raise _damaged(source, f"document {doc_id} is not an object")
+        raise _damaged(source, f"document {shown_id(doc_id)} is not an object")
     return document
 
 
@@ -391,6 +413,8 @@ class LoadedFile:
     identity: FileIdentity
     tables: Tables
     _descriptor: int
+    # The content version in the file's outline (None in another layout).
+    generation: str | None = None
 
     def release(self) -> None:
         """Close the descriptor that pins this version's inode."""
@@ -410,6 +434,12 @@ def _open_data_file(path: Path) -> int:
         raise DataFileError(f"The data file {path} cannot be read: {error.strerror}.") from None
 
 
+def _open_and_read(path: Path) -> bytes:
+    descriptor = _open_data_file(path)
+    with os.fdopen(descriptor, "rb") as handle:
+        return handle.read()
+
+
 def load(path: Path) -> LoadedFile:
     """Read and split *path* into documents, or MissingDataFile / DamagedDataFile naming it."""
     descriptor = _open_data_file(path)
@@ -426,7 +456,17 @@ def load(path: Path) -> LoadedFile:
     except BaseException:
         os.close(descriptor)
         raise
-    return LoadedFile(identity, tables, descriptor)
+    return LoadedFile(identity, tables, descriptor, read_generation(raw[:4096]))
+
+
+def generation_at(path: Path) -> str | None:
+    """The content version of the file at *path* now, read from its first bytes (None when it
+    has none, or is not there)."""
+    try:
+        with path.open("rb") as handle:
+            return read_generation(handle.read(4096))
+    except FileNotFoundError:
+        return None
 
 
 class OutlinedFile:
@@ -505,13 +545,87 @@ def split_lines(raw: bytes, path: Path | str) -> Tables | None:
     return tables
 
 
+# A check of one stored document: its id and content; DamagedDocument if it fits no model.
+DocumentCheck = Callable[[str, Document], None]
+
+
+def check_documents(path: Path, checks: Mapping[str, DocumentCheck]) -> None:
+    """Parse every document of the file at *path* and give it to its table's check (tables
+    without one are only parsed), or DamagedDataFile naming the first that fails, or an id held
+    twice, by its line, table and id (an ID number masked). Nothing is kept.
+    """
+    raw = _open_and_read(path)
+    tables = split_lines(raw, path)
+    if tables is None or any(table._pending is None for table in tables.values()):
+        # Not in the layout (plain TinyDB's one line): parsed whole, ids checked by the parser.
+        for name, documents in _parse_refusing_twins(raw, path).items():
+            check = checks.get(name)
+            for doc_id, document in documents.items():
+                if check is not None:
+                    place = f"table {name}, document {shown_id(doc_id)}"
+                    _checked(check, doc_id, document, path, place)
+        return
+    line_number, position = 1, 0
+    for name, table in tables.items():
+        assert table._pending is not None
+        _, start, end = table._pending
+        check = checks.get(name)
+        seen: dict[str, int] = {}
+        covered = 0
+        for match in _DOCUMENT_LINE.finditer(raw, start, end):
+            line_number += raw.count(b"\n", position, match.start())
+            position = match.start()
+            doc_id, line = match.group(1).decode(), match.group(2)
+            covered += len(line) + 2
+            place = f"line {line_number}, table {name}, document {shown_id(doc_id)}"
+            if doc_id in seen:
+                raise _damaged(path, f"{place}: the id is there twice (line {seen[doc_id]})")
+            seen[doc_id] = line_number
+            try:
+                document = _parse_line(line, doc_id, path)
+            except DamagedDataFile:
+                raise _damaged(path, f"{place}: it does not parse") from None
+            if check is not None:
+                _checked(check, doc_id, document, path, place)
+        if max(covered - 2, 0) != end - start:
+            # Lines out of the layout (edited by hand): the reads parse the table whole.
+            section = b'{"t":{' + raw[start:end] + b"}}"
+            for doc_id, document in _parse_refusing_twins(section, path)["t"].items():
+                if check is not None:
+                    place = f"table {name}, document {shown_id(doc_id)}"
+                    _checked(check, doc_id, document, path, place)
+
+
+def _checked(check: DocumentCheck, doc_id: str, document: Document, path: Path, place: str) -> None:
+    try:
+        check(doc_id, document)
+    except DamagedDocument as error:
+        raise _damaged(path, f"{place}: {error.detail}") from None
+
+
+def _parse_refusing_twins(raw: bytes, path: Path) -> dict[str, dict[str, Document]]:
+    """The tables of *raw* parsed whole (as parse()), or DamagedDataFile for an id held twice."""
+
+    def refuse_twins(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = Counter(key for key, _ in pairs)
+        twice = [key for key, count in keys.items() if count > 1]
+        if twice:
+            raise _damaged(path, f"document {shown_id(twice[0])} is there twice")
+        return dict(pairs)
+
+    with contextlib.suppress(ValueError):  # parse() names what does not parse
+        json.loads(raw, object_pairs_hook=refuse_twins)
+    return parse(raw, path)
+
+
 def read_outline(head: bytes) -> list[tuple[str, int, int]] | None:
     """(table, start, end) of each table's lines as the ``_outline`` at the start of *head*
     says, unchecked; None if *head* (the first 4 KiB of a file suffice) has no outline."""
     if not head.startswith(_OUTLINE_OPENING):
         return None
     outline_end = head.find(_OUTLINE_CLOSING, len(_OUTLINE_OPENING))
-    fields = head[len(_OUTLINE_OPENING) : outline_end].split(b" ")
+    entries = head[len(_OUTLINE_OPENING) : outline_end].partition(_GENERATION_FIELD)[0]
+    fields = entries.split(b" ")
     if outline_end == -1 or len(fields) % 3:
         return None
     places = []
@@ -521,6 +635,23 @@ def read_outline(head: bytes) -> list[tuple[str, int, int]] | None:
             return None
         places.append((name.decode(), int(start), int(end)))
     return places
+
+
+def read_generation(head: bytes) -> str | None:
+    """The content version in the ``_outline`` at the start of *head*, or None if it has none."""
+    if not head.startswith(_OUTLINE_OPENING):
+        return None
+    outline_end = head.find(_OUTLINE_CLOSING, len(_OUTLINE_OPENING))
+    at = head.find(_GENERATION_FIELD, len(_OUTLINE_OPENING), outline_end)
+    if outline_end == -1 or at == -1:
+        return None
+    generation = head[at + len(_GENERATION_FIELD) : outline_end]
+    return generation.decode() if _GENERATION.fullmatch(generation) else None
+
+
+def new_generation() -> str:
+    """A content version for a file about to be written: random, so no two writes share one."""
+    return secrets.token_hex(8)
 
 
 def section_opening(name: str) -> bytes:
@@ -577,10 +708,14 @@ def _split_section(
     whether they were in the one-document-per-line layout (else the section was parsed whole)."""
     found = _DOCUMENT_LINE.findall(raw, start, end)
     lines = {doc_id.decode(): line for doc_id, line in found}
+    if len(lines) != len(found):
+        # Readers would disagree about which of the two is the document: it is damage.
+        twice = next(doc_id for doc_id, count in Counter(i for i, _ in found).items() if count > 1)
+        raise _damaged(source, f"document {shown_id(twice.decode())} is there twice")
     # The matched lines and a ",\n" between each two must cover the section exactly: a line that
     # is not a document, or a separator without its comma, leaves bytes uncovered.
     covered = sum(len(line) for _, line in found) + 2 * (len(found) - 1) if found else 0
-    if len(lines) != len(found) or covered != end - start or raw[end - 1 : end] == b",":
+    if covered != end - start or raw[end - 1 : end] == b",":
         # Parsed as the one table of a file, so the usual checks and messages apply.
         documents = parse(b'{"t":{' + raw[start:end] + b"}}", Path(source))["t"]
         return DocumentTable.of(documents, source)._lines, False
@@ -625,11 +760,13 @@ def parse(raw: bytes, path: Path) -> dict[str, dict[str, Document]]:
 
 
 def serialised_pieces(tables: Tables) -> list[bytes | memoryview]:
-    """*tables* in the one-document-per-line layout (``{}`` when there are none), in pieces
-    that are written one after the other: joining them would copy the whole file again."""
+    """*tables* in the one-document-per-line layout (``{}`` when there are none), their outline
+    naming a new content version, in pieces that are written one after the other: joining them
+    would copy the whole file again."""
     named = [(name, table) for name, table in tables.items() if name != OUTLINE]
     if not named:
         return [b"{}"]
+    generation = new_generation()
     bodies = [(section_opening(name), table.body()) for name, table in named]
     # The outline's own length does not depend on the offsets it holds: they are zero-padded.
     entry = b"%s %0*d %0*d"
@@ -638,6 +775,8 @@ def serialised_pieces(tables: Tables) -> list[bytes | memoryview]:
         + sum(len(name.encode()) + 2 + 2 * _OFFSET_DIGITS for name, _ in named)
         + len(named)
         - 1
+        + len(_GENERATION_FIELD)
+        + len(generation)
         + len(_OUTLINE_CLOSING)
     )
     entries = []
@@ -647,7 +786,8 @@ def serialised_pieces(tables: Tables) -> list[bytes | memoryview]:
         end = start + len(body)
         entries.append(entry % (name.encode(), _OFFSET_DIGITS, start, _OFFSET_DIGITS, end))
         position = end + 2
-    pieces: list[bytes | memoryview] = [_OUTLINE_OPENING + b" ".join(entries) + _OUTLINE_CLOSING]
+    outline = b" ".join(entries) + _GENERATION_FIELD + generation.encode()
+    pieces: list[bytes | memoryview] = [_OUTLINE_OPENING + outline + _OUTLINE_CLOSING]
     for opening, body in bodies:
         pieces += [opening, body, b"\n}"]
     pieces.append(b"\n}")
@@ -655,14 +795,26 @@ def serialised_pieces(tables: Tables) -> list[bytes | memoryview]:
 
 
 def write_atomically(path: Path, tables: Tables) -> LoadedFile:
-    """Replace *path* with *tables* so that a crash leaves the old file or the new, never a mix.
-
-    The new file keeps the old one's mode and group, since kiosk and staff accounts share it.
-    """
+    """Replace *path* with *tables* so that a crash leaves the old file or the new, never a mix
+    (replace_atomically); the result is the new version, its inode pinned."""
     pieces = serialised_pieces(tables)
+    identity, pin = replace_atomically(path, pieces)
+    return LoadedFile(identity, tables, pin, read_generation(bytes(pieces[0])))
+
+
+def replace_atomically(
+    path: Path, pieces: Iterable[bytes | memoryview]
+) -> tuple[FileIdentity, int]:
+    """Replace *path* with the bytes of *pieces*: written to a temporary file, fsynced, moved
+    over *path*; the new file's identity and a read-only descriptor that pins its inode.
+
+    The new file keeps the old one's mode (never readable by others) and group, since kiosk and
+    staff accounts share it; a first file gets the folder's mode (access.new_file_mode). The
+    temporary file is named after this process, so that clean-up can tell whose it is.
+    """
     directory = path.parent
     descriptor, temp_name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=directory
+        prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=directory
     )
     try:
         _copy_ownership(path, descriptor)
@@ -672,29 +824,57 @@ def write_atomically(path: Path, tables: Tables) -> LoadedFile:
                 view = view[os.write(descriptor, view) :]
         os.fsync(descriptor)
         identity = FileIdentity.of(os.fstat(descriptor))
-        os.replace(temp_name, path)
+        # The version is pinned read-only: no descriptor open for writing outlives the write
+        # (a file system with one cannot be remounted read-only).
+        pin = os.open(temp_name, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            os.replace(temp_name, path)
+        except BaseException:
+            os.close(pin)
+            raise
     except BaseException:
-        os.close(descriptor)
         with contextlib.suppress(OSError):
             os.unlink(temp_name)
         raise
+    finally:
+        os.close(descriptor)
     _fsync_directory(directory)
-    # The descriptor stays open: it now pins the inode of the file at *path*.
-    return LoadedFile(identity, tables, descriptor)
+    return identity, pin
 
 
-def leftover_temp_files(path: Path) -> list[Path]:
-    """Temporary files that a writer killed mid-write left beside *path*."""
-    return sorted(path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"))
+def abandoned_temp_files(folder: Path, target: str) -> list[Path]:
+    """The temporary files in *folder* of writers of the files named *target* (a glob pattern)
+    that have ended (killed mid-write): write_atomically names each ``.<target>.<pid>.<x>.tmp``.
+
+    A file whose writer is still running is never listed, even if it is not this program's
+    lock that keeps it apart; a name without a pid is an older version's, from before a restart.
+    """
+    abandoned = []
+    for candidate in folder.glob(f".{target}.*{TEMP_SUFFIX}"):
+        owner = candidate.name.rsplit(".", 3)[-3]
+        if not (owner.isdigit() and _is_running(int(owner))):
+            abandoned.append(candidate)
+    return sorted(abandoned)
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another account's process
+    return True
 
 
 def _copy_ownership(path: Path, descriptor: int) -> None:
     try:
         old = os.stat(path)
     except FileNotFoundError:
-        os.fchmod(descriptor, 0o664)
+        # fchmod, not the umask: the folder decides who shares the file.
+        os.fchmod(descriptor, new_file_mode(path.parent))
         return
-    os.fchmod(descriptor, old.st_mode & 0o7777)
+    os.fchmod(descriptor, replacement_mode(old.st_mode))
     # Only root or a member of the group may hand the file on; others keep their own group.
     with contextlib.suppress(PermissionError):
         os.fchown(descriptor, -1, old.st_gid)

@@ -9,6 +9,7 @@ A request number that is not live is looked up in the yearly archives (archive_f
 """
 
 import contextlib
+import glob
 import os
 import threading
 from abc import ABC, abstractmethod
@@ -19,9 +20,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.models import Applicant, AuditEntry, StaffMember, TawasulRequest
-from kiosk.errors import DataFileError, TawasulError
+from kiosk.errors import DataFileError, StoreUnwritable, TawasulError, WriteProblem
 from kiosk.store import records
-from kiosk.store.archive_files import YearlyArchives, applicant_and_status
+from kiosk.store.access import others_can_read, probe_folder, writing
+from kiosk.store.archive_files import (
+    YearlyArchives,
+    applicant_and_status,
+    archive_path,
+    audit_archive_path,
+)
+from kiosk.store.archive_numbers import write_numbers
+from kiosk.store.lock import DataFileLock, LockTimeout
 from kiosk.store.storage import (
     DocumentTable,
     FileIdentity,
@@ -29,13 +38,14 @@ from kiosk.store.storage import (
     MissingDataFile,
     OutlinedFile,
     Tables,
-    leftover_temp_files,
+    abandoned_temp_files,
+    check_documents,
+    generation_at,
     load,
     write_atomically,
 )
 
 if TYPE_CHECKING:
-    import filelock
     from tinydb import TinyDB
     from tinydb.table import Document as TinyDocument
     from tinydb.table import Table
@@ -48,6 +58,15 @@ STAFF = "staff"
 AUDIT = "audit"
 SETTINGS = "settings"
 SIGN_IN_GUARD = "sign_in_guard"
+
+# What each document must be (db check, the kiosk's verification); settings are free text.
+_MODEL_CHECKS = {
+    REQUESTS: records.stored_under("number", records.request_from_document),
+    APPLICANTS: records.stored_under("id_number", records.applicant_from_document),
+    STAFF: records.fits(records.staff_from_document),
+    AUDIT: records.fits(records.audit_from_document),
+    SIGN_IN_GUARD: records.fits(records.sign_in_guard_from_document),
+}
 
 # One settings document holds the office-wide values staff set (the welcome banner).
 _SETTINGS_ID = 1
@@ -325,6 +344,7 @@ class TawasulStore(_Reader):
         self._loaded: LoadedFile | None = None
         self._view: _Version | None = None
         self._cleaned = False
+        self._write_problem: WriteProblem | None = None
         self.archives = YearlyArchives(self.path)
 
     @classmethod
@@ -337,8 +357,10 @@ class TawasulStore(_Reader):
             )
         target.parent.mkdir(parents=True, exist_ok=True)
         store = cls(target)
-        with store._exclusive():
-            store._install(write_atomically(target, {}))
+        with contextlib.ExitStack() as stack:
+            if target.exists():
+                store._hold_lock(stack)
+            store._commit({})
         return store
 
     def request(self, number: str) -> TawasulRequest | None:
@@ -377,14 +399,26 @@ class TawasulStore(_Reader):
             try:
                 on_disk = FileIdentity.of(os.stat(self.path))
             except FileNotFoundError:
-                raise MissingDataFile(
-                    f"There is no data file at {self.path}; "
-                    f"make one with `tawasul demo --db {self.path}`."
-                ) from None
+                raise self._missing() from None
             if self._loaded is None or self._view is None or self._loaded.identity != on_disk:
                 self._install(load(self.path))
             assert self._view is not None
             return self._view
+
+    def _version_to_change(self) -> _Version:
+        """The version on disk now, for a transaction (under the lock): checked by content, not
+        only by identity, so that a write never brings back what a restore replaced.
+
+        A backup copied over the file in place keeps its inode and may keep its size and mtime;
+        its content version (storage.read_generation) still differs from the loaded one.
+        """
+        version = self._version()
+        assert self._loaded is not None
+        loaded = self._loaded.generation
+        if loaded is None or generation_at(self.path) != loaded:
+            self.reload()
+            version = self._version()
+        return version
 
     def _install(self, loaded: LoadedFile) -> None:
         self.reload()
@@ -400,66 +434,101 @@ class TawasulStore(_Reader):
             self._view = None
 
     @cached_property
-    def _lock(self) -> "filelock.FileLock":
-        # Imported at the first write: reading, and drawing the kiosk's first screen, take no lock.
-        import filelock
+    def _lock(self) -> DataFileLock:
+        return DataFileLock(self.path, self._lock_timeout)
 
-        # thread_local: each thread holds the lock through its own descriptor, so a second
-        # thread of this process waits for it like another process does.
-        return filelock.FileLock(
-            f"{self.path}.lock", timeout=self._lock_timeout, mode=0o664, thread_local=True
-        )
-
-    @contextlib.contextmanager
-    def _exclusive(self) -> Iterator[None]:
-        from filelock import Timeout
-
+    def _hold_lock(self, stack: contextlib.ExitStack) -> None:
+        """Take the data file's lock (lock.DataFileLock) for the rest of *stack*."""
         try:
-            lock = self._lock.acquire()
-        except Timeout:
+            stack.enter_context(self._lock.held())
+        except LockTimeout:
             raise DataFileError(
                 f"The data file {self.path} stayed busy for {self._lock_timeout:g} s; "
                 "nothing was changed. Try again."
             ) from None
+        except FileNotFoundError:
+            raise self._missing() from None
         except OSError as error:
             raise DataFileError(
-                f"The lock file {self.path}.lock cannot be made ({error.strerror}); "
-                "nothing was changed. The data folder must be writable by this account."
+                f"The data file {self.path} cannot be read: {error.strerror}."
             ) from None
-        with lock:
-            yield
+
+    def _missing(self) -> MissingDataFile:
+        return MissingDataFile(
+            f"There is no data file at {self.path}; make one with `tawasul demo --db {self.path}`."
+        )
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[StoreTransaction]:
         """Lock the file, re-check it, yield a transaction, and write its changes atomically.
 
         If the body raises, nothing is written; the loaded version was never changed (the
-        transaction works on copies of the tables it changes).
+        transaction works on copies of the tables it changes). A transaction that writes
+        nothing needs no writable folder (a sign-in on a read-only one); one that writes where
+        it cannot raises StoreUnwritable, and the file stays as it was.
         """
         # The file lock first: while this thread waits for another process, this process's
         # readers (a console's screen) go on reading the version they have.
-        with self._exclusive(), self._thread_lock:
-            self._remove_leftovers()
-            transaction = StoreTransaction(self._version().tables)
-            yield transaction
-            if transaction.changed:
-                try:
-                    self._install(write_atomically(self.path, transaction.tables))
-                except OSError as error:
-                    self.reload()
-                    raise DataFileError(
-                        f"The data file {self.path} cannot be written ({error.strerror}); "
-                        "nothing was changed."
-                    ) from None
-                except BaseException:
-                    self.reload()
-                    raise
+        with contextlib.ExitStack() as stack:
+            self._hold_lock(stack)
+            stack.enter_context(self._thread_lock)
+            transaction = StoreTransaction(self._version_to_change().tables)
+            try:
+                yield transaction
+                if transaction.changed:
+                    self._commit(transaction.tables)
+            except StoreUnwritable as error:
+                # Also a write of the body's own (the archive run's archive files).
+                self._write_problem = error.problem
+                raise
+
+    def _commit(self, tables: Tables) -> None:
+        try:
+            with writing(self.path):
+                self._remove_leftovers()
+                self._install(write_atomically(self.path, tables))
+        except StoreUnwritable:
+            self.reload()
+            raise
+        except OSError as error:
+            self.reload()
+            raise DataFileError(
+                f"The data file {self.path} cannot be written ({error.strerror}); "
+                "nothing was changed."
+            ) from None
+        except BaseException:
+            self.reload()
+            raise
+        self._write_problem = None
+
+    def write_problem(self) -> WriteProblem | None:
+        """Why the last write failed, until a write succeeds (or a probe sees it gone); cheap."""
+        return self._write_problem
+
+    def probe_write_problem(self) -> WriteProblem | None:
+        """Why a write would fail now, found without writing anything (a stat and a statvfs).
+
+        The folder's file system (read-only, or without room for another copy of the data file,
+        which every write makes) and this account's access to the folder. A full disk or a
+        read-only folder that the probe no longer sees is forgotten (space was freed, the folder
+        remounted); a refused permission is kept until a write succeeds, as the probe cannot
+        see every cause of it.
+        """
+        try:
+            size = os.stat(self.path).st_size
+        except OSError:
+            size = 0
+        found = probe_folder(self.path.parent, room=size)
+        if found is not None or self._write_problem is not WriteProblem.NO_PERMISSION:
+            self._write_problem = found
+        return self._write_problem
 
     def _remove_leftovers(self) -> None:
-        # Under the lock no writer is active, so any temporary file is a crashed writer's.
+        # Under the lock no writer of this file is at work; still, only files whose writer has
+        # ended are removed (a process of an older version, a copy of the file elsewhere).
         if self._cleaned:
             return
-        for leftover in leftover_temp_files(self.path):
+        for leftover in abandoned_temp_files(self.path.parent, glob.escape(self.path.name)):
             with contextlib.suppress(FileNotFoundError):
                 leftover.unlink()
         self._cleaned = True
@@ -488,11 +557,44 @@ class TawasulStore(_Reader):
         return super().setting(key, default)
 
     def check(self) -> dict[str, int]:
-        """Parse the file and every document now and count its tables (DataFileError if damaged)."""
+        """Parse the file and every document now, check each against its model and count the
+        tables (DataFileError naming the line, if damaged or if an id is held twice); and mend
+        the numbers kept beside each request archive where they are missing or wrong."""
         self.reload()
-        for table in self._version().tables.values():
-            table.verify()
+        check_documents(self.path, _MODEL_CHECKS)
+        self._keep_archived_numbers()
         return self.table_sizes()
+
+    def _keep_archived_numbers(self) -> None:
+        """Write again the numbers beside each request archive that are missing or wrong: they
+        are derived, so a wrong file is mended, not damage (readers never trust a set that names
+        another version of its archive). Where nothing can be written, readers build them."""
+        for year in self.archives.years():
+            wanted = self.archives.numbers_to_keep(year)
+            if wanted is None:
+                continue
+            # Under the lock, as the archive run writes them; a run in between makes a newer
+            # archive, and this set then names an older version and is never used. A busy or
+            # unwritable folder leaves them to the next check or run: never a reason to stop.
+            with (
+                contextlib.ExitStack() as stack,
+                contextlib.suppress(StoreUnwritable, DataFileError, OSError),
+            ):
+                self._hold_lock(stack)
+                with writing(archive_path(self.path, year)):
+                    write_numbers(archive_path(self.path, year), *wanted)
+
+    def readable_by_others(self) -> list[Path]:
+        """The data file and archives that accounts outside the owner and group can read."""
+        files = [self.path]
+        for year in self.archives.years():
+            files += [archive_path(self.path, year), audit_archive_path(self.path, year)]
+        exposed = []
+        for path in files:
+            with contextlib.suppress(FileNotFoundError):
+                if others_can_read(path.stat().st_mode):
+                    exposed.append(path)
+        return exposed
 
     def close(self) -> None:
         """Release the loaded version's descriptor and any archive read."""

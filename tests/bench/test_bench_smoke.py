@@ -42,6 +42,8 @@ def test_python_m_bench_prints_json_with_every_figure() -> None:
     start = figures["kiosk start to first screen"]
     assert start["values"]["tawasul"] > 0 and start["baseline"] > 0
     assert "receipt rendering" in figures
+    miss = figures["lookup held nowhere ÷ found"]
+    assert miss["values"]["tawasul"] > 0 and miss["baseline"] > 0
 
 
 def test_the_data_set_walks_the_rules_and_archives_90_percent_at_100000() -> None:

@@ -1,5 +1,6 @@
 """The store under real processes: concurrent writers lose nothing, kill -9 tears nothing."""
 
+import os
 import random
 import subprocess
 import sys
@@ -88,3 +89,61 @@ def test_kill_9_never_tears_the_file_or_loses_an_acknowledged_write(db_path: Pat
     with TawasulStore(db_path).transaction() as tx:
         tx.set_setting("banner", "after the kills")
     assert not list(db_path.parent.glob(f".{db_path.name}.*.tmp"))
+
+
+def test_a_lock_file_deleted_under_running_writers_loses_no_write(demo_db: Path) -> None:
+    names = [f"writer-{i}" for i in range(6)]
+    deleter = subprocess.Popen([sys.executable, str(WORKERS), "lock-deleter", str(demo_db)])
+    try:
+        writers = [worker("acknowledged", str(demo_db), name, "40") for name in names]
+        outputs = [process.communicate(timeout=120)[0] for process in writers]
+    finally:
+        deleter.kill()
+        deleter.wait()
+    assert [process.returncode for process in writers] == [0] * len(names)
+    acknowledged = {
+        f"{name}-{line}"
+        for name, output in zip(names, outputs, strict=True)
+        for line in output.split()
+    }
+    assert len(acknowledged) == 6 * 40
+    store = TawasulStore(demo_db)
+    store.check()
+    written = {entry.note for request in store.all_requests() for entry in request.history}
+    assert not acknowledged - written, f"{len(acknowledged - written)} acknowledged writes lost"
+
+
+def test_a_restore_in_place_is_never_undone_by_a_reader_that_held_the_old_version(
+    demo_db: Path,
+) -> None:
+    def set_banner(text: str) -> None:
+        with TawasulStore(demo_db).transaction() as tx:
+            tx.set_setting("banner", text)
+
+    set_banner("backup")
+    backup = demo_db.read_bytes()
+    set_banner("latest")  # the same length: the restored file has the size of this one
+    reader = subprocess.Popen(
+        [sys.executable, str(WORKERS), "hold", str(demo_db), "reader"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert reader.stdin is not None and reader.stdout is not None
+    assert reader.stdout.readline() == "read\n"  # it holds the version with "latest"
+    # The operator restores the backup in place (same inode), keeping the file's size and mtime.
+    replaced = demo_db.stat()
+    with demo_db.open("r+b") as handle:
+        handle.write(backup)
+        handle.truncate()
+    os.utime(demo_db, ns=(replaced.st_atime_ns, replaced.st_mtime_ns))
+    restored = demo_db.stat()
+    assert (restored.st_ino, restored.st_size) == (replaced.st_ino, replaced.st_size)
+
+    reader.stdin.write("go\n")
+    reader.stdin.flush()
+    assert reader.stdout.readline() == "written\n"
+    assert reader.wait(timeout=30) == 0
+    store = TawasulStore(demo_db)
+    assert store.setting("written_by") == "reader"
+    assert store.setting("banner") == "backup"

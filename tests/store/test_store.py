@@ -129,6 +129,24 @@ def test_leftover_temporary_files_are_cleaned_under_the_lock(demo_db: Path) -> N
     assert not leftover.exists()
 
 
+def test_only_temporary_files_of_writers_that_ended_are_cleaned(demo_db: Path) -> None:
+    running = subprocess.Popen(["sleep", "60"])
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    try:
+        live = demo_db.parent / f".{demo_db.name}.{running.pid}.k2j4h1x0.tmp"
+        dead = demo_db.parent / f".{demo_db.name}.{ended.pid}.a8d9f7q2.tmp"
+        for temporary in (live, dead):
+            temporary.write_text('{"half": ')
+        with TawasulStore(demo_db).transaction() as tx:
+            tx.set_setting("banner", "x")
+        assert live.exists()
+        assert not dead.exists()
+    finally:
+        running.kill()
+        running.wait()
+
+
 def test_the_replaced_file_keeps_its_mode(demo_db: Path) -> None:
     os.chmod(demo_db, 0o640)
     with TawasulStore(demo_db).transaction() as tx:
