@@ -3,17 +3,13 @@
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import cached_property
-from typing import TYPE_CHECKING
 
 from kiosk.domain.identity import check_id, mask_id
 from kiosk.domain.models import Applicant, AuditEntry
 from kiosk.errors import InvalidInput, NotFound
 from kiosk.services.clock import Clock, utc_now
+from kiosk.services.passwords import password_policy
 from kiosk.store import StoreTransaction, TawasulStore
-
-if TYPE_CHECKING:
-    from argon2 import PasswordHasher
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -64,21 +60,9 @@ class AccountService:
         self._store = store
         self._clock = clock
 
-    @cached_property
-    def _hasher(self) -> "PasswordHasher":
-        # Imported at the first hash: argon2 is not needed to draw the kiosk's first screen.
-        from argon2 import PasswordHasher
-
-        return PasswordHasher()
-
-    @cached_property
-    def _decoy_hash(self) -> str:
-        # Unknown IDs are checked against this, so they take as long as known ones.
-        return self._hasher.hash("decoy password that nobody has")
-
     def hash_password(self, password: str) -> str:
         """A slow salted hash of *password* to store."""
-        return self._hasher.hash(password)
+        return password_policy().hash(password)
 
     def sign_in(self, typed_id: str, password: str) -> SignInResult:
         """Check *typed_id* and *password*; blocking (argon2): run it in a worker thread."""
@@ -92,7 +76,14 @@ class AccountService:
         if guard.locked_at(now):
             return SignInResult(SignInOutcome.LOCKED, locked_until=guard.locked_until)
         stored_hash = applicant.password_hash if applicant else None
-        matches = self._verify(stored_hash or self._decoy_hash, password) and bool(stored_hash)
+        policy = password_policy()
+        # An ID without a hash spends one verification of the same policy: it answers as slowly.
+        matches = (
+            policy.verify(stored_hash, password) if stored_hash else policy.verify_decoy(password)
+        )
+        # Hashed before the lock is taken: a slow hash must not hold up the other kiosks.
+        rehash = matches and stored_hash is not None and policy.needs_rehash(stored_hash)
+        upgraded = policy.hash(password) if rehash else None
         with self._store.transaction() as tx:
             # Re-read under the lock: another kiosk may have counted a failure meanwhile.
             applicant = tx.applicant(number)
@@ -102,6 +93,11 @@ class AccountService:
             if matches and applicant is not None:
                 if guard != _Guard():
                     self._save_guard(tx, number, applicant, _Guard())
+                    applicant = tx.applicant(number)
+                    assert applicant is not None
+                # Only the hash just verified is replaced, not one a supervisor reset meanwhile.
+                if upgraded is not None and applicant.password_hash == stored_hash:
+                    tx.put_applicant(replace(applicant, password_hash=upgraded))
                 signed_in = replace(applicant, failed_attempts=0, locked_until=None)
                 return SignInResult(SignInOutcome.SIGNED_IN, applicant=signed_in)
             guard = guard.after_failure(now)
@@ -110,14 +106,6 @@ class AccountService:
                 tx.append_audit(AuditEntry(now, "kiosk", "sign_in.locked", mask_id(number)))
                 return SignInResult(SignInOutcome.LOCKED, locked_until=guard.locked_until)
         return SignInResult(SignInOutcome.WRONG_CREDENTIALS)
-
-    def _verify(self, stored_hash: str, password: str) -> bool:
-        from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
-        try:
-            return bool(self._hasher.verify(stored_hash, password))
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            return False
 
     @staticmethod
     def _guard(applicant: Applicant | None, unknown: dict[str, object]) -> _Guard:
