@@ -1,7 +1,7 @@
 """Fixtures shared by every test: a clean environment, a frozen clock, real data files."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,22 @@ FROZEN_NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 def frozen_clock() -> datetime:
     """The fixed moment every test that needs a clock reads."""
     return FROZEN_NOW
+
+
+class MovableClock:
+    """A services clock that starts at FROZEN_NOW and moves only when the test moves it."""
+
+    def __init__(self) -> None:
+        """Start at the frozen moment."""
+        self.now = FROZEN_NOW
+
+    def __call__(self) -> datetime:
+        """The current time."""
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Let *seconds* pass."""
+        self.now += timedelta(seconds=seconds)
 
 
 TEST_PASSWORDS = passwords.PasswordPolicy(time_cost=1, memory_cost=8192, parallelism=1)
