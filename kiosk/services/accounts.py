@@ -81,6 +81,8 @@ class AccountService:
             return SignInResult(SignInOutcome.INVALID_ID, reason=checked.reason)
         number = checked.number
         now = self._clock()
+        if self._anything_unwritten:
+            self._write_kept()
         applicant = self._store.applicant(number)
         stored = _stored_state(applicant, self._store.sign_in_guard(number))
         state = self._unwritten_locks.seen_over(number, stored).current(self._limit, now)
@@ -101,10 +103,18 @@ class AccountService:
         result = write_or_none(self._store, lambda tx: self._record(tx, attempt, now))
         if result is None:
             return self._keep(attempt, applicant, stored, now)
+        self._forget_kept()
+        return result
+
+    def _write_kept(self) -> None:
+        """Write what earlier sign-ins kept in memory, if the store takes writes again."""
+        if write_or_none(self._store, self._write_unwritten):
+            self._forget_kept()
+
+    def _forget_kept(self) -> None:
         self._unwritten_locks.clear()
         self._unwritten_audit.clear()
         self._unwritten_hashes.clear()
-        return result
 
     def _record(self, tx: StoreTransaction, attempt: "_Attempt", now: datetime) -> SignInResult:
         """Write what earlier sign-ins could not, then this one's outcome, in *tx*."""
@@ -158,7 +168,7 @@ class AccountService:
             return SignInResult(SignInOutcome.LOCKED, locked_until=after.locked_until)
         return SignInResult(SignInOutcome.WRONG_CREDENTIALS)
 
-    def _write_unwritten(self, tx: StoreTransaction) -> None:
+    def _write_unwritten(self, tx: StoreTransaction) -> bool:
         for number, pending in self._unwritten_locks.items():
             applicant = tx.applicant(number)
             stored = _stored_state(applicant, tx.sign_in_guard(number))
@@ -169,6 +179,7 @@ class AccountService:
             applicant = tx.applicant(number)
             if applicant is not None and applicant.password_hash == verified:
                 tx.put_applicant(replace(applicant, password_hash=upgraded))
+        return True
 
     def unlock(self, typed_id: str, by: str, client: str = "") -> None:
         """Clear the failed attempts and lock of an ID (a supervisor's action, audited)."""

@@ -8,6 +8,7 @@ others), and written by the guard's next write that succeeds.
 
 import errno
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -24,6 +25,9 @@ log = logging.getLogger("tawasul.guards")
 MOST_UNWRITTEN = 1000
 """Keys (ID numbers, request numbers, kiosks) a guard keeps in memory while the store cannot be
 written; past that the oldest is dropped, so memory stays bounded whatever a guesser types."""
+
+LOG_EVERY_SECONDS = 60.0
+"""How often at most the log says that the guards cannot write."""
 
 Result = TypeVar("Result")
 
@@ -55,7 +59,20 @@ def write_or_none(
     except (StoreUnwritable, DataFileError, OSError) as error:
         if not cannot_write(error):
             raise
+        _say_unwritable(error)
         return None
+
+
+_last_said = -LOG_EVERY_SECONDS
+
+
+def _say_unwritable(error: BaseException) -> None:
+    # Once a minute, not once a key: a guesser must not fill the journal.
+    global _last_said
+    now = time.monotonic()
+    if now - _last_said >= LOG_EVERY_SECONDS:
+        _last_said = now
+        log.warning("guards keep their counts in memory: %s", error)
 
 
 def keep_bounded(pending: dict[str, Any], what: str) -> None:
@@ -290,7 +307,12 @@ class QuickLookupGuard:
         return self._limit.stricter() if self._unwritten else self._limit
 
     def check(self, number: str) -> LookupVerdict:
-        """Whether a quick lookup of request *number* may go ahead now (reads the store)."""
+        """Whether a quick lookup of request *number* may go ahead now.
+
+        Blocking (it reads the store, and writes what this kiosk could not store before).
+        """
+        if self._unwritten:
+            self._write_kept()
         now = self._clock()
         limit = self._in_force()
         verdict = LookupVerdict()
@@ -309,9 +331,12 @@ class QuickLookupGuard:
         for kind, key in self._keys(number):
             self._unwritten.setdefault(f"{kind}/{key}", []).append(now)
         keep_bounded(self._unwritten, "failed quick lookups")
-        if write_or_none(self._store, self._write_unwritten) is not None:
-            self._unwritten.clear()
+        self._write_kept()
         return self.check(number)
+
+    def _write_kept(self) -> None:
+        if write_or_none(self._store, self._write_unwritten):
+            self._unwritten.clear()
 
     def _write_unwritten(self, tx: StoreTransaction) -> bool:
         now = self._clock()
@@ -363,7 +388,9 @@ class StaffExitGuard:
         if not self._hash:
             return PinVerdict.NOT_SET
         now = self._clock()
-        stored = LockState.from_document(self._store.guard_entry(STAFF_EXIT, _OFFICE) or {})
+        if self._unwritten:
+            self._write_kept(now)
+        stored = self._stored(self._store)
         if self._state(stored, now).locked_at(now):
             return PinVerdict.LOCKED
         accepted = password_policy().verify(self._hash, pin)
@@ -379,16 +406,33 @@ class StaffExitGuard:
             self._unwritten.clear()
         return verdict
 
+    @staticmethod
+    def _stored(reader: TawasulStore | StoreTransaction) -> LockState:
+        return LockState.from_document(reader.guard_entry(STAFF_EXIT, _OFFICE) or {})
+
+    @staticmethod
+    def _put(tx: StoreTransaction, state: LockState) -> None:
+        tx.set_guard_entry(
+            STAFF_EXIT, _OFFICE, None if state == LockState() else state.to_document()
+        )
+
+    def _write_kept(self, now: datetime) -> None:
+        """Write the state kept in memory, if the store takes writes again."""
+
+        def write(tx: StoreTransaction) -> bool:
+            self._put(tx, self._state(self._stored(tx), now))
+            return True
+
+        if write_or_none(self._store, write):
+            self._unwritten.clear()
+
     def _record(self, tx: StoreTransaction, accepted: bool, now: datetime) -> PinVerdict:
         # Re-read under the lock: another kiosk may have counted a wrong PIN meanwhile.
-        stored = LockState.from_document(tx.guard_entry(STAFF_EXIT, _OFFICE) or {})
-        state = self._state(stored, now)
+        state = self._state(self._stored(tx), now)
         if state.locked_at(now):
             return PinVerdict.LOCKED
         after = LockState() if accepted else state.after_failure(self._limit, now)
-        tx.set_guard_entry(
-            STAFF_EXIT, _OFFICE, None if after == LockState() else after.to_document()
-        )
+        self._put(tx, after)
         return self._verdict(accepted, after, now)
 
     @staticmethod
