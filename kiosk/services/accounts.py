@@ -81,12 +81,12 @@ class AccountService:
             return SignInResult(SignInOutcome.INVALID_ID, reason=checked.reason)
         number = checked.number
         now = self._clock()
-        if self._anything_unwritten:
-            self._write_kept()
         applicant = self._store.applicant(number)
         stored = _stored_state(applicant, self._store.sign_in_guard(number))
         state = self._unwritten_locks.seen_over(number, stored).current(self._limit, now)
         if state.locked_at(now):
+            if self._anything_unwritten:
+                self._write_kept()  # the other paths write it with their own outcome
             return SignInResult(SignInOutcome.LOCKED, locked_until=state.locked_until)
         stored_hash = applicant.password_hash if applicant else None
         policy = password_policy()

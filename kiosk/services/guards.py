@@ -59,20 +59,25 @@ def write_or_none(
     except (StoreUnwritable, DataFileError, OSError) as error:
         if not cannot_write(error):
             raise
-        _say_unwritable(error)
+        _say_unwritable("guards keep their counts in memory: %s", error)
         return None
 
 
-_last_said = -LOG_EVERY_SECONDS
+class _Sparingly:
+    """Logs a warning at most once every LOG_EVERY_SECONDS: once a minute, not once a key, so a
+    guesser at a kiosk whose disk is full cannot fill the journal too."""
+
+    def __init__(self) -> None:
+        self._last = -LOG_EVERY_SECONDS
+
+    def __call__(self, message: str, *args: object) -> None:
+        now = time.monotonic()
+        if now - self._last >= LOG_EVERY_SECONDS:
+            self._last = now
+            log.warning(message, *args)
 
 
-def _say_unwritable(error: BaseException) -> None:
-    # Once a minute, not once a key: a guesser must not fill the journal.
-    global _last_said
-    now = time.monotonic()
-    if now - _last_said >= LOG_EVERY_SECONDS:
-        _last_said = now
-        log.warning("guards keep their counts in memory: %s", error)
+_say_unwritable = _Sparingly()
 
 
 def keep_bounded(pending: dict[str, Any], what: str) -> None:
@@ -313,14 +318,7 @@ class QuickLookupGuard:
         """
         if self._unwritten:
             self._write_kept()
-        now = self._clock()
-        limit = self._in_force()
-        verdict = LookupVerdict()
-        for kind, key in self._keys(number):
-            failures = _times(self._store.guard_entry(kind, key))
-            failures += self._unwritten.get(f"{kind}/{key}", [])
-            verdict = verdict.worst(limit.verdict(failures, now))
-        return verdict
+        return self._verdict(number)
 
     def record_failure(self, number: str) -> LookupVerdict:
         """Count a failed quick lookup of *number*, and say whether the next may go ahead.
@@ -329,10 +327,24 @@ class QuickLookupGuard:
         """
         now = self._clock()
         for kind, key in self._keys(number):
-            self._unwritten.setdefault(f"{kind}/{key}", []).append(now)
+            pending = f"{kind}/{key}"
+            # Only failures inside the window are kept: memory stays bounded per key too.
+            self._unwritten[pending] = self._limit.recent(
+                [*self._unwritten.pop(pending, []), now], now
+            )
         keep_bounded(self._unwritten, "failed quick lookups")
         self._write_kept()
-        return self.check(number)
+        return self._verdict(number)
+
+    def _verdict(self, number: str) -> LookupVerdict:
+        now = self._clock()
+        limit = self._in_force()
+        verdict = LookupVerdict()
+        for kind, key in self._keys(number):
+            failures = _times(self._store.guard_entry(kind, key))
+            failures += self._unwritten.get(f"{kind}/{key}", [])
+            verdict = verdict.worst(limit.verdict(failures, now))
+        return verdict
 
     def _write_kept(self) -> None:
         if write_or_none(self._store, self._write_unwritten):
@@ -430,6 +442,7 @@ class StaffExitGuard:
         # Re-read under the lock: another kiosk may have counted a wrong PIN meanwhile.
         state = self._state(self._stored(tx), now)
         if state.locked_at(now):
+            self._put(tx, state)  # a lock only memory held is written too
             return PinVerdict.LOCKED
         after = LockState() if accepted else state.after_failure(self._limit, now)
         self._put(tx, after)
