@@ -273,8 +273,14 @@ class LookupVerdict:
 
 
 QUICK_LOOKUPS_BY_KIOSK = "quick_lookups.kiosk"
+"""The guard that keeps each kiosk's failed quick lookups (kiosk id → times)."""
+
 QUICK_LOOKUPS_BY_NUMBER = "quick_lookups.number"
+"""The guard that keeps each request number's failed quick lookups (number → times)."""
+
 STAFF_EXIT = "staff_exit"
+"""The guard that keeps the staff exit's wrong PINs and lock."""
+
 # The staff exit has one lock for the office: every kiosk shares the one PIN.
 _OFFICE = "office"
 

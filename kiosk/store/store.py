@@ -161,20 +161,16 @@ class _Reader(ABC):
         """Failed attempts and lock time kept for an ID that has no applicant record."""
         return dict(self._version().table(SIGN_IN_GUARD).get(id_number) or {})
 
-    def _guard_document(self) -> Callable[[str], tuple[str, dict[str, Any]] | None]:
-        table = self._version().table(GUARDS)
-
-        def find(kind: str) -> tuple[str, dict[str, Any]] | None:
-            for doc_id, doc in table.items():
-                if doc.get("kind") == kind:
-                    return doc_id, doc
-            return None
-
-        return find
+    def _guard_document(self, kind: str) -> tuple[str, dict[str, Any]] | None:
+        """The id and document of the guard *kind*, if it ever stored anything."""
+        for doc_id, doc in self._version().table(GUARDS).items():
+            if doc.get("kind") == kind:
+                return doc_id, doc
+        return None
 
     def guard_entry(self, kind: str, key: str) -> Any:
         """What the guard *kind* keeps for *key* (a kiosk, a request number), or None."""
-        found = self._guard_document()(kind)
+        found = self._guard_document(kind)
         return found[1]["entries"].get(key) if found else None
 
     # -----------------------------------------------------------------------------------------
@@ -348,7 +344,7 @@ class StoreTransaction(_Reader):
         )
 
     def _change_guard(self, kind: str, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
-        found = self._guard_document()(kind)
+        found = self._guard_document(kind)
         entries = dict(found[1]["entries"]) if found else {}
         changed = change(entries)
         if changed == entries:
