@@ -102,6 +102,7 @@ def measure_size(
     }
     first_screen: tuple[float, float] | None = None
     receipt: float | None = None
+    sign_in: tuple[float, float] | None = None
     with tempfile.TemporaryDirectory(prefix="tawasul-bench-") as folder:
         for name in BACKENDS:
             path = build(name, Path(folder), data)
@@ -121,6 +122,7 @@ def measure_size(
             if name == "tawasul":
                 first_screen = first_screens_ms(path, startup_runs)
                 receipt = _receipt_ms(path, numbers[0], budget)
+                sign_in = _sign_in_ms(path, people[:4])
     result = list(figures.values())
     nowhere_ms, found_ms = (figures[key].values.get("tawasul") for key in ("nowhere", "lookup"))
     result.append(
@@ -147,6 +149,14 @@ def measure_size(
             "" if receipt is not None else "kiosk.services.receipts not available",
         )
     )
+    assert sign_in is not None
+    unknown_ms, known_ms = sign_in
+    result.append(
+        Figure(
+            size, "sign-in, unknown ID, wrong password", "ms", {"tawasul": unknown_ms},
+            baseline=known_ms, baseline_name="sign-in, known ID, wrong password, in turn",
+        )
+    )  # fmt: skip
     return data_summary(data), result
 
 
@@ -308,6 +318,44 @@ def _receipt_ms(path: Path, number: str, budget: Budget) -> float | None:
         request = services.requests.find(number)
         receipts.issue(request, "ar")  # the first one loads the fonts and makes the key
         return median_ms(lambda i: timed(lambda: receipts.issue(request, "ar")), budget)
+    finally:
+        services.store.close()
+
+
+def _sign_in_ms(path: Path, known: list[str], tries: int = 3) -> tuple[float, float]:
+    """Median ms of a wrong password for an unknown ID and for a known one, tried in turn.
+
+    The known IDs get a password hashed by the policy in force; *tries* each stays under the
+    lockout, which would answer without hashing.
+    """
+    from dataclasses import replace
+
+    from kiosk.config import KioskConfig
+    from kiosk.domain.digits import luhn_check_digit
+    from kiosk.services import Services
+    from kiosk.services.passwords import password_policy
+
+    services = Services.open(path, KioskConfig())
+    try:
+        with services.store.transaction() as tx:
+            for id_number in known:
+                applicant = tx.applicant(id_number)
+                assert applicant is not None
+                hashed = password_policy().hash("bench password")
+                tx.put_applicant(replace(applicant, password_hash=hashed))
+        bodies = (f"2{n:08d}" for n in range(10_000_000, 99_999_999))
+        unknown = (
+            number
+            for body in bodies
+            if services.store.applicant(number := body + str(luhn_check_digit(body))) is None
+        )
+        times: dict[bool, list[float]] = {True: [], False: []}
+        for id_number in known * tries:
+            for is_known, tried in ((True, id_number), (False, next(unknown))):
+                started = time.perf_counter()
+                services.accounts.sign_in(tried, "a wrong guess")
+                times[is_known].append(time.perf_counter() - started)
+        return statistics.median(times[False]) * 1000, statistics.median(times[True]) * 1000
     finally:
         services.store.close()
 

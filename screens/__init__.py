@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 from kiosk.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from kiosk.services.guards import PinVerdict
     from screens.base import ResidentScreen
-    from screens.context import KioskContext, LookupThrottle
-    from screens.exit_pin import ExitPinScreen, PinVerdict
+    from screens.context import KioskContext
+    from screens.exit_pin import ExitPinScreen
     from screens.help import HelpScreen
     from screens.out_of_service import OutOfServiceScreen
     from screens.print_fallback import PrintFallbackScreen
@@ -36,9 +37,8 @@ __getattr__ = lazy_exports(
     {
         "ResidentScreen": "screens.base",
         "KioskContext": "screens.context",
-        "LookupThrottle": "screens.context",
         "ExitPinScreen": "screens.exit_pin",
-        "PinVerdict": "screens.exit_pin",
+        "PinVerdict": "kiosk.services.guards",
         "HelpScreen": "screens.help",
         "OutOfServiceScreen": "screens.out_of_service",
         "PrintFallbackScreen": "screens.print_fallback",
@@ -64,7 +64,6 @@ __all__ = [
     "ExitPinScreen",
     "HelpScreen",
     "KioskContext",
-    "LookupThrottle",
     "OutOfServiceScreen",
     "PinVerdict",
     "PrintFallbackScreen",

@@ -1,7 +1,6 @@
 """The staff PIN that lets staff leave the kiosk (reached with the configured key chord)."""
 
 from collections.abc import Callable
-from enum import StrEnum
 from typing import ClassVar
 
 from textual import on, work
@@ -12,24 +11,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
 from kiosk.domain.text import display_line
+from kiosk.services.guards import PinVerdict
 from kiosk.services.i18n import translations
 from screens.keypad_form import DIGITS_ANY_SCRIPT
 from widgets import BACKSPACE, ENTER, BidiText, Keypad, TextField
 
 
-class PinVerdict(StrEnum):
-    """How checking a staff PIN ended."""
-
-    ACCEPTED = "accepted"
-    WRONG = "wrong"
-    LOCKED = "locked"
-    NOT_SET = "not_set"
-
-
 class ExitPinScreen(ModalScreen[bool]):
     """Asks for the staff PIN in both languages; dismissed with True when staff may leave.
 
-    *verify* is blocking (an argon2 hash), so it runs in a worker thread.
+    *verify* (the staff-exit guard's) is blocking (an argon2 hash, a write), so it runs in a
+    worker thread.
     """
 
     CSS_PATH = "exit_pin.tcss"

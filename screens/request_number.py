@@ -13,6 +13,7 @@ from kiosk.domain.request_numbers import (
     is_request_number,
 )
 from kiosk.errors import InvalidInput, NotFound
+from kiosk.services.guards import LookupVerdict
 from screens.context import KioskContext
 from screens.keypad_form import DIGITS_ANY_SCRIPT, KeypadFormScreen
 from screens.status import StatusScreen
@@ -38,7 +39,8 @@ def request_number_hint_key(typed: str) -> str:
 class RequestNumberScreen(KeypadFormScreen):
     """A request number, and for a quick lookup the last 4 digits of the owner's ID.
 
-    A quick lookup shows the status screen only; failures count against this kiosk.
+    A quick lookup shows the status screen only; failures count against this kiosk and this
+    number, at every kiosk of the office.
     """
 
     CSS_PATH = "request_number.tcss"
@@ -94,7 +96,7 @@ class RequestNumberScreen(KeypadFormScreen):
             self.submit()
 
     def submit(self) -> None:
-        """Check what was typed, respect the kiosk's lookup throttle, then look it up."""
+        """Check what was typed, then look it up (a quick lookup within the guessing budget)."""
         if self.query_one("#find", Button).disabled:
             return  # a lookup is under way
         typed = self.query_one("#request-number", Input).value
@@ -103,13 +105,6 @@ class RequestNumberScreen(KeypadFormScreen):
             self._say(self.t(key, typed=len(normalise_digits(typed))))
             return
         if self.quick:
-            throttle = self.ctx.throttle
-            if throttle.sends_to_counter:
-                self._say(self.t("number.counter"))
-                return
-            if wait := throttle.wait_seconds():
-                self._say(self.t("number.wait", seconds=wait))
-                return
             last4 = normalise_digits(self.query_one("#last4", Input).value)
             if len(last4) != 4 or not is_ascii_digits(last4):
                 self._say(self.t("number.last4_missing"))
@@ -123,26 +118,41 @@ class RequestNumberScreen(KeypadFormScreen):
 
     @work(thread=True, exclusive=True, group="lookup")
     def look_up(self, number: str, last4: str) -> None:
-        """Read the request off the event loop; only the owner (or the last 4 digits) sees it."""
-        requests = self.ctx.services.requests
-        found: TawasulRequest | None
+        """Read the request off the event loop; only the owner (or the last 4 digits) sees it.
+
+        A quick lookup first asks the office's guessing budget (this kiosk's and this number's
+        failures, kept in the data file) and counts a miss against it.
+        """
+        services = self.ctx.services
+        found: TawasulRequest | None = None
+        verdict = LookupVerdict()
+        if self.quick:
+            verdict = services.quick_lookups.check(number)
+            if not verdict.go:
+                self.app.call_from_thread(self._refused, verdict)
+                return
         try:
             if self.quick:
-                found = requests.quick_lookup(number, last4)
+                found = services.requests.quick_lookup(number, last4)
             else:
                 assert self.ctx.applicant is not None
-                found = requests.request_for_owner(self.ctx.applicant.id_number, number)
+                found = services.requests.request_for_owner(self.ctx.applicant.id_number, number)
         except (NotFound, InvalidInput):
-            found = None
-        self.app.call_from_thread(self._found, found)
+            if self.quick:
+                verdict = services.quick_lookups.record_failure(number)
+        self.app.call_from_thread(self._found, found, verdict)
 
-    def _found(self, request: TawasulRequest | None) -> None:
+    def _refused(self, verdict: LookupVerdict) -> None:
+        self.query_one("#find", Button).disabled = False
+        if verdict.to_counter:
+            self._say(self.t("number.counter"))
+        else:
+            self._say(self.t("number.wait", seconds=verdict.wait_seconds))
+
+    def _found(self, request: TawasulRequest | None, verdict: LookupVerdict) -> None:
         self.query_one("#find", Button).disabled = False
         if request is None:
-            if self.quick:
-                self.ctx.throttle.record_failure()
-            counter = self.quick and self.ctx.throttle.sends_to_counter
-            self._say(self.t("number.counter" if counter else "number.not_found"))
+            self._say(self.t("number.counter" if verdict.to_counter else "number.not_found"))
             return
         self._say("")
         self.ctx.touched_ids.add(request.applicant_id)

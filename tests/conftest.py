@@ -1,7 +1,7 @@
 """Fixtures shared by every test: a clean environment, a frozen clock, real data files."""
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,7 @@ from textual.app import App
 
 from kiosk.config import KioskConfig
 from kiosk.resources import data_file, request_types
-from kiosk.services import Services
+from kiosk.services import Services, passwords
 from kiosk.services.demo import load_seed, make_demo
 
 # Wednesday 25 November 2026, 10:00 in Riyadh: a working day, far from any holiday.
@@ -20,6 +20,35 @@ FROZEN_NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 def frozen_clock() -> datetime:
     """The fixed moment every test that needs a clock reads."""
     return FROZEN_NOW
+
+
+class MovableClock:
+    """A services clock that starts at FROZEN_NOW and moves only when the test moves it."""
+
+    def __init__(self) -> None:
+        """Start at the frozen moment."""
+        self.now = FROZEN_NOW
+
+    def __call__(self) -> datetime:
+        """The current time."""
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Let *seconds* pass."""
+        self.now += timedelta(seconds=seconds)
+
+
+TEST_PASSWORDS = passwords.PasswordPolicy(time_cost=1, memory_cost=8192, parallelism=1)
+"""A cheaper argon2 policy for the tests (~7 ms a hash, not ~130 ms): stored hashes and the decoy
+both use it, as they both use the production one outside the tests."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheaper_passwords() -> Iterator[None]:
+    """Put TEST_PASSWORDS in force for the session, before any demo file is made."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "POLICY", TEST_PASSWORDS)
+        yield
 
 
 @pytest.fixture(autouse=True)

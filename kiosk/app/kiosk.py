@@ -10,7 +10,6 @@ import logging
 import signal
 import time
 from collections.abc import Callable
-from functools import cached_property
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -25,10 +24,7 @@ from kiosk.services.receipts_port import ReceiptPrinting
 from screens.welcome import WELCOME_CSS, WelcomeScreen
 
 if TYPE_CHECKING:
-    from argon2 import PasswordHasher
-
-    from screens.context import KioskContext, LookupThrottle
-    from screens.exit_pin import PinVerdict
+    from screens.context import KioskContext
 
 # The other screens, and what a visit needs, are imported when first used: Welcome is drawn
 # without them (``python -m bench`` measures the kiosk's start against a bare Textual app).
@@ -45,12 +41,6 @@ VERIFY_AFTER_SECONDS = 0.5
 """How long after Welcome is up every document of the data file is verified: parsing holds the
 GIL (~110 ms at 100,000 stored requests), and started any sooner it slows the first screen."""
 
-PIN_MAX_FAILURES = 3
-"""Wrong staff PINs in a row before the exit is locked."""
-
-PIN_LOCK_SECONDS = 300.0
-"""How long the staff exit stays locked after too many wrong PINs."""
-
 
 def chord_keys(chord: str) -> frozenset[str]:
     """The key names that stand for the staff exit *chord* in Textual's key events.
@@ -63,53 +53,6 @@ def chord_keys(chord: str) -> frozenset[str]:
     if "ctrl+" in chord and "alt+" in chord:
         keys.add(chord.replace("alt+", ""))
     return frozenset(keys)
-
-
-class StaffExitGuard:
-    """Checks the staff PIN against the configured argon2 hash; wrong PINs lock it a while.
-
-    With no hash configured the exit is disabled: the kiosk is stopped through the service
-    manager instead (``systemctl stop``), and no default PIN exists to be guessed.
-    """
-
-    def __init__(self, pin_hash: str, monotonic: Callable[[], float] = time.monotonic) -> None:
-        """Guard the exit with *pin_hash* (empty: exit disabled)."""
-        self._hash = pin_hash
-        self._monotonic = monotonic
-        self._failures = 0
-        self._locked_until = 0.0
-
-    @cached_property
-    def _hasher(self) -> "PasswordHasher":
-        # Imported at the first PIN: argon2 is not needed to draw the kiosk's first screen.
-        from argon2 import PasswordHasher
-
-        return PasswordHasher()
-
-    def verify(self, pin: str) -> "PinVerdict":
-        """Whether *pin* opens the exit; blocking (argon2), so call it from a worker thread."""
-        from screens.exit_pin import PinVerdict
-
-        if not self._hash:
-            return PinVerdict.NOT_SET
-        if self._monotonic() < self._locked_until:
-            return PinVerdict.LOCKED
-        from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
-        try:
-            accepted = bool(self._hasher.verify(self._hash, pin))
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            accepted = False
-        if accepted:
-            self._failures = 0
-            return PinVerdict.ACCEPTED
-        self._failures += 1
-        if self._failures >= PIN_MAX_FAILURES:
-            self._failures = 0
-            self._locked_until = self._monotonic() + PIN_LOCK_SECONDS
-            log.warning("staff exit locked after %d wrong PINs", PIN_MAX_FAILURES)
-            return PinVerdict.LOCKED
-        return PinVerdict.WRONG
 
 
 class KioskApp(App[None], inherit_bindings=False):
@@ -149,7 +92,6 @@ class KioskApp(App[None], inherit_bindings=False):
         self.data_error: DataFileError | None = None
         """Damage the start-up verification found (the app then ends with code 1)."""
         self._last_input = monotonic()
-        self.exit_guard = StaffExitGuard(services.config.staff_pin_hash, monotonic)
         self._exit_keys = chord_keys(services.config.staff_exit_chord)
         self.visit: KioskContext | None = None
         """The visit under way, or None while Welcome waits."""
@@ -164,13 +106,6 @@ class KioskApp(App[None], inherit_bindings=False):
         """Welcome, at the bottom of the screen stack: each visit is pushed over it and ends
         back on it."""
         return WelcomeScreen(self.services, self.language)
-
-    @cached_property
-    def throttle(self) -> "LookupThrottle":
-        """The kiosk's guard against guessing request numbers: it outlives each visit."""
-        from screens.context import LookupThrottle
-
-        return LookupThrottle(clock=self._monotonic)
 
     def on_mount(self) -> None:
         """Start the idle clock, verify the data once Welcome is up, take over the stop signals."""
@@ -262,7 +197,8 @@ class KioskApp(App[None], inherit_bindings=False):
             return
         log.info("staff exit chord pressed")
         self.push_screen(
-            ExitPinScreen(self.exit_guard.verify, self.services.config.bidi), self._pin_answered
+            ExitPinScreen(self.services.staff_exit.verify, self.services.config.bidi),
+            self._pin_answered,
         )
 
     def _pin_answered(self, accepted: bool | None) -> None:
@@ -278,7 +214,7 @@ class KioskApp(App[None], inherit_bindings=False):
         from screens.context import KioskContext
         from screens.sign_in import SignInScreen
 
-        self.visit = KioskContext(self.services, event.language, self.receipts, self.throttle)
+        self.visit = KioskContext(self.services, event.language, self.receipts)
         self._last_input = self._monotonic()
         self.push_screen(SignInScreen(self.visit))
 

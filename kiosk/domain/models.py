@@ -106,6 +106,8 @@ class Applicant:
     failed_attempts: int = 0
     locked_until: datetime | None = None
     preferred_language: Language = Language.ARABIC
+    last_failure: datetime | None = None
+    """The latest wrong password: failures older than the lockout no longer count."""
 
     def display_name(self, language: str) -> str:
         """At most the first name and an initial, as privacy asks (DESIGN §3)."""

@@ -1,22 +1,30 @@
-"""Signing residents in with their ID number and password, and the lockout that guards it."""
+"""Signing residents in with their ID number and password, and the lockout that guards it.
 
+Reading never needs a write: on a store that cannot be written now, residents still sign in, and
+what a sign-in records (failed tries, a lock and its audit entry, a reset after success, a
+re-hashed password) is kept in memory under the stricter limit until a later sign-in can write it.
+"""
+
+from collections import deque
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
-from functools import cached_property
-from typing import TYPE_CHECKING
 
 from kiosk.domain.identity import check_id, mask_id
 from kiosk.domain.models import Applicant, AuditEntry
 from kiosk.errors import InvalidInput, NotFound
 from kiosk.services.clock import Clock, utc_now
+from kiosk.services.guards import (
+    MOST_UNWRITTEN,
+    SIGN_IN_LIMIT,
+    FailureLimit,
+    LockState,
+    UnwrittenLocks,
+    keep_bounded,
+    write_or_none,
+)
+from kiosk.services.passwords import password_policy
 from kiosk.store import StoreTransaction, TawasulStore
-
-if TYPE_CHECKING:
-    from argon2 import PasswordHasher
-
-MAX_FAILED_ATTEMPTS = 5
-LOCKOUT = timedelta(minutes=15)
 
 
 class SignInOutcome(StrEnum):
@@ -38,47 +46,33 @@ class SignInResult:
     reason: str = ""
 
 
-@dataclass(frozen=True)
-class _Guard:
-    """Failed attempts against one ID number, whether or not it belongs to anyone."""
-
-    failed_attempts: int = 0
-    locked_until: datetime | None = None
-
-    def locked_at(self, now: datetime) -> bool:
-        return self.locked_until is not None and now < self.locked_until
-
-    def after_failure(self, now: datetime) -> "_Guard":
-        # A lock that has run out starts a fresh count.
-        count = 1 if self.locked_until else self.failed_attempts + 1
-        if count >= MAX_FAILED_ATTEMPTS:
-            return _Guard(0, now + LOCKOUT)
-        return _Guard(count, None)
-
-
 class AccountService:
-    """Sign-in with argon2 password hashes; five failures lock an ID for fifteen minutes."""
+    """Sign-in with argon2 password hashes; five failures lock an ID for fifteen minutes.
 
-    def __init__(self, store: TawasulStore, clock: Clock = utc_now) -> None:
-        """Work on *store*, reading the time from *clock*."""
+    Known and unknown IDs are guarded alike (same limit, same expiry, a hash checked either way),
+    so no answer and no delay tells whether an ID exists.
+    """
+
+    def __init__(
+        self, store: TawasulStore, clock: Clock = utc_now, limit: FailureLimit = SIGN_IN_LIMIT
+    ) -> None:
+        """Work on *store*, reading the time from *clock*; *limit* locks an ID."""
         self._store = store
         self._clock = clock
-
-    @cached_property
-    def _hasher(self) -> "PasswordHasher":
-        # Imported at the first hash: argon2 is not needed to draw the kiosk's first screen.
-        from argon2 import PasswordHasher
-
-        return PasswordHasher()
-
-    @cached_property
-    def _decoy_hash(self) -> str:
-        # Unknown IDs are checked against this, so they take as long as known ones.
-        return self._hasher.hash("decoy password that nobody has")
+        self._limit = limit
+        # What sign-ins could not write yet (a read-only or full disk), written by the next one.
+        self._unwritten_locks = UnwrittenLocks("sign-in guards")
+        self._unwritten_audit: deque[AuditEntry] = deque(maxlen=MOST_UNWRITTEN)
+        self._unwritten_hashes: dict[str, tuple[str, str]] = {}
+        """ID → (the hash verified, the same password re-hashed with the policy)."""
 
     def hash_password(self, password: str) -> str:
         """A slow salted hash of *password* to store."""
-        return self._hasher.hash(password)
+        return password_policy().hash(password)
+
+    @property
+    def _anything_unwritten(self) -> bool:
+        return bool(self._unwritten_locks or self._unwritten_audit or self._unwritten_hashes)
 
     def sign_in(self, typed_id: str, password: str) -> SignInResult:
         """Check *typed_id* and *password*; blocking (argon2): run it in a worker thread."""
@@ -88,69 +82,104 @@ class AccountService:
         number = checked.number
         now = self._clock()
         applicant = self._store.applicant(number)
-        guard = self._guard(applicant, self._store.sign_in_guard(number))
-        if guard.locked_at(now):
-            return SignInResult(SignInOutcome.LOCKED, locked_until=guard.locked_until)
+        stored = _stored_state(applicant, self._store.sign_in_guard(number))
+        state = self._unwritten_locks.seen_over(number, stored).current(self._limit, now)
+        if state.locked_at(now):
+            if self._anything_unwritten:
+                self._write_kept()  # the other paths write it with their own outcome
+            return SignInResult(SignInOutcome.LOCKED, locked_until=state.locked_until)
         stored_hash = applicant.password_hash if applicant else None
-        matches = self._verify(stored_hash or self._decoy_hash, password) and bool(stored_hash)
-        with self._store.transaction() as tx:
-            # Re-read under the lock: another kiosk may have counted a failure meanwhile.
-            applicant = tx.applicant(number)
-            guard = self._guard(applicant, tx.sign_in_guard(number))
-            if guard.locked_at(now):
-                return SignInResult(SignInOutcome.LOCKED, locked_until=guard.locked_until)
-            if matches and applicant is not None:
-                if guard != _Guard():
-                    self._save_guard(tx, number, applicant, _Guard())
-                signed_in = replace(applicant, failed_attempts=0, locked_until=None)
-                return SignInResult(SignInOutcome.SIGNED_IN, applicant=signed_in)
-            guard = guard.after_failure(now)
-            self._save_guard(tx, number, applicant, guard)
-            if guard.locked_at(now):
-                tx.append_audit(AuditEntry(now, "kiosk", "sign_in.locked", mask_id(number)))
-                return SignInResult(SignInOutcome.LOCKED, locked_until=guard.locked_until)
+        policy = password_policy()
+        # An ID without a hash spends one verification of the same policy: it answers as slowly.
+        matches = (
+            policy.verify(stored_hash, password) if stored_hash else policy.verify_decoy(password)
+        )
+        # Hashed before the lock is taken: a slow hash must not hold up the other kiosks.
+        rehash = matches and stored_hash is not None and policy.needs_rehash(stored_hash)
+        attempt = _Attempt(number, matches, stored_hash, policy.hash(password) if rehash else None)
+        nothing_to_record = not rehash and state == stored == LockState()
+        if applicant and matches and nothing_to_record and not self._anything_unwritten:
+            return _signed_in(applicant)
+        result = write_or_none(self._store, lambda tx: self._record(tx, attempt, now))
+        if result is None:
+            return self._keep(attempt, applicant, stored, now)
+        self._forget_kept()
+        return result
+
+    def _write_kept(self) -> None:
+        """Write what earlier sign-ins kept in memory, if the store takes writes again."""
+        if write_or_none(self._store, self._write_unwritten):
+            self._forget_kept()
+
+    def _forget_kept(self) -> None:
+        self._unwritten_locks.clear()
+        self._unwritten_audit.clear()
+        self._unwritten_hashes.clear()
+
+    def _record(self, tx: StoreTransaction, attempt: "_Attempt", now: datetime) -> SignInResult:
+        """Write what earlier sign-ins could not, then this one's outcome, in *tx*."""
+        self._write_unwritten(tx)
+        number = attempt.number
+        # Re-read under the lock: another kiosk may have counted a failure meanwhile.
+        applicant = tx.applicant(number)
+        stored = _stored_state(applicant, tx.sign_in_guard(number))
+        state = stored.current(self._limit, now)
+        if state.locked_at(now):
+            return SignInResult(SignInOutcome.LOCKED, locked_until=state.locked_until)
+        if attempt.matches and applicant is not None:
+            if stored != LockState():
+                applicant = _save_applicant_state(tx, applicant, LockState())
+            # Only the hash just verified is replaced, not one a supervisor reset meanwhile.
+            if attempt.upgraded and applicant.password_hash == attempt.verified_hash:
+                applicant = replace(applicant, password_hash=attempt.upgraded)
+                tx.put_applicant(applicant)
+            return _signed_in(applicant)
+        after = state.after_failure(self._limit, now)
+        _save_state(tx, number, applicant, after)
+        # Entries of IDs nobody has are forgotten once over, so they never pile up.
+        tx.prune_sign_in_guards(
+            lambda doc: LockState.from_document(doc).current(self._limit, now) == LockState()
+        )
+        if after.locked_at(now):
+            tx.append_audit(_locked_entry(number, now))
+            return SignInResult(SignInOutcome.LOCKED, locked_until=after.locked_until)
         return SignInResult(SignInOutcome.WRONG_CREDENTIALS)
 
-    def _verify(self, stored_hash: str, password: str) -> bool:
-        from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+    def _keep(
+        self, attempt: "_Attempt", applicant: Applicant | None, stored: LockState, now: datetime
+    ) -> SignInResult:
+        """The outcome of a sign-in that cannot be written now, remembered until one can.
 
-        try:
-            return bool(self._hasher.verify(stored_hash, password))
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            return False
+        Failures count against the stricter limit: other kiosks cannot see them meanwhile.
+        """
+        number = attempt.number
+        state = self._unwritten_locks.seen_over(number, stored).current(self._limit, now)
+        if attempt.matches and applicant is not None:
+            if state != LockState() or stored != LockState():
+                self._unwritten_locks.keep(number, stored, LockState())
+            if attempt.upgraded and attempt.verified_hash:
+                self._unwritten_hashes[number] = (attempt.verified_hash, attempt.upgraded)
+                keep_bounded(self._unwritten_hashes, "re-hashed passwords")
+            return _signed_in(applicant)
+        after = state.after_failure(self._limit.stricter(), now)
+        self._unwritten_locks.keep(number, stored, after)
+        if after.locked_at(now):
+            self._unwritten_audit.append(_locked_entry(number, now))
+            return SignInResult(SignInOutcome.LOCKED, locked_until=after.locked_until)
+        return SignInResult(SignInOutcome.WRONG_CREDENTIALS)
 
-    @staticmethod
-    def _guard(applicant: Applicant | None, unknown: dict[str, object]) -> _Guard:
-        if applicant is not None:
-            return _Guard(applicant.failed_attempts, applicant.locked_until)
-        until = unknown.get("locked_until")
-        return _Guard(
-            int(str(unknown.get("failed_attempts", 0))),
-            datetime.fromisoformat(until) if isinstance(until, str) else None,
-        )
-
-    @staticmethod
-    def _save_guard(
-        tx: StoreTransaction, number: str, applicant: Applicant | None, guard: _Guard
-    ) -> None:
-        if applicant is not None:
-            tx.put_applicant(
-                replace(
-                    applicant,
-                    failed_attempts=guard.failed_attempts,
-                    locked_until=guard.locked_until,
-                )
-            )
-        elif guard == _Guard():
-            tx.set_sign_in_guard(number, None)
-        else:
-            tx.set_sign_in_guard(
-                number,
-                {
-                    "failed_attempts": guard.failed_attempts,
-                    "locked_until": guard.locked_until.isoformat() if guard.locked_until else None,
-                },
-            )
+    def _write_unwritten(self, tx: StoreTransaction) -> bool:
+        for number, pending in self._unwritten_locks.items():
+            applicant = tx.applicant(number)
+            stored = _stored_state(applicant, tx.sign_in_guard(number))
+            _save_state(tx, number, applicant, pending.over(stored))
+        for entry in self._unwritten_audit:
+            tx.append_audit(entry)
+        for number, (verified, upgraded) in self._unwritten_hashes.items():
+            applicant = tx.applicant(number)
+            if applicant is not None and applicant.password_hash == verified:
+                tx.put_applicant(replace(applicant, password_hash=upgraded))
+        return True
 
     def unlock(self, typed_id: str, by: str, client: str = "") -> None:
         """Clear the failed attempts and lock of an ID (a supervisor's action, audited)."""
@@ -159,7 +188,9 @@ class AccountService:
         with self._store.transaction() as tx:
             applicant = tx.applicant(number)
             assert applicant is not None
-            tx.put_applicant(replace(applicant, failed_attempts=0, locked_until=None))
+            tx.put_applicant(
+                replace(applicant, failed_attempts=0, locked_until=None, last_failure=None)
+            )
             tx.append_audit(
                 AuditEntry(now, by, "applicant.unlock", mask_id(number), _client(client))
             )
@@ -175,7 +206,13 @@ class AccountService:
             applicant = tx.applicant(number)
             assert applicant is not None
             tx.put_applicant(
-                replace(applicant, password_hash=new_hash, failed_attempts=0, locked_until=None)
+                replace(
+                    applicant,
+                    password_hash=new_hash,
+                    failed_attempts=0,
+                    locked_until=None,
+                    last_failure=None,
+                )
             )
             tx.append_audit(
                 AuditEntry(now, by, "applicant.reset_password", mask_id(number), _client(client))
@@ -193,3 +230,56 @@ class AccountService:
 
 def _client(client: str) -> dict[str, object]:
     return {"client": client} if client else {}
+
+
+@dataclass(frozen=True)
+class _Attempt:
+    """One sign-in's facts, found before the lock is taken."""
+
+    number: str
+    matches: bool
+    verified_hash: str | None
+    upgraded: str | None
+    """The password re-hashed with the policy, when the stored hash used other parameters."""
+
+
+def _stored_state(applicant: Applicant | None, unknown: dict[str, object]) -> LockState:
+    """The failures stored for an ID: in its applicant record, or in the guard table."""
+    if applicant is not None:
+        return LockState(applicant.failed_attempts, applicant.locked_until, applicant.last_failure)
+    return LockState.from_document(unknown)
+
+
+def _save_state(
+    tx: StoreTransaction, number: str, applicant: Applicant | None, state: LockState
+) -> None:
+    """Store *state* where _stored_state reads it."""
+    if applicant is None:
+        tx.set_sign_in_guard(number, None if state == LockState() else state.to_document())
+    else:
+        _save_applicant_state(tx, applicant, state)
+
+
+def _save_applicant_state(
+    tx: StoreTransaction, applicant: Applicant, state: LockState
+) -> Applicant:
+    """Store *state* in *applicant*'s record; the record as now stored."""
+    changed = replace(
+        applicant,
+        failed_attempts=state.failures,
+        locked_until=state.locked_until,
+        last_failure=state.last_failure,
+    )
+    tx.put_applicant(changed)
+    return changed
+
+
+def _signed_in(applicant: Applicant) -> SignInResult:
+    return SignInResult(
+        SignInOutcome.SIGNED_IN,
+        applicant=replace(applicant, failed_attempts=0, locked_until=None, last_failure=None),
+    )
+
+
+def _locked_entry(number: str, now: datetime) -> AuditEntry:
+    return AuditEntry(now, "kiosk", "sign_in.locked", mask_id(number))

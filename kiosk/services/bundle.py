@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from kiosk.domain.calendar import WorkingDayCalendar
     from kiosk.domain.request_types import RequestTypeCatalogue
     from kiosk.services.accounts import AccountService
+    from kiosk.services.guards import QuickLookupGuard, StaffExitGuard
     from kiosk.services.requests import RequestService
 
 
@@ -69,3 +70,17 @@ class Services:
         from kiosk.services.accounts import AccountService
 
         return AccountService(self.store, self.clock)
+
+    @cached_property
+    def quick_lookups(self) -> "QuickLookupGuard":
+        """The budget of failed quick lookups, per kiosk and per request number."""
+        from kiosk.services.guards import QuickLookupGuard
+
+        return QuickLookupGuard(self.store, self.config.kiosk_id, self.clock)
+
+    @cached_property
+    def staff_exit(self) -> "StaffExitGuard":
+        """The staff PIN that lets staff leave a kiosk, and the office's lock on wrong PINs."""
+        from kiosk.services.guards import StaffExitGuard
+
+        return StaffExitGuard(self.store, self.config.staff_pin_hash, self.clock)

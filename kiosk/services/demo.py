@@ -8,8 +8,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher
-
 from kiosk.domain.digits import luhn_check_digit
 from kiosk.domain.models import (
     Applicant,
@@ -24,6 +22,7 @@ from kiosk.domain.request_numbers import make_request_number
 from kiosk.domain.request_types import RequestTypeCatalogue
 from kiosk.domain.statuses import RequestStatus
 from kiosk.services.clock import Clock, utc_now
+from kiosk.services.passwords import password_policy
 from kiosk.store import TawasulStore
 
 S = RequestStatus
@@ -37,10 +36,6 @@ _PATHS: dict[RequestStatus, tuple[tuple[RequestStatus, ...], ...]] = {
     S.REJECTED: ((_UR, S.REJECTED), (_UR, _RET, _RES, S.REJECTED)),
     S.CLOSED: ((_UR, S.ACCEPTED, S.CLOSED), (_UR, S.REJECTED, S.CLOSED), (_UR, _RET, S.CLOSED)),
 }
-
-# Demo passwords are hashed with light argon2 settings so that a demo is made in a second;
-# real accounts get the library's defaults through AccountService.
-_DEMO_HASHER = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1)
 
 
 @dataclass(frozen=True)
@@ -76,6 +71,8 @@ def make_demo(
     rng = random.Random(seed)
     now = clock()
     store = TawasulStore.create(path, force=force)
+    # The production policy, as for real accounts: a demo's sign-in times are the real ones.
+    policy = password_policy()
     notes: dict[str, list[str]] = seed_data["notes"]
     # History names only members of the demo's own staff table, so every name leads somewhere.
     staff_names: list[str] = [member["username"] for member in seed_data["staff"]]
@@ -88,7 +85,7 @@ def make_demo(
                 id_number=resident["id_number"],
                 name_ar=resident["name_ar"],
                 name_en=resident["name_en"],
-                password_hash=_DEMO_HASHER.hash(resident["password"]),
+                password_hash=policy.hash(resident["password"]),
                 preferred_language=Language(resident["language"]),
             )
         )

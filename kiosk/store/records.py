@@ -104,6 +104,7 @@ def applicant_to_document(applicant: Applicant) -> Document:
         "failed_attempts": applicant.failed_attempts,
         "locked_until": applicant.locked_until.isoformat() if applicant.locked_until else None,
         "preferred_language": applicant.preferred_language.value,
+        "last_failure": applicant.last_failure.isoformat() if applicant.last_failure else None,
     }
 
 
@@ -118,6 +119,7 @@ def applicant_from_document(doc: Document) -> Applicant:
         failed_attempts=int(doc.get("failed_attempts", 0)),
         locked_until=_optional_time(doc.get("locked_until")),
         preferred_language=Language(doc.get("preferred_language", "ar")),
+        last_failure=_optional_time(doc.get("last_failure")),
     )
 
 

@@ -14,7 +14,7 @@ import os
 import threading
 from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +58,8 @@ STAFF = "staff"
 AUDIT = "audit"
 SETTINGS = "settings"
 SIGN_IN_GUARD = "sign_in_guard"
+GUARDS = "guards"
+"""The guards against guessing (kiosk.services.guards): one document per kind of guard."""
 
 # What each document must be (db check, the kiosk's verification); settings are free text.
 _MODEL_CHECKS = {
@@ -172,9 +174,25 @@ class _Reader(ABC):
         """An office-wide setting such as the welcome banner."""
         return _setting_in(self._version().table(SETTINGS), key, default)
 
+    # --- guards against guessing ------------------------------------------------------------
+
     def sign_in_guard(self, id_number: str) -> dict[str, Any]:
         """Failed attempts and lock time kept for an ID that has no applicant record."""
         return dict(self._version().table(SIGN_IN_GUARD).get(id_number) or {})
+
+    def _guard_document(self, kind: str) -> tuple[str, dict[str, Any]] | None:
+        """The id and document of the guard *kind*, if it ever stored anything."""
+        for doc_id, doc in self._version().table(GUARDS).items():
+            if doc.get("kind") == kind:
+                return doc_id, doc
+        return None
+
+    def guard_entry(self, kind: str, key: str) -> Any:
+        """What the guard *kind* keeps for *key* (a kiosk, a request number), or None."""
+        found = self._guard_document(kind)
+        return found[1]["entries"].get(key) if found else None
+
+    # -----------------------------------------------------------------------------------------
 
     def table_sizes(self) -> dict[str, int]:
         """How many documents each table holds."""
@@ -190,6 +208,13 @@ def _tiny_document(doc: dict[str, Any], doc_id: int) -> "TinyDocument":
     from tinydb.table import Document as TinyDocument
 
     return TinyDocument(doc, doc_id=doc_id)
+
+
+def _with_entry(entries: dict[str, Any], key: str, entry: Any) -> dict[str, Any]:
+    changed = {k: v for k, v in entries.items() if k != key}
+    if entry is not None:
+        changed[key] = entry
+    return changed
 
 
 class StoreTransaction(_Reader):
@@ -310,13 +335,44 @@ class StoreTransaction(_Reader):
         current[key] = value
         self._put(SETTINGS, _SETTINGS_ID, current)
 
+    # --- guards against guessing ------------------------------------------------------------
+
     def set_sign_in_guard(self, id_number: str, guard: dict[str, Any] | None) -> None:
         """Keep (or with None forget) failed attempts for an ID without an applicant record."""
         if guard is None:
             if id_number in self._version().table(SIGN_IN_GUARD):
-                self._table(SIGN_IN_GUARD).remove(doc_ids=[int(id_number)])
+                self._writable(SIGN_IN_GUARD).remove(id_number)
         else:
-            self._put(SIGN_IN_GUARD, int(id_number), guard)
+            self._writable(SIGN_IN_GUARD).put(id_number, guard)
+
+    def prune_sign_in_guards(self, expired: Callable[[dict[str, Any]], bool]) -> None:
+        """Forget the entries of IDs without an applicant record that *expired* says are over."""
+        table = self._version().table(SIGN_IN_GUARD)
+        over = [doc_id for doc_id, doc in table.items() if expired(doc)]
+        if over:
+            self.remove_documents(SIGN_IN_GUARD, over)
+
+    def set_guard_entry(self, kind: str, key: str, entry: Any) -> None:
+        """Keep *entry* for *key* in the guard *kind* (None forgets it)."""
+        self._change_guard(kind, lambda entries: _with_entry(entries, key, entry))
+
+    def prune_guard_entries(self, kind: str, expired: Callable[[Any], bool]) -> None:
+        """Forget the entries of the guard *kind* that *expired* says are over."""
+        self._change_guard(
+            kind, lambda entries: {k: v for k, v in entries.items() if not expired(v)}
+        )
+
+    def _change_guard(self, kind: str, change: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+        found = self._guard_document(kind)
+        entries = dict(found[1]["entries"]) if found else {}
+        changed = change(entries)
+        if changed == entries:
+            return
+        table = self._writable(GUARDS)
+        doc_id = found[0] if found else str(table.max_id() + 1)
+        table.put(doc_id, {"kind": kind, "entries": changed})
+
+    # -----------------------------------------------------------------------------------------
 
     def _put(self, table_name: str, doc_id: int, doc: dict[str, Any]) -> None:
         self._table(table_name).upsert(_tiny_document(doc, doc_id))

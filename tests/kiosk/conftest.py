@@ -15,6 +15,7 @@ from kiosk.app.kiosk import KioskApp
 from kiosk.config import KioskConfig
 from kiosk.domain.models import TawasulRequest
 from kiosk.services import Services
+from kiosk.services.clock import Clock
 from kiosk.services.receipts_port import PrintOutcome
 from tests.conftest import frozen_clock, make_demo_file
 
@@ -74,19 +75,21 @@ KioskFactory = Callable[..., KioskApp]
 def kiosk(demo_template: Path, tmp_path: Path) -> KioskFactory:
     """Build a kiosk over a fresh copy of the demo file with the frozen clock.
 
-    ``kiosk(language, receipts=…, monotonic=…, **config changes)``; signals stay pytest's.
+    ``kiosk(language, receipts=…, monotonic=…, clock=…, **config changes)``; signals stay
+    pytest's. Apps built by one test share its data file, as the kiosks of one office do.
     """
 
     def build(
         language: str = "en",
         receipts: Any = None,
         monotonic: FakeMonotonic | None = None,
+        clock: Clock = frozen_clock,
         **config: Any,
     ) -> KioskApp:
         db = tmp_path / "tawasul.json"
         if not db.exists():
             shutil.copy(demo_template, db)
-        services = Services.open(db, replace(KioskConfig(), **config), clock=frozen_clock)
+        services = Services.open(db, replace(KioskConfig(), **config), clock=clock)
         return make_kiosk_app(
             services,
             language,

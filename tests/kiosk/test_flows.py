@@ -7,13 +7,12 @@ from argon2 import PasswordHasher
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from kiosk.app.kiosk import PIN_LOCK_SECONDS, KioskApp, StaffExitGuard, chord_keys
+from kiosk.app.kiosk import KioskApp, chord_keys
 from kiosk.domain.digits import luhn_check_digit
 from screens import (
     ExitPinScreen,
     HelpScreen,
     OutOfServiceScreen,
-    PinVerdict,
     PrintFallbackScreen,
     RequestListScreen,
     RequestNumberScreen,
@@ -22,7 +21,7 @@ from screens import (
     StatusScreen,
     WelcomeScreen,
 )
-from tests.conftest import type_ahead
+from tests.conftest import MovableClock, type_ahead
 from tests.kiosk.conftest import (
     ABDULLAH,
     AHMED,
@@ -292,36 +291,72 @@ async def test_quick_lookup_shows_only_the_status(kiosk: KioskFactory) -> None:
         assert app.visit is not None and app.visit.applicant is None
 
 
+async def open_quick_lookup(pilot: Pilot[None], number: str) -> RequestNumberScreen:
+    """From Welcome to the quick lookup, with *number* typed."""
+    await pilot.press("enter")
+    await pilot.click("#quick")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, RequestNumberScreen)
+    screen.query_one("#request-number", Input).value = number
+    return screen
+
+
+async def quick_attempt(pilot: Pilot[None], screen: RequestNumberScreen, last4: str) -> str:
+    """Submit a quick lookup with *last4*; what the screen says."""
+    screen.query_one("#last4", Input).value = last4
+    screen.submit()
+    await settle(pilot)
+    return screen.query_one("#message", BidiText).text
+
+
+COUNTER = "Too many tries. Please ask at the counter."
+
+
 async def test_quick_lookup_failures_slow_down_then_send_to_the_counter(
     kiosk: KioskFactory,
 ) -> None:
     """Three misses are free, then each try waits longer, then the kiosk sends people away."""
-    clock = FakeMonotonic()
-    app = kiosk("en", monotonic=clock, idle_seconds=3600.0)
+    clock = MovableClock()
+    app = kiosk("en", clock=clock, idle_seconds=3600.0)
     async with app.run_test() as pilot:
-        await pilot.press("enter")
-        await pilot.click("#quick")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, RequestNumberScreen)
-        screen.query_one("#request-number", Input).value = "9000000209"
-
-        async def attempt(last4: str) -> str:
-            screen.query_one("#last4", Input).value = last4
-            screen.submit()
-            await settle(pilot)
-            return text_of(app, "#message")
-
+        screen = await open_quick_lookup(pilot, "9000000209")
         for _ in range(3):
-            assert (await attempt("0000")).startswith("No request with that number")
-        assert await attempt("0000") == "Please wait 2 seconds before trying again."
+            assert (await quick_attempt(pilot, screen, "0000")).startswith("No request with")
+        assert await quick_attempt(pilot, screen, "0000") == (
+            "Please wait 2 seconds before trying again."
+        )
         clock.advance(3)
-        assert (await attempt("0000")).startswith("No request")
+        assert (await quick_attempt(pilot, screen, "0000")).startswith("No request")
         for _ in range(2):
             clock.advance(60)
-            await attempt("0000")
-        assert await attempt("6546") == "Too many tries on this kiosk. Please ask at the counter."
+            await quick_attempt(pilot, screen, "0000")
+        assert await quick_attempt(pilot, screen, "6546") == COUNTER
         assert isinstance(app.screen, RequestNumberScreen)
+
+
+async def test_a_second_kiosk_and_a_restarted_one_keep_sending_to_the_counter(
+    kiosk: KioskFactory,
+) -> None:
+    """Issue 10.7: the budget is the office's, in the data file, not one kiosk process's."""
+    clock = MovableClock()
+    first = kiosk("en", clock=clock, idle_seconds=3600.0)
+    async with first.run_test() as pilot:
+        screen = await open_quick_lookup(pilot, "9000000209")
+        for _ in range(6):
+            clock.advance(60)
+            await quick_attempt(pilot, screen, "0000")
+        assert text_of(first, "#message") == COUNTER
+    # Another kiosk on the same data file: the number's budget is spent there too.
+    second = kiosk("en", clock=clock, idle_seconds=3600.0, kiosk_id="KIOSK-02")
+    async with second.run_test() as pilot:
+        screen = await open_quick_lookup(pilot, "9000000209")
+        assert await quick_attempt(pilot, screen, "6546") == COUNTER
+    # The first kiosk restarted: its own budget is spent, whatever the number.
+    restarted = kiosk("en", clock=clock, idle_seconds=3600.0)
+    async with restarted.run_test() as pilot:
+        screen = await open_quick_lookup(pilot, "9000000100")
+        assert await quick_attempt(pilot, screen, "6546") == COUNTER
 
 
 async def test_idle_timeout_over_an_open_dialog_wipes_the_visit(kiosk: KioskFactory) -> None:
@@ -459,22 +494,6 @@ async def test_an_unexpected_error_shows_out_of_service(
     assert app.unexpected_errors == 1
     assert "disk on fire" in caplog.text
     assert AHMED[0] not in caplog.text
-
-
-def test_wrong_staff_pins_lock_the_exit_for_a_while() -> None:
-    """Three wrong PINs lock the exit; even the right PIN waits until the lock runs out."""
-    clock = FakeMonotonic()
-    pin_hash = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash("2468")
-    guard = StaffExitGuard(pin_hash, clock)
-    assert [guard.verify("0000") for _ in range(3)] == [
-        PinVerdict.WRONG,
-        PinVerdict.WRONG,
-        PinVerdict.LOCKED,
-    ]
-    assert guard.verify("2468") is PinVerdict.LOCKED
-    clock.advance(PIN_LOCK_SECONDS)
-    assert guard.verify("2468") is PinVerdict.ACCEPTED
-    assert StaffExitGuard("", clock).verify("2468") is PinVerdict.NOT_SET
 
 
 def test_the_ctrl_alt_chord_also_answers_to_what_terminals_send() -> None:
