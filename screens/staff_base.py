@@ -11,6 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from kiosk.domain.text import display_line
+from kiosk.domain.typed_text import NOTE_LIMIT, drawn_text
 from kiosk.errors import TawasulError
 from kiosk.services.staff import StaffSession
 
@@ -118,13 +119,14 @@ class StaffScreen(StaffPane[None]):
         """Show the data as the file holds it now; screens extend this to load their data."""
         self._seen_version = getattr(self.app, "data_version", 0)
 
-    def shown(self, text: str) -> Text:
-        """One line of stored text (a note, a name) through the text layer, never as markup.
+    def shown(self, text: str, limit: int = NOTE_LIMIT) -> Text:
+        """One line of stored text (a note, a name, a table cell) through the one safe path,
+        cut to *limit* characters, then through the text layer, never as markup.
 
         Staff type Arabic in logical order; the office's ``bidi`` setting says whether the
         program or the terminal shapes and reorders it (DESIGN §6).
         """
-        return Text(shaped(text, self.session.services.config.bidi), end="")
+        return Text(shaped(drawn_text(text, limit), self.session.services.config.bidi), end="")
 
 
 class StaffDialog(ModalScreen[Result], StaffPane[Result]):

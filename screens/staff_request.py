@@ -11,8 +11,9 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, Static
 from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date, riyadh_stamp
 from kiosk.domain.identity import mask_id
 from kiosk.domain.models import TawasulRequest
+from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from kiosk.services.staff import StaffSession
-from screens.staff_base import StaffScreen
+from screens.staff_base import StaffScreen, shaped
 from screens.staff_note import InternalNoteDialog
 from screens.staff_status_change import StatusChange, StatusChangeDialog
 
@@ -82,21 +83,24 @@ class StaffRequestScreen(StaffScreen):
             f"Expected   {format_both_dates(progress.expected_by, 'en')} ({due})",
         ]
         if request.required_action:
-            lines.append(f"Resident must  {request.required_action}")
-        self.query_one("#fields", Static).update("\n".join(str(self.shown(line)) for line in lines))
+            lines.append(f"Resident must  {drawn_text(request.required_action)}")
+        bidi = services.config.bidi
+        self.query_one("#fields", Static).update("\n".join(shaped(line, bidi) for line in lines))
         history = self.query_one("#history", DataTable)
         history.clear()
         for entry in request.history:
             history.add_row(
                 riyadh_stamp(entry.at),
                 entry.status.label_en,
-                self.shown(entry.by),
+                self.shown(entry.by, NAME_LIMIT),
                 self.shown(entry.note),
             )
         notes = self.query_one("#notes", DataTable)
         notes.clear()
         for note in request.internal_notes:
-            notes.add_row(riyadh_stamp(note.at), self.shown(note.by), self.shown(note.text))
+            notes.add_row(
+                riyadh_stamp(note.at), self.shown(note.by, NAME_LIMIT), self.shown(note.text)
+            )
         self.query_one("#change", Button).disabled = request.status.is_final
         self.refresh_bindings()
 

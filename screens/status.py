@@ -8,6 +8,7 @@ from textual.widgets import Button
 from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
+from kiosk.domain.typed_text import drawn_text
 from kiosk.services.receipts_port import PrintOutcome
 from kiosk.services.requests import RequestProgress
 from screens.base import ResidentScreen
@@ -57,19 +58,19 @@ class StatusScreen(ResidentScreen):
             yield self.paragraph(self.t(f"status.{request.status.value}.next"), id="next")
             if request.status is RequestStatus.RETURNED and request.required_action:
                 yield self.paragraph(
-                    self.t("status.required_action", action=request.required_action),
+                    self.t("status.required_action", action=drawn_text(request.required_action)),
                     id="action",
                     classes="important",
                 )
             if request.status is RequestStatus.REJECTED and request.last_note:
                 yield self.paragraph(
-                    self.t("status.reject_reason", reason=request.last_note),
+                    self.t("status.reject_reason", reason=drawn_text(request.last_note)),
                     id="reason",
                     classes="important",
                 )
             if request.status is RequestStatus.ACCEPTED and request.last_note:
                 yield self.paragraph(
-                    self.t("status.accepted_note", note=request.last_note),
+                    self.t("status.accepted_note", note=drawn_text(request.last_note)),
                     id="collect",
                     classes="important",
                 )
@@ -91,7 +92,7 @@ class StatusScreen(ResidentScreen):
                     RequestStatus.REJECTED,
                     RequestStatus.ACCEPTED,
                 ):
-                    line += "\n" + self.t("status.timeline_note", note=entry.note)
+                    line += "\n" + self.t("status.timeline_note", note=drawn_text(entry.note))
                 yield self.paragraph(line, classes="timeline")
             yield self.paragraph(self.t("status.call_centre"), classes="section")
         yield self.paragraph("", id="print-state", classes="message")
