@@ -12,7 +12,8 @@ from textual.widgets.option_list import Option
 
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus, allowed_next, check_transition
-from kiosk.errors import TransitionRefused
+from kiosk.domain.typed_text import clean_note
+from kiosk.errors import InvalidInput, TransitionRefused
 from screens.staff_base import StaffDialog, shaped
 from widgets import TextField
 
@@ -96,13 +97,14 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
         if status is None:
             self.query_one("#problem", Static).update("This request cannot change any more.")
             return
-        note = self.query_one("#note", Input).value.strip()
-        action = self.query_one("#action", Input).value.strip()
         try:
+            # The rule the service applies on the write: what is refused is said here, in place.
+            note = clean_note(self.query_one("#note", Input).value)
+            action = clean_note(self.query_one("#action", Input).value, "The required action")
             check_transition(self.request.status, status, note)
             if status is RequestStatus.RETURNED and not action:
                 raise TransitionRefused("Say what the resident must do: the action is required.")
-        except TransitionRefused as refused:
+        except (InvalidInput, TransitionRefused) as refused:
             self.query_one("#problem", Static).update(str(refused))
             return
         self.dismiss(StatusChange(status, note, action))
