@@ -45,13 +45,18 @@ _RESHAPER = arabic_reshaper.ArabicReshaper(
     }
 )
 # Reversing a right-to-left run puts each Arabic mark before its letter; a terminal cell (and
-# Pillow's basic layout) draws a combining mark on the character before it, so swap them back.
+# Pillow's basic layout) draws a combining mark on the character before it, so move them back.
 _MARKS_BEFORE_LETTER = re.compile(
     "([\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8"
     "\u06ea-\u06ed\u08d3-\u08ff]+)"
     "([\u0620-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff\u0750-\u077f\u08a0-\u08c9"
     "\ufb50-\ufdff\ufe70-\ufefc])"
 )
+
+
+def _letter_first(found: re.Match[str]) -> str:
+    # The reversal turned the marks around too: give them back their logical order.
+    return found[2] + found[1][::-1]
 
 
 def shape_arabic(text: str) -> str:
@@ -71,7 +76,7 @@ def visual_order(text: str, rtl: bool) -> str:
         for ch in text.translate(_ISOLATES_AS_EMBEDDINGS)
     )
     visual: str = get_display(shape_arabic(logical), base_dir="R" if rtl else "L")
-    return _DIRECTION_CONTROLS.sub("", _MARKS_BEFORE_LETTER.sub(r"\2\1", visual))
+    return _DIRECTION_CONTROLS.sub("", _MARKS_BEFORE_LETTER.sub(_letter_first, visual))
 
 
 LEFT_TO_RIGHT = "\u2066{}\u2069"
