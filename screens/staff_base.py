@@ -14,6 +14,7 @@ from kiosk.domain.text import display_line
 from kiosk.domain.typed_text import NOTE_LIMIT, drawn_text
 from kiosk.errors import TawasulError
 from kiosk.services.staff import StaffSession
+from widgets import BidiText
 
 log = logging.getLogger("tawasul.staff")
 
@@ -127,6 +128,18 @@ class StaffScreen(StaffPane[None]):
         program or the terminal shapes and reorders it (DESIGN §6).
         """
         return Text(shaped(drawn_text(text, limit), self.session.services.config.bidi), end="")
+
+    def paragraph(self, id: str) -> BidiText:
+        """An empty paragraph that wraps the way the kiosk's do: in logical order first, then
+        each display line shaped and reordered, so a long Arabic sentence starts on row one."""
+        return BidiText("", bidi=self.session.services.config.bidi, rtl=False, id=id)
+
+    def show_paragraph(self, selector: str, text: str) -> None:
+        """Put *text* (logical order, stored parts already through ``drawn_text``) in the
+        paragraph *selector*, its base direction from its first letter with a direction."""
+        paragraph = self.query_one(selector, BidiText)
+        paragraph.rtl = starts_right_to_left(text)
+        paragraph.text = text
 
 
 class StaffDialog(ModalScreen[Result], StaffPane[Result]):

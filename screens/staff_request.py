@@ -6,14 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Label, Static
+from textual.widgets import Button, DataTable, Footer, Header, Label
 
 from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date, riyadh_stamp
 from kiosk.domain.identity import mask_id
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from kiosk.services.staff import StaffSession
-from screens.staff_base import StaffScreen, shaped
+from screens.staff_base import StaffScreen
 from screens.staff_note import InternalNoteDialog
 from screens.staff_status_change import StatusChange, StatusChangeDialog
 
@@ -38,7 +38,7 @@ class StaffRequestScreen(StaffScreen):
         """Fields, history, notes, and the buttons."""
         yield Header()
         with VerticalScroll(id="body"):
-            yield Static(id="fields", markup=False)
+            yield self.paragraph("fields")
             yield Label("History")
             yield DataTable(id="history", cursor_type="row", show_cursor=False)
             yield Label("Internal notes (staff only)")
@@ -84,8 +84,7 @@ class StaffRequestScreen(StaffScreen):
         ]
         if request.required_action:
             lines.append(f"Resident must  {drawn_text(request.required_action)}")
-        bidi = services.config.bidi
-        self.query_one("#fields", Static).update("\n".join(shaped(line, bidi) for line in lines))
+        self.show_paragraph("#fields", "\n".join(lines))
         history = self.query_one("#history", DataTable)
         history.clear()
         for entry in request.history:
