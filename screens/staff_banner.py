@@ -22,9 +22,9 @@ class StaffBannerScreen(StaffScreen):
         with Vertical(id="body"):
             yield Label("The kiosks show this line on their welcome screen:")
             yield self.paragraph("current")
+            # No max_length, which would swallow a longer paste in silence: the save says why.
             yield TextField(
-                placeholder="New banner (Arabic, English or both)",
-                max_length=BANNER_MAX_LENGTH,
+                placeholder=f"New banner (Arabic, English or both; at most {BANNER_MAX_LENGTH})",
                 id="text",
             )
             with Horizontal(id="buttons"):

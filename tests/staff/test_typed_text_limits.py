@@ -11,6 +11,7 @@ from kiosk.domain.typed_text import NAME_LIMIT, NOTE_LIMIT
 from kiosk.errors import InvalidInput
 from kiosk.services import Services
 from kiosk.services.staff import StaffSession
+from screens.staff_banner import StaffBannerScreen
 from screens.staff_note import InternalNoteDialog
 from screens.staff_request import StaffRequestScreen
 from screens.staff_status_change import StatusChangeDialog
@@ -93,3 +94,21 @@ async def test_the_dialogs_say_what_is_too_long_and_keep_the_text(
     stored = services.store.request(UNDER_REVIEW)
     assert stored is not None and stored.status is RequestStatus.UNDER_REVIEW
     assert not stored.internal_notes
+
+
+async def test_an_over_long_banner_is_refused_and_stays_in_its_field(
+    console: ConsoleFactory, services: Services
+) -> None:
+    app = console("staff")
+    async with app.run_test(size=(140, 44)) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, StaffBannerScreen)
+        field = app.screen.query_one("#text", Input)
+        field.focus()
+        field.post_message(events.Paste("b" * 161))
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert field.value == "b" * 161
+    assert services.store.setting("banner") == ""
