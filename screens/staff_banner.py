@@ -27,6 +27,7 @@ class StaffBannerScreen(StaffScreen):
                 placeholder=f"New banner (Arabic, English or both; at most {BANNER_MAX_LENGTH})",
                 id="text",
             )
+            yield self.preview("text", self.session.services.config.bidi)
             with Horizontal(id="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Clear the banner", id="clear")

@@ -7,10 +7,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from rich.text import Text
+from textual import on
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
-from kiosk.domain.text import display_line
+from kiosk.domain.text import BidiMode, display_line, has_rtl
 from kiosk.domain.typed_text import NOTE_LIMIT, drawn_text
 from kiosk.errors import TawasulError
 from kiosk.services.staff import StaffSession
@@ -88,6 +89,26 @@ class StaffPane(Screen[Result]):
             deliver(done, result)
 
         self.run_worker(run, thread=True, group=group, exclusive=exclusive)
+
+    def preview(self, field_id: str, bidi: str) -> BidiText:
+        """A line under the field *field_id* that shows Arabic typed into it as it will read.
+
+        Textual's Input draws typed text in stored order, unshaped: with ``bidi = "app"`` Arabic
+        reads reversed while it is typed. The line shows it through the text layer (and the
+        one safe path, as it will be stored); it is hidden while there is no Arabic to show.
+        """
+        line = BidiText("", bidi=bidi, rtl=True, id=f"{field_id}-preview", classes="preview")
+        line.display = False
+        return line
+
+    @on(Input.Changed)
+    def _show_preview(self, event: Input.Changed) -> None:
+        found = self.query(f"#{event.input.id}-preview").results(BidiText)
+        for line in found:
+            typed = drawn_text(event.value)
+            line.display = line.bidi == BidiMode.APP and has_rtl(typed)
+            line.rtl = starts_right_to_left(typed)
+            line.text = typed
 
     def on_mount(self) -> None:
         """Stop the cursors blinking.

@@ -24,10 +24,11 @@ class InternalNoteDialog(StaffDialog[str | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, number: str) -> None:
-        """A dialog for a note on request *number*."""
+    def __init__(self, number: str, bidi: str) -> None:
+        """A dialog for a note on request *number* (Arabic shown per *bidi*)."""
         super().__init__()
         self.number = number
+        self.bidi = bidi
 
     def compose(self) -> ComposeResult:
         """The text field and the buttons."""
@@ -35,6 +36,7 @@ class InternalNoteDialog(StaffDialog[str | None]):
             yield Label(f"Internal note on request {self.number} (staff only)", markup=False)
             # No max_length: a field that swallows an over-long paste says nothing; the save does.
             yield TextField(placeholder="Note", id="text")
+            yield self.preview("text", self.bidi)
             yield Static(id="problem", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")

@@ -135,7 +135,8 @@ class StaffRequestScreen(StaffScreen):
     @on(Button.Pressed, "#note")
     def action_add_note(self) -> None:
         """Ask for an internal note, then add it."""
-        self.app.push_screen(InternalNoteDialog(self.number), self._note_written)
+        dialog = InternalNoteDialog(self.number, self.session.services.config.bidi)
+        self.app.push_screen(dialog, self._note_written)
 
     def _note_written(self, text: str | None) -> None:
         if text is None:

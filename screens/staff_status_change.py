@@ -61,7 +61,9 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
                 id="next",
             )
             yield TextField(placeholder="Note (required for returned and rejected)", id="note")
+            yield self.preview("note", self.bidi)
             yield TextField(placeholder="What the resident must do, and where", id="action")
+            yield self.preview("action", self.bidi)
             yield Static(id="problem", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
@@ -82,7 +84,10 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
 
     @on(OptionList.OptionHighlighted, "#next")
     def _show_action_field(self) -> None:
-        self.query_one("#action", Input).display = self.chosen is RequestStatus.RETURNED
+        returned = self.chosen is RequestStatus.RETURNED
+        self.query_one("#action", Input).display = returned
+        if not returned:
+            self.query_one("#action-preview").display = False
         self.query_one("#problem", Static).update("")
 
     @on(OptionList.OptionSelected, "#next")

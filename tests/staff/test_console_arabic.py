@@ -5,11 +5,15 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from textual import events
+from textual.widgets import Input
+
 from kiosk.domain.text import display_line
 from kiosk.services import Services
 from kiosk.services.staff import StaffSession
 from screens.staff_banner import StaffBannerScreen
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
+from widgets import BidiText
 
 BANNER = "المكتب مغلق يوم الخميس للصيانة ويعود العمل يوم الأحد في الثامنة صباحا"
 
@@ -41,3 +45,21 @@ async def test_a_long_arabic_banner_wraps_with_its_first_words_on_the_first_row(
         assert first in shown[0] and last in shown[1]
         # Right-aligned as Arabic is: the first row's first word ends at the box's right edge.
         assert shown[0].rstrip(" │╯╮").endswith(first)
+
+
+async def test_arabic_typed_into_a_field_is_previewed_as_it_reads(console: ConsoleFactory) -> None:
+    app = console("staff")
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        field = app.screen.query_one("#text", Input)
+        preview = app.screen.query_one("#text-preview", BidiText)
+        field.focus()
+        await pilot.press(*"Closed")
+        await settle(pilot)
+        assert not preview.display  # nothing to reorder: no line
+        field.post_message(events.Paste(" مغلق يوم الخميس\x1b[2J"))
+        await settle(pilot)
+        assert preview.display and preview.text == "Closed مغلق يوم الخميس"
+        row = next(r for r in rows(app) if display_line("الخميس", "app", True) in r)
+        assert row.strip(" ▊▎").startswith(display_line("Closed مغلق يوم الخميس", "app", False))
