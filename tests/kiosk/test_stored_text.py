@@ -76,8 +76,10 @@ def db(demo_template: Path, tmp_path: Path) -> Path:
 
 
 async def open_status(pilot: Pilot[None]) -> StatusScreen:
-    """Sign Ahmed in and open 9000000100, the first of his Iqama requests."""
+    """Sign Ahmed in and open 9000000100, the first of his Iqama requests; the screens on the
+    way (his name on the type list) must be harmless too."""
     await sign_in(pilot, *AHMED)
+    assert_harmless(pilot.app)
     await pilot.press("down", "enter")  # Iqama inside the Kingdom: the list
     await pilot.pause()
     await pilot.press("enter")  # the newest: 9000000100
@@ -166,6 +168,7 @@ def _poison(data: dict[str, Any]) -> None:
         "target": NUMBER + "\x1b[2J",
         "details": {"note": CLEAR_AND_REWRITE},
     }
+    data["applicants"][AHMED[0]]["name_en"] = "Ahmed\x1b]52;c;Y3Vy\x07 Raza \x9b2JKhan"
     for member in data["staff"].values():
         member["display_name"] += "\x1b]0;pwned\x07"
 
@@ -179,6 +182,9 @@ async def test_a_hand_edited_file_with_raw_escapes_is_drawn_harmless(
         await open_status(pilot)
         assert_harmless(app)
         assert "YOUR REQUEST WAS ACCEPTED evil" in drawn(app)
+        await pilot.press("escape", "escape")
+        await pilot.pause()
+        assert "Welcome, Ahmed K." in drawn(app)
     services = Services.open(db, KioskConfig(), clock=frozen_clock)
     staff = make_staff_app(services, "supervisor", "local", handle_signals=False)
     async with staff.run_test(size=(160, 44)) as pilot:
