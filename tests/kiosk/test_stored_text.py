@@ -77,11 +77,12 @@ def db(demo_template: Path, tmp_path: Path) -> Path:
 
 async def open_status(pilot: Pilot[None]) -> StatusScreen:
     """Sign Ahmed in and open 9000000100, the first of his Iqama requests; the screens on the
-    way (his name on the type list) must be harmless too."""
+    way (his name on the type list, the request list) must be harmless too."""
     await sign_in(pilot, *AHMED)
     assert_harmless(pilot.app)
     await pilot.press("down", "enter")  # Iqama inside the Kingdom: the list
     await pilot.pause()
+    assert_harmless(pilot.app)
     await pilot.press("enter")  # the newest: 9000000100
     await settle(pilot)
     screen = pilot.app.screen
