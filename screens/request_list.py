@@ -8,6 +8,7 @@ from textual.widgets.option_list import Option
 
 from kiosk.domain.calendar import format_gregorian, riyadh_date
 from kiosk.domain.models import TawasulRequest
+from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from screens.base import ResidentScreen
 from screens.context import KioskContext
 from screens.status import StatusScreen
@@ -53,7 +54,9 @@ class RequestListScreen(ResidentScreen):
         # A fixed-width date column keeps the badges of the rows in one column.
         day = day.rjust(DATE_WIDTH) if self.ctx.mirrored else day.ljust(DATE_WIDTH)
         badge = (f" {self.shaped(request.status.label(language))} ", STATUS_STYLES[request.status])
-        parts: list[str | tuple[str, str]] = [request.number, "   ", day, "   ", badge]
+        # The number comes from the data file: it takes the one safe path like any stored text.
+        number = drawn_text(request.number, NAME_LIMIT)
+        parts: list[str | tuple[str, str]] = [number, "   ", day, "   ", badge]
         if self.ctx.mirrored:
             parts.reverse()
         return Option(Content.assemble(*parts), id=request.number)

@@ -91,13 +91,14 @@ class StaffArchiveScreen(StaffScreen):
         catalogue = self.session.services.catalogue
         for archived in outcome.found:
             request = archived.request
+            # Every cell from the archive goes through the one safe path: it may be hand-edited.
             table.add_row(
-                request.number,
+                self.shown(request.number),
                 request.status.staff_label,
                 riyadh_date(request.created).isoformat(),
                 riyadh_date(request.updated).isoformat(),
                 str(archived.year),
-                catalogue.get(request.type_code).name_en,
+                self.shown(catalogue.get(request.type_code).name_en),
                 key=request.number,
             )
         count = len(outcome.found)

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from kiosk.domain.calendar import parse_date, riyadh_stamp
 from kiosk.domain.models import AuditEntry
+from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from kiosk.errors import InvalidInput
 from kiosk.services.staff import AuditQuery, StaffSession
 from screens.staff_base import StaffScreen
@@ -89,7 +90,7 @@ class StaffAuditScreen(StaffScreen):
         actor = self.query_one("#actor", Select)
         chosen = actor.value
         with self.prevent(Select.Changed):
-            actor.set_options([(name, name) for name in actors])
+            actor.set_options([(self.shown(name, NAME_LIMIT), name) for name in actors])
             if isinstance(chosen, str) and chosen in actors:
                 actor.value = chosen
         self._show_page()
@@ -101,13 +102,12 @@ class StaffAuditScreen(StaffScreen):
         table = self.query_one("#audit", DataTable)
         table.clear()
         for entry in self.entries[start : start + PAGE_SIZE]:
-            details = json.dumps(entry.details, ensure_ascii=False, sort_keys=True)
             table.add_row(
                 riyadh_stamp(entry.at),
-                self.shown(entry.actor),
-                entry.action,
-                self.shown(entry.target),
-                self.shown(details if entry.details else ""),
+                self.shown(entry.actor, NAME_LIMIT),
+                self.shown(entry.action, NAME_LIMIT),
+                self.shown(entry.target, NAME_LIMIT),
+                self.shown(_details_text(entry.details)),
             )
         self.query_one("#summary", Static).update(
             f"Page {self.page + 1} of {pages} · {len(self.entries):,} entries, newest first"
@@ -124,3 +124,18 @@ class StaffAuditScreen(StaffScreen):
         """Go *step* pages forward (or back)."""
         self.page += step
         self._show_page()
+
+
+def _details_text(details: dict[str, object]) -> str:
+    """An entry's details as one line of JSON, empty when there are none.
+
+    Keys and text values are stored text: they take the one safe path before json.dumps, which
+    would spell a raw ESC out as ``\\u001b`` and leave the ``[2J`` after it on screen.
+    """
+    if not details:
+        return ""
+    safe = {
+        drawn_text(key, NAME_LIMIT): drawn_text(value) if isinstance(value, str) else value
+        for key, value in details.items()
+    }
+    return json.dumps(safe, ensure_ascii=False, sort_keys=True)

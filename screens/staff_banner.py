@@ -3,8 +3,9 @@
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Footer, Header, Input, Label
 
+from kiosk.domain.typed_text import BANNER_LIMIT, drawn_text
 from kiosk.services.staff import BANNER_MAX_LENGTH
 from screens.staff_base import StaffScreen
 from widgets import TextField
@@ -20,12 +21,13 @@ class StaffBannerScreen(StaffScreen):
         yield Header()
         with Vertical(id="body"):
             yield Label("The kiosks show this line on their welcome screen:")
-            yield Static(id="current", markup=False)
+            yield self.paragraph("current")
+            # No max_length, which would swallow a longer paste in silence: the save says why.
             yield TextField(
-                placeholder="New banner (Arabic, English or both)",
-                max_length=BANNER_MAX_LENGTH,
+                placeholder=f"New banner (Arabic, English or both; at most {BANNER_MAX_LENGTH})",
                 id="text",
             )
+            yield self.preview("text", self.session.services.config.bidi)
             with Horizontal(id="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Clear the banner", id="clear")
@@ -37,7 +39,7 @@ class StaffBannerScreen(StaffScreen):
         self.in_background(self.session.banner, self._show)
 
     def _show(self, banner: str) -> None:
-        self.query_one("#current", Static).update(self.shown(banner or "(no banner)"))
+        self.show_paragraph("#current", drawn_text(banner, BANNER_LIMIT) or "(no banner)")
 
     @on(Input.Submitted, "#text")
     @on(Button.Pressed, "#save")

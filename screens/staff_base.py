@@ -7,12 +7,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from rich.text import Text
+from textual import on
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
-from kiosk.domain.text import display_line
+from kiosk.domain.text import BidiMode, display_line, has_rtl
+from kiosk.domain.typed_text import NOTE_LIMIT, drawn_text
 from kiosk.errors import TawasulError
 from kiosk.services.staff import StaffSession
+from widgets import BidiText
 
 log = logging.getLogger("tawasul.staff")
 
@@ -87,6 +90,26 @@ class StaffPane(Screen[Result]):
 
         self.run_worker(run, thread=True, group=group, exclusive=exclusive)
 
+    def preview(self, field_id: str, bidi: str) -> BidiText:
+        """A line under the field *field_id* that shows Arabic typed into it as it will read.
+
+        Textual's Input draws typed text in stored order, unshaped: with ``bidi = "app"`` Arabic
+        reads reversed while it is typed. The line shows it through the text layer (and the
+        one safe path, as it will be stored); it is hidden while there is no Arabic to show.
+        """
+        line = BidiText("", bidi=bidi, rtl=True, id=f"{field_id}-preview", classes="preview")
+        line.display = False
+        return line
+
+    @on(Input.Changed)
+    def _show_preview(self, event: Input.Changed) -> None:
+        found = self.query(f"#{event.input.id}-preview").results(BidiText)
+        for line in found:
+            typed = drawn_text(event.value)
+            line.display = line.bidi == BidiMode.APP and has_rtl(typed)
+            line.rtl = starts_right_to_left(typed)
+            line.text = typed
+
     def on_mount(self) -> None:
         """Stop the cursors blinking.
 
@@ -118,13 +141,26 @@ class StaffScreen(StaffPane[None]):
         """Show the data as the file holds it now; screens extend this to load their data."""
         self._seen_version = getattr(self.app, "data_version", 0)
 
-    def shown(self, text: str) -> Text:
-        """One line of stored text (a note, a name) through the text layer, never as markup.
+    def shown(self, text: str, limit: int = NOTE_LIMIT) -> Text:
+        """One line of stored text (a note, a name, a table cell) through the one safe path,
+        cut to *limit* characters, then through the text layer, never as markup.
 
         Staff type Arabic in logical order; the office's ``bidi`` setting says whether the
         program or the terminal shapes and reorders it (DESIGN §6).
         """
-        return Text(shaped(text, self.session.services.config.bidi), end="")
+        return Text(shaped(drawn_text(text, limit), self.session.services.config.bidi), end="")
+
+    def paragraph(self, id: str) -> BidiText:
+        """An empty paragraph that wraps the way the kiosk's do: in logical order first, then
+        each display line shaped and reordered, so a long Arabic sentence starts on row one."""
+        return BidiText("", bidi=self.session.services.config.bidi, rtl=False, id=id)
+
+    def show_paragraph(self, selector: str, text: str) -> None:
+        """Put *text* (logical order, stored parts already through ``drawn_text``) in the
+        paragraph *selector*, its base direction from its first letter with a direction."""
+        paragraph = self.query_one(selector, BidiText)
+        paragraph.rtl = starts_right_to_left(text)
+        paragraph.text = text
 
 
 class StaffDialog(ModalScreen[Result], StaffPane[Result]):

@@ -8,11 +8,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from kiosk.domain.typed_text import clean_note
+from kiosk.errors import InvalidInput
 from screens.staff_base import StaffDialog
 from widgets import TextField
-
-NOTE_MAX_LENGTH = 1000
-"""The longest internal note, in characters."""
 
 
 class InternalNoteDialog(StaffDialog[str | None]):
@@ -25,16 +24,19 @@ class InternalNoteDialog(StaffDialog[str | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, number: str) -> None:
-        """A dialog for a note on request *number*."""
+    def __init__(self, number: str, bidi: str) -> None:
+        """A dialog for a note on request *number* (Arabic shown per *bidi*)."""
         super().__init__()
         self.number = number
+        self.bidi = bidi
 
     def compose(self) -> ComposeResult:
         """The text field and the buttons."""
         with Vertical(id="dialog"):
             yield Label(f"Internal note on request {self.number} (staff only)", markup=False)
-            yield TextField(placeholder="Note", max_length=NOTE_MAX_LENGTH, id="text")
+            # No max_length: a field that swallows an over-long paste says nothing; the save does.
+            yield TextField(placeholder="Note", id="text")
+            yield self.preview("text", self.bidi)
             yield Static(id="problem", markup=False)
             with Horizontal(id="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
@@ -47,10 +49,15 @@ class InternalNoteDialog(StaffDialog[str | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
-        """Close with the note, unless it is empty."""
-        text = self.query_one("#text", Input).value.strip()
+        """Close with the note, unless it is empty or too long (then say so and stay)."""
+        problem = self.query_one("#problem", Static)
+        try:
+            text = clean_note(self.query_one("#text", Input).value, "The internal note")
+        except InvalidInput as refused:
+            problem.update(str(refused))
+            return
         if not text:
-            self.query_one("#problem", Static).update("An internal note cannot be empty.")
+            problem.update("An internal note cannot be empty.")
             return
         self.dismiss(text)
 

@@ -73,13 +73,14 @@ class StaffReceiptsScreen(StaffScreen):
         table = self.query_one("#queue", DataTable)
         table.clear()
         for job in jobs:
+            # The spool is a folder of files: its cells take the one safe path too.
             table.add_row(
-                job.job_id,
-                job.request_number,
+                self.shown(job.job_id),
+                self.shown(job.request_number),
                 riyadh_stamp(job.created),
                 job.state.value,
                 str(job.attempts),
-                job.problem or "",
+                self.shown(job.problem or ""),
                 key=job.job_id,
             )
 

@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Label, Static
+from textual.widgets import Button, DataTable, Footer, Header, Label
 
 from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date, riyadh_stamp
 from kiosk.domain.identity import mask_id
 from kiosk.domain.models import TawasulRequest
+from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from kiosk.services.staff import StaffSession
 from screens.staff_base import StaffScreen
 from screens.staff_note import InternalNoteDialog
@@ -37,7 +38,7 @@ class StaffRequestScreen(StaffScreen):
         """Fields, history, notes, and the buttons."""
         yield Header()
         with VerticalScroll(id="body"):
-            yield Static(id="fields", markup=False)
+            yield self.paragraph("fields")
             yield Label("History")
             yield DataTable(id="history", cursor_type="row", show_cursor=False)
             yield Label("Internal notes (staff only)")
@@ -82,21 +83,23 @@ class StaffRequestScreen(StaffScreen):
             f"Expected   {format_both_dates(progress.expected_by, 'en')} ({due})",
         ]
         if request.required_action:
-            lines.append(f"Resident must  {request.required_action}")
-        self.query_one("#fields", Static).update("\n".join(str(self.shown(line)) for line in lines))
+            lines.append(f"Resident must  {drawn_text(request.required_action)}")
+        self.show_paragraph("#fields", "\n".join(lines))
         history = self.query_one("#history", DataTable)
         history.clear()
         for entry in request.history:
             history.add_row(
                 riyadh_stamp(entry.at),
                 entry.status.staff_label,
-                self.shown(entry.by),
+                self.shown(entry.by, NAME_LIMIT),
                 self.shown(entry.note),
             )
         notes = self.query_one("#notes", DataTable)
         notes.clear()
         for note in request.internal_notes:
-            notes.add_row(riyadh_stamp(note.at), self.shown(note.by), self.shown(note.text))
+            notes.add_row(
+                riyadh_stamp(note.at), self.shown(note.by, NAME_LIMIT), self.shown(note.text)
+            )
         self.query_one("#change", Button).disabled = request.status.is_final
         self.refresh_bindings()
 
@@ -132,7 +135,8 @@ class StaffRequestScreen(StaffScreen):
     @on(Button.Pressed, "#note")
     def action_add_note(self) -> None:
         """Ask for an internal note, then add it."""
-        self.app.push_screen(InternalNoteDialog(self.number), self._note_written)
+        dialog = InternalNoteDialog(self.number, self.session.services.config.bidi)
+        self.app.push_screen(dialog, self._note_written)
 
     def _note_written(self, text: str | None) -> None:
         if text is None:

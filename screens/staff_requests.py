@@ -153,15 +153,16 @@ class StaffRequestsScreen(StaffScreen):
         table.clear()
         for row in found.rows:
             request = row.request
+            # Every cell from the data file goes through the one safe path: it may be hand-edited.
             table.add_row(
-                request.number,
+                self.shown(request.number),
                 request.status.staff_label,
                 row.submitted.isoformat(),
                 riyadh_date(request.updated).isoformat(),
                 row.expected_by.isoformat(),
                 "LATE" if row.overdue else "",
-                mask_id(request.applicant_id),
-                catalogue.get(request.type_code).name_en,
+                self.shown(mask_id(request.applicant_id)),
+                self.shown(catalogue.get(request.type_code).name_en),
                 key=request.number,
             )
         if found.rows:

@@ -12,7 +12,8 @@ from textual.widgets.option_list import Option
 
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus, allowed_next, check_transition
-from kiosk.errors import TransitionRefused
+from kiosk.domain.typed_text import clean_note
+from kiosk.errors import InvalidInput, TransitionRefused
 from screens.staff_base import StaffDialog, shaped
 from widgets import ChoiceList, TextField
 
@@ -68,7 +69,9 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
                 id="next",
             )
             yield TextField(placeholder="Note (required for returned and rejected)", id="note")
+            yield self.preview("note", self.bidi)
             yield TextField(placeholder="What the resident must do, and where", id="action")
+            yield self.preview("action", self.bidi)
             yield Static(id="problem", markup=False)
             yield Static(id="confirm", markup=False)
             with Horizontal(id="buttons"):
@@ -90,7 +93,10 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
 
     @on(OptionList.OptionHighlighted, "#next")
     def _show_action_field(self) -> None:
-        self.query_one("#action", Input).display = self.chosen is RequestStatus.RETURNED
+        returned = self.chosen is RequestStatus.RETURNED
+        self.query_one("#action", Input).display = returned
+        if not returned:
+            self.query_one("#action-preview").display = False
         self.query_one("#problem", Static).update("")
         self._withdraw_question()
 
@@ -117,13 +123,14 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
                 "Choose the new status first: ↑/↓, then Enter."
             )
             return
-        note = self.query_one("#note", Input).value.strip()
-        action = self.query_one("#action", Input).value.strip()
         try:
+            # The rule the service applies on the write: what is refused is said here, in place.
+            note = clean_note(self.query_one("#note", Input).value)
+            action = clean_note(self.query_one("#action", Input).value, "The required action")
             check_transition(self.request.status, status, note)
             if status is RequestStatus.RETURNED and not action:
                 raise TransitionRefused("Say what the resident must do: the action is required.")
-        except TransitionRefused as refused:
+        except (InvalidInput, TransitionRefused) as refused:
             self.query_one("#problem", Static).update(str(refused))
             return
         change = StatusChange(status, note, action, self.request.status)

@@ -6,6 +6,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
 
 from kiosk.domain.models import StaffMember, StaffRole
+from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from screens.staff_base import StaffScreen
 from widgets import TextField
 
@@ -58,8 +59,8 @@ class StaffSupervisorScreen(StaffScreen):
         table.clear()
         for member in members:
             table.add_row(
-                self.shown(member.username),
-                self.shown(member.display_name),
+                self.shown(member.username, NAME_LIMIT),
+                self.shown(member.display_name, NAME_LIMIT),
                 member.role.value,
                 key=member.username,
             )
@@ -70,7 +71,7 @@ class StaffSupervisorScreen(StaffScreen):
         for member in self.session.staff_members():
             if member.username == username:
                 self.query_one("#username", Input).value = member.username
-                self.query_one("#name", Input).value = member.display_name
+                self.query_one("#name", Input).value = drawn_text(member.display_name, NAME_LIMIT)
                 self.query_one("#role", Select).value = member.role.value
 
     def _applicant_id(self) -> str:

@@ -8,6 +8,7 @@ from textual.widgets import Button
 from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
+from kiosk.domain.typed_text import drawn_text
 from kiosk.services.receipts_port import PrintOutcome
 from kiosk.services.requests import RequestProgress
 from screens.base import ResidentScreen
@@ -47,6 +48,8 @@ class StatusScreen(ResidentScreen):
         services = self.ctx.services
         kind = services.requests.request_type(request)
         progress = services.requests.progress(request)
+        # Stored text takes the one safe path; what is left of it decides whether it is shown.
+        action, last_note = drawn_text(request.required_action), drawn_text(request.last_note)
         yield from self.compose_header("status.title", number=request.number)
         with VerticalScroll(classes="body"):
             with Horizontal(id="badge-row"):
@@ -55,21 +58,21 @@ class StatusScreen(ResidentScreen):
             yield self.paragraph(self.t(f"status.{request.status.value}.meaning"), id="meaning")
             yield self.paragraph(self.t("status.next_title"), classes="section")
             yield self.paragraph(self.t(f"status.{request.status.value}.next"), id="next")
-            if request.status is RequestStatus.RETURNED and request.required_action:
+            if request.status is RequestStatus.RETURNED and action:
                 yield self.paragraph(
-                    self.t("status.required_action", action=request.required_action),
+                    self.t("status.required_action", action=action),
                     id="action",
                     classes="important",
                 )
-            if request.status is RequestStatus.REJECTED and request.last_note:
+            if request.status is RequestStatus.REJECTED and last_note:
                 yield self.paragraph(
-                    self.t("status.reject_reason", reason=request.last_note),
+                    self.t("status.reject_reason", reason=last_note),
                     id="reason",
                     classes="important",
                 )
-            if request.status is RequestStatus.ACCEPTED and request.last_note:
+            if request.status is RequestStatus.ACCEPTED and last_note:
                 yield self.paragraph(
-                    self.t("status.accepted_note", note=request.last_note),
+                    self.t("status.accepted_note", note=last_note),
                     id="collect",
                     classes="important",
                 )
@@ -86,12 +89,13 @@ class StatusScreen(ResidentScreen):
                 day = format_both_dates(riyadh_date(entry.at), language)
                 when = f"{day}  {format_time(entry.at, language)}"
                 line = self.t("status.timeline_row", when=when, status=entry.status.label(language))
-                if entry.note and entry.status in (
+                note = drawn_text(entry.note)
+                if note and entry.status in (
                     RequestStatus.RETURNED,
                     RequestStatus.REJECTED,
                     RequestStatus.ACCEPTED,
                 ):
-                    line += "\n" + self.t("status.timeline_note", note=entry.note)
+                    line += "\n" + self.t("status.timeline_note", note=note)
                 yield self.paragraph(line, classes="timeline")
             yield self.paragraph(self.t("status.call_centre"), classes="section")
         yield self.paragraph("", id="print-state", classes="message")

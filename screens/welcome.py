@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from kiosk.domain.text import display_line, has_rtl
+from kiosk.domain.typed_text import BANNER_LIMIT, drawn_text
 from kiosk.services import Services
 from kiosk.services.i18n import translations
 from widgets.bidi_text import BidiText
@@ -86,7 +87,8 @@ class WelcomeScreen(Screen[None]):
         text = self.services.store.setting("banner")
         self.app.call_from_thread(self._show_banner, text)
 
-    def _show_banner(self, text: str) -> None:
+    def _show_banner(self, stored: str) -> None:
+        text = drawn_text(stored, BANNER_LIMIT)
         banner = self.query_one("#banner", BidiText)
         if banner.text == text:
             return  # unchanged: no new layout (most polls, and the first one without a banner)

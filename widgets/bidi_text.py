@@ -2,16 +2,18 @@
 
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widget import Widget
+from textual.visual import VisualType
+from textual.widgets import Static
 
 from kiosk.domain.text import display_lines, mirrors_layout
 
 
-class BidiText(Widget):
+class BidiText(Static):
     """A paragraph wrapped in logical order, then shaped and reordered line by line.
 
     Right-to-left text is right-aligned when the program reorders it (``bidi = "app"``); a bidi
-    terminal lays the line out itself, so then it is left as it is.
+    terminal lays the line out itself, so then it is left as it is. It is a Static, so a screen
+    that showed one line of text in a Static shows it wrapped properly with the same calls.
     """
 
     DEFAULT_CSS = """
@@ -38,7 +40,7 @@ class BidiText(Widget):
         classes: str | None = None,
     ) -> None:
         """Show *text*; *rtl* is the base direction, *bidi* the terminal setting."""
-        super().__init__(id=id, classes=classes)
+        super().__init__(id=id, classes=classes, markup=False)
         self.bidi = bidi
         self.set_reactive(BidiText.text, text)
         self.set_reactive(BidiText.rtl, rtl)
@@ -46,6 +48,10 @@ class BidiText(Widget):
         # The last lines made, and for what: Textual measures the height, then renders, at one
         # width; shaping and reordering them twice was a fifth of drawing Welcome.
         self._made: tuple[tuple[str, int, bool], list[str]] | None = None
+
+    def update(self, content: VisualType = "", *, layout: bool = True) -> None:
+        """Show *content* (text in logical order) instead."""
+        self.text = str(content)
 
     def watch_rtl(self, rtl: bool) -> None:
         """Right-align a right-to-left text when the program reorders it."""

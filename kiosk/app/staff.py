@@ -19,6 +19,7 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from kiosk.errors import NotAllowed
 from kiosk.services.staff import StaffSession
 from kiosk.store.storage import FileIdentity
@@ -83,10 +84,11 @@ class StaffApp(App[None]):
 
     def _show_member(self) -> None:
         member = self.session.member
-        self.sub_title = (
-            f"{member.display_name} ({member.username}, {member.role.value}) · "
-            f"{self.session.client}"
+        # The staff table may be hand-edited: the header takes the one safe path for stored text.
+        name, login = (
+            drawn_text(text, NAME_LIMIT) for text in (member.display_name, member.username)
         )
+        self.sub_title = f"{name} ({login}, {member.role.value}) · {self.session.client}"
 
     def on_mount(self) -> None:
         """Start on the request table, watch the file, the clock and the signals."""

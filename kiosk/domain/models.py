@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.statuses import RequestStatus, check_transition
+from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 
 if TYPE_CHECKING:
     from kiosk.domain.calendar import WorkingDayCalendar
@@ -110,8 +111,8 @@ class Applicant:
     """The latest wrong password: failures older than the lockout no longer count."""
 
     def display_name(self, language: str) -> str:
-        """At most the first name and an initial, as privacy asks (DESIGN §3)."""
-        full = self.name_ar if language == "ar" else self.name_en
+        """At most the first name and an initial, as privacy asks (DESIGN §3), drawn safe."""
+        full = drawn_text(self.name_ar if language == "ar" else self.name_en, NAME_LIMIT)
         parts = full.split()
         if len(parts) < 2:
             return full

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import qrcode
 from PIL import Image, ImageDraw
 
+from kiosk.domain.text import bounded
 from kiosk.printing.text import BOLD_FONT, REGULAR_FONT, Shaping, TextStyle, text_style
 
 PAPER_DOTS = {58: 384, 80: 576}
@@ -103,9 +104,13 @@ class _Page:
         return self.width - 2 * self.margin
 
     def paragraph(self, text: str, language: str, style: TextStyle, centre: bool = False) -> None:
-        """Wrapped lines of *text*: Arabic from the right edge, English from the left."""
+        """Wrapped lines of *text*: Arabic from the right edge, English from the left.
+
+        Through the text layer's net (no controls, a bounded length), and what the font cannot
+        draw replaced with a visible mark: whatever a data file holds, the receipt prints.
+        """
         rtl = language == "ar"
-        style.check_covers(text)
+        text = style.drawable(bounded(text))
         for line in style.wrap(text, rtl, self.text_width):
             used = style.width(line, rtl)
             if centre:
@@ -168,7 +173,8 @@ def render_receipt(
 ) -> Image.Image:
     """The receipt as a mode ``"1"`` image *width_dots* wide (384 for 58 mm, 576 for 80 mm).
 
-    ReceiptFontError when the font is missing or lacks a character: never boxes on paper.
+    ReceiptFontError when the font is missing; a character it lacks prints as a replacement
+    mark (never a box, never a receipt refused).
     """
     engine = shaping or Shaping.best()
     body_size = max(18, width_dots // 24)

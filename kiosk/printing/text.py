@@ -12,10 +12,9 @@ from enum import StrEnum
 from functools import cache
 from pathlib import Path
 
-from bidi import get_display
 from PIL import Image, ImageDraw, ImageFont, features
 
-from kiosk.domain.text import shape_arabic
+from kiosk.domain.text import REPLACEMENT_CHARACTER, visual_order
 from kiosk.errors import TawasulError
 
 # Debian's fonts-dejavu-core: one family that covers Arabic and Latin (Noto Naskh has no Latin).
@@ -32,7 +31,7 @@ _INVISIBLE = frozenset("\u200e\u200f\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u
 
 
 class ReceiptFontError(TawasulError):
-    """The receipt font is missing, or lacks a character the receipt needs."""
+    """The receipt font is not installed (a character it lacks is replaced, not an error)."""
 
 
 class Shaping(StrEnum):
@@ -78,12 +77,13 @@ class TextStyle:
         )
         self._notdef = _glyph_pixels(self._probe, "\U0010fffd")
 
-    def check_covers(self, text: str) -> None:
-        """ReceiptFontError if the font has no glyph for a character of *text* (never boxes)."""
-        missing = sorted({ch for ch in text if not self._has_glyph(ch)})
-        if missing:
-            shown = ", ".join(f"U+{ord(ch):04X}" for ch in missing)
-            raise ReceiptFontError(f"The receipt font {self.path.name} cannot draw {shown}.")
+    def drawable(self, text: str) -> str:
+        """*text* with each character the font has no glyph for (an emoji, a control, a script
+        DejaVu lacks) made REPLACEMENT_CHARACTER: a note the font cannot draw never stops a receipt.
+        """
+        if all(self._has_glyph(ch) for ch in text):
+            return text
+        return "".join(ch if self._has_glyph(ch) else REPLACEMENT_CHARACTER for ch in text)
 
     def _has_glyph(self, ch: str) -> bool:
         if ch.isspace() or ch in _INVISIBLE:
@@ -99,8 +99,7 @@ class TextStyle:
         """
         if self.shaping is Shaping.RAQM:
             return text
-        ordered = get_display(shape_arabic(text), base_dir="R" if rtl else "L")
-        return "".join(ch for ch in ordered if ch not in _INVISIBLE)
+        return visual_order(text, rtl)
 
     def width(self, text: str, rtl: bool) -> int:
         """How many dots *text* takes on one line."""

@@ -23,6 +23,7 @@ from kiosk.domain.calendar import (
 from kiosk.domain.identity import mask_id
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
+from kiosk.domain.typed_text import drawn_text
 from kiosk.errors import InvalidInput
 from kiosk.printing import problems
 from kiosk.printing.escpos_bytes import receipt_bytes
@@ -355,6 +356,8 @@ def _next_step(request: TawasulRequest) -> Bilingual:
         RequestStatus.RETURNED: request.required_action,
         RequestStatus.REJECTED: request.last_note,
     }.get(request.status, "")
+    # The stored note takes the one safe path: cleaned again and cut, whoever wrote the file.
+    detail = drawn_text(detail)
     if not detail:
         return step
     return Bilingual(f"{step.ar} {detail}", f"{step.en} {detail}")

@@ -11,6 +11,7 @@ from kiosk.domain.models import AuditEntry, HistoryEntry, TawasulRequest
 from kiosk.domain.request_numbers import make_request_number, parse_request_number
 from kiosk.domain.request_types import RequestType, RequestTypeCatalogue
 from kiosk.domain.statuses import RequestStatus
+from kiosk.domain.typed_text import NAME_LIMIT, clean_name, clean_note, drawn_text
 from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
 from kiosk.services.clock import Clock, utc_now
 from kiosk.store import StoreTransaction, TawasulStore
@@ -137,22 +138,27 @@ class RequestService:
 
         *seen* is the status the person was shown: if the stored one differs, someone else
         changed the request meanwhile, and nothing is saved (checked inside the write).
+        The note, the required action and *by* are typed text: cleaned (DESIGN §3) before they
+        are stored, and refused with InvalidInput when too long.
         """
         number = parse_request_number(typed_number)
+        by = _changed_by(by)
+        note = clean_note(note)
+        required_action = clean_note(required_action or "", "The required action") or None
         now = self._clock()
         with self.store.transaction() as tx:
             current = self._changeable(tx, number)
             if seen is not None and current.status is not seen:
                 last = current.history[-1]
                 raise TransitionRefused(
-                    f"{last.by} changed request {number} meanwhile: it is now "
+                    f"{drawn_text(last.by, NAME_LIMIT)} changed request {number} meanwhile: it is now "
                     f"{current.status.staff_label}. Nothing was saved; look at it again."
                 )
             changed = current.with_status(status, now, by, note, required_action)
             tx.put_request(changed)
             details: dict[str, object] = {"from": current.status.value, "to": status.value}
-            if note.strip():
-                details["note"] = note.strip()
+            if note:
+                details["note"] = note
             if required_action:
                 details["required_action"] = required_action
             if client:
@@ -172,9 +178,11 @@ class RequestService:
     def add_internal_note(
         self, typed_number: str, text: str, by: str, client: str = ""
     ) -> TawasulRequest:
-        """Add a staff-only note to a request (audited)."""
-        if not text.strip():
+        """Add a staff-only note to a request (audited); the text is cleaned as typed text is."""
+        text = clean_note(text, "The internal note")
+        if not text:
             raise InvalidInput("An internal note cannot be empty.")
+        by = _changed_by(by)
         number = parse_request_number(typed_number)
         now = self._clock()
         with self.store.transaction() as tx:
@@ -195,6 +203,8 @@ class RequestService:
     ) -> TawasulRequest:
         """Open a new request, under review, with a fresh request number (audited)."""
         applicant_id = parse_id(typed_applicant_id)
+        by = _changed_by(by)
+        note = clean_note(note)
         self.catalogue.get(type_code)
         rng = rng or random.SystemRandom()
         now = self._clock()
@@ -210,7 +220,7 @@ class RequestService:
                 applicant_id=applicant_id,
                 type_code=type_code,
                 status=RequestStatus.UNDER_REVIEW,
-                history=(HistoryEntry(RequestStatus.UNDER_REVIEW, now, by, note.strip()),),
+                history=(HistoryEntry(RequestStatus.UNDER_REVIEW, now, by, note),),
                 created=now,
                 updated=now,
             )
@@ -222,3 +232,11 @@ class RequestService:
         """Status code → number of requests, every status listed."""
         counts = self.store.status_counts()
         return {status.value: counts.get(status.value, 0) for status in RequestStatus}
+
+
+def _changed_by(typed: str) -> str:
+    """Who makes a change, cleaned as a typed name; InvalidInput when nothing is left of it."""
+    by = clean_name(typed, "The name of who makes the change")
+    if not by:
+        raise InvalidInput("Say who makes the change: the name is empty.")
+    return by

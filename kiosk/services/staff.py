@@ -21,6 +21,7 @@ from kiosk.domain.identity import IdProblem, check_id, mask_id, parse_id
 from kiosk.domain.models import AuditEntry, StaffMember, StaffRole, TawasulRequest
 from kiosk.domain.request_numbers import REQUEST_NUMBER_PREFIX, parse_request_number
 from kiosk.domain.statuses import RequestStatus
+from kiosk.domain.typed_text import BANNER_LIMIT, clean_name, clean_note, clean_text
 from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
 from kiosk.services.archive import ArchiveService
 from kiosk.services.bundle import Services
@@ -37,8 +38,8 @@ if TYPE_CHECKING:
 
 # POSIX-portable login names, as useradd accepts them by default on Debian.
 _LOGIN_NAME = re.compile(r"[a-z_][a-z0-9_.-]{0,31}")
-BANNER_MAX_LENGTH = 160
-"""The longest welcome banner, in characters: it must fit one line of the kiosk screen."""
+BANNER_MAX_LENGTH = BANNER_LIMIT
+"""The longest welcome banner, in characters (the console's field stops there too)."""
 
 # What an ID check finds in text that is no kind of number at all (the other problems are an ID's).
 _NEITHER_ID_NOR_NUMBER = frozenset(
@@ -170,7 +171,7 @@ class StaffDirectory:
     def put(self, member: StaffMember, actor: str, client: str) -> StaffMember:
         """Add *member* or change the stored one's name and role."""
         username = check_login_name(member.username)
-        display_name = " ".join(member.display_name.split())
+        display_name = clean_name(member.display_name, "The staff member's name")
         if not display_name:
             raise InvalidInput("Give the staff member's name as it should appear in the console.")
         stored = replace(member, username=username, display_name=display_name)
@@ -340,7 +341,8 @@ class StaffSession:
         refused if its status is no longer the *seen* one the member chose from.
         """
         member = self.current_member()
-        if status is RequestStatus.RETURNED and not required_action.strip():
+        required_action = clean_note(required_action, "The required action")
+        if status is RequestStatus.RETURNED and not required_action:
             raise TransitionRefused(
                 "Say what the resident must do when a request is returned: the action is required."
             )
@@ -349,7 +351,7 @@ class StaffSession:
             status,
             member.username,
             note,
-            required_action.strip() or None,
+            required_action or None,
             client=self.client,
             seen=seen,
         )
@@ -421,11 +423,7 @@ class StaffSession:
     def set_banner(self, text: str) -> str:
         """Set (or with empty *text* clear) the kiosks' welcome banner (audited)."""
         member = self.current_member()
-        banner = " ".join(text.split())
-        if len(banner) > BANNER_MAX_LENGTH:
-            raise InvalidInput(
-                f"The banner is {len(banner)} characters; keep it to {BANNER_MAX_LENGTH}."
-            )
+        banner = clean_text(text, BANNER_LIMIT, "The banner", one_line=True)
         now = self.services.clock()
         with self.services.store.transaction() as tx:
             tx.set_setting("banner", banner)

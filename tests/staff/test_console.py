@@ -305,7 +305,7 @@ async def test_the_audit_log_filters_by_member_and_date(
         screen = app.screen
         assert isinstance(screen, StaffAuditScreen)
         table = screen.query_one("#audit", DataTable)
-        assert table.get_row_at(0)[2] == "banner.set"
+        assert str(table.get_row_at(0)[2]) == "banner.set"
         screen.query_one("#actor", Select).value = "staff"
         await settle(pilot)
         assert {str(table.get_row_at(i)[1]) for i in range(table.row_count)} == {"staff"}

@@ -69,7 +69,7 @@ async def test_a_receipt_the_printer_refused_waits_in_the_queue_until_dropped(
         await settle(pilot)
         queue = screen.query_one("#queue", DataTable)
         assert queue.row_count == 1
-        assert queue.get_row_at(0)[1] == UNDER_REVIEW
+        assert str(queue.get_row_at(0)[1]) == UNDER_REVIEW
         await pilot.click("#retry")
         await settle(pilot)
         assert queue.row_count == 1
