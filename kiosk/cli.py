@@ -23,7 +23,7 @@ from kiosk.domain.calendar import (
 from kiosk.domain.identity import check_id, mask_id, parse_id
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import parse_status
-from kiosk.errors import InvalidInput, TawasulError
+from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable, TawasulError
 from kiosk.resources import data_file
 from kiosk.services import RequestFilter, Services
 from kiosk.services.demo import load_seed, make_demo
@@ -50,19 +50,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.run(args)
         return result
     except TawasulError as error:
-        print(f"tawasul: {error}", file=sys.stderr)
+        print(f"tawasul: {one_line(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception:
-        log.exception("unexpected error in %s", args.command)
+    except OSError as error:
+        if error.errno not in CANNOT_WRITE_NOW:
+            return _unexpected(args.command)
+        # A write below the services that met a full or read-only disk, or missing permission:
+        # the data cannot be written now, as StoreUnwritable says (its writes are atomic).
+        log.warning("%s: %s", args.command, error)
+        where = str(error.filename) if error.filename else "a file"
         print(
-            "tawasul: an unexpected error stopped the command; nothing more was changed.",
+            f"tawasul: {one_line(where)} cannot be written now ({error.strerror}); "
+            "nothing more was changed.",
             file=sys.stderr,
         )
-        return EXIT_UNEXPECTED
+        return StoreUnwritable.exit_code
+    except Exception:
+        return _unexpected(args.command)
+
+
+def _unexpected(command: str) -> int:
+    """Log the error being handled, with its traceback, and tell the person in one line."""
+    log.exception("unexpected error in %s", command)
+    print(
+        "tawasul: an unexpected error stopped the command; nothing more was changed.",
+        file=sys.stderr,
+    )
+    return EXIT_UNEXPECTED
+
+
+def one_line(message: str) -> str:
+    """*message* with control characters written as escapes, so it stays one harmless line.
+
+    Messages quote what a person passed in (a number, a path, a key of the configuration), which
+    may hold a newline or a terminal escape sequence.
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def configure_logging(path: Path | None = None) -> None:
@@ -164,7 +191,12 @@ def _services(args: argparse.Namespace) -> Services:
     config = load_config(args.config or default_config_path())
     if config.log_path:
         configure_logging(Path(config.log_path))
-    return Services.open(args.db or default_db_path(), config)
+    path = args.db or default_db_path()
+    if path.is_dir():
+        raise InvalidInput(
+            f"The data file {path} is a folder; name a file in it, such as {path / 'tawasul.json'}."
+        )
+    return Services.open(path, config)
 
 
 def _require_terminal() -> None:

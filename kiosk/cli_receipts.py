@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.calendar import riyadh_stamp
-from kiosk.errors import InvalidInput
+from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable
 from kiosk.printing.problems import problem_text
 from kiosk.services import Services
 from kiosk.services.receipts import ReceiptService
@@ -87,7 +87,10 @@ def _write(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as error:
-        raise InvalidInput(f"{path} cannot be written: {error.strerror or error}.") from None
+        words = f"{path} cannot be written: {error.strerror or error}."
+        if error.errno in CANNOT_WRITE_NOW:
+            raise StoreUnwritable(words) from None
+        raise InvalidInput(words) from None  # a path that cannot be a file: a folder, no folder
 
 
 def _report(outcome: PrintOutcome) -> int:

@@ -4,6 +4,8 @@ They live outside every layer so that the domain, the store, the services and th
 raise and catch the same kinds without importing each other.
 """
 
+import errno
+
 
 class TawasulError(Exception):
     """A problem to report to the person in one sentence, with no traceback."""
@@ -38,3 +40,11 @@ class StoreUnwritable(TawasulError):
     database that is down): nothing was changed, and reads go on being served."""
 
     exit_code = 4
+
+
+CANNOT_WRITE_NOW = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM}
+)
+"""The ``errno`` of an OSError that means "right place, but it cannot be written now" (a full
+disk, a read-only file system, no permission): StoreUnwritable's exit status 4, not bad input's 2
+or damage's 3."""

@@ -19,6 +19,12 @@ _PROFILE = "TM-T20II"
 
 _RASTER = b"\x1dv0"
 _HEADER = 8  # GS v 0 m xL xH yL yH
+MAX_SIDE = 65_535
+"""The longest side of a picture read back (zxing-cpp reads no larger; a receipt is far shorter)."""
+
+
+class RasterTooLarge(ValueError):
+    """The raster pictures in some bytes stack up larger than ``MAX_SIDE``."""
 
 
 def receipt_bytes(image: Image.Image) -> bytes:
@@ -41,7 +47,8 @@ def raster_image(data: bytes) -> Image.Image:
     """The picture printed by the GS v 0 raster commands in *data*, stacked top to bottom.
 
     Other commands are stepped over; the raster data of one command is skipped whole, so bytes
-    inside a picture are never taken for a command. ValueError when there is no picture.
+    inside a picture are never taken for a command. ValueError when there is no picture,
+    RasterTooLarge when the pictures stack up larger than ``MAX_SIDE``.
     """
     fragments: list[Image.Image] = []
     position = 0
@@ -62,7 +69,11 @@ def raster_image(data: bytes) -> Image.Image:
     if not fragments:
         raise ValueError("These bytes hold no raster picture.")
     width = max(fragment.width for fragment in fragments)
-    picture = Image.new("1", (width, sum(f.height for f in fragments)), 1)
+    height = sum(fragment.height for fragment in fragments)
+    if max(width, height) > MAX_SIDE:
+        # Checked before Image.new: a few small commands could otherwise ask for gigabytes.
+        raise RasterTooLarge(f"The raster pictures stack up to {width}x{height} dots.")
+    picture = Image.new("1", (width, height), 1)
     top = 0
     for fragment in fragments:
         picture.paste(fragment, (0, top))
