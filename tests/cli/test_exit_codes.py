@@ -97,6 +97,13 @@ def test_verify_image_refuses_a_picture_taller_than_zxing_reads(
     assert (code, err) == (2, f"tawasul: {picture} is too large to be a picture of a receipt.\n")
 
 
+def test_verify_image_reads_no_more_than_a_picture_can_be(
+    capsys: pytest.CaptureFixture[str], demo_db: Path
+) -> None:
+    code, err = run(capsys, "verify", "--image", "/dev/zero", "--db", str(demo_db))
+    assert (code, err) == (2, "tawasul: /dev/zero is too large to be a picture of a receipt.\n")
+
+
 def test_a_receipt_still_reads_back(
     capsys: pytest.CaptureFixture[str], demo_db: Path, tmp_path: Path
 ) -> None:
