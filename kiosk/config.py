@@ -1,6 +1,7 @@
 """The operator's configuration: one TOML file, every key optional (README lists them)."""
 
 import os
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -117,6 +118,7 @@ RANGES: dict[str, Bounds] = {
     "product_id": Bounds(0, 0xFFFF),
     "baudrate": Bounds(300, 921_600),
 }
+_MAX_BYTES = 1024 * 1024  # a configuration is a few hundred bytes
 _TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
 
 
@@ -132,7 +134,7 @@ def load_config(path: Path | None) -> KioskConfig:
     import tomllib  # here: the kiosk without a configuration file starts without it
 
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(_config_text(path))
     except FileNotFoundError:
         raise InvalidInput(f"There is no configuration file at {path}.") from None
     except OSError as error:
@@ -149,6 +151,17 @@ def load_config(path: Path | None) -> KioskConfig:
             f"The configuration file {path} nests its values too deeply to be read."
         ) from None
     return config_from_mapping(raw, str(path))
+
+
+def _config_text(path: Path) -> str:
+    """The text of the configuration file *path*: a regular file of at most ``_MAX_BYTES``."""
+    with path.open("rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise InvalidInput(f"The configuration file {path} is not a file.")
+        data = handle.read(_MAX_BYTES + 1)  # not read_text: /dev/zero never ends
+    if len(data) > _MAX_BYTES:
+        raise InvalidInput(f"The configuration file {path} is larger than 1 MB.")
+    return data.decode("utf-8")
 
 
 def config_from_mapping(raw: dict[str, Any], source: str = "configuration") -> KioskConfig:
