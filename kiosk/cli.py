@@ -3,6 +3,8 @@
 import argparse
 import json
 import logging
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -12,7 +14,8 @@ from typing import Any
 from kiosk.cli_archive import register as register_archive_commands
 from kiosk.cli_receipts import register as register_receipt_commands
 from kiosk.cli_staff import register as register_staff_commands
-from kiosk.config import default_config_path, default_db_path, load_config, state_dir
+from kiosk.cli_types import path_argument
+from kiosk.config import Bounds, default_config_path, default_db_path, load_config, state_dir
 from kiosk.domain.calendar import (
     format_both_dates,
     parse_date,
@@ -102,8 +105,9 @@ def configure_logging(path: Path | None = None) -> None:
     root.setLevel(logging.INFO)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _create_log_file(target)
         handler: logging.Handler = logging.FileHandler(target, encoding="utf-8")
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a log_path holding a NUL byte
         handler = logging.NullHandler()
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
@@ -111,14 +115,34 @@ def configure_logging(path: Path | None = None) -> None:
     root.handlers[:] = [handler]
 
 
+def _create_log_file(target: Path) -> None:
+    """Make the log file, if there is none, 0660 in a setgid folder (the kiosk and staff share
+    its group) and 0600 elsewhere, whatever the umask: its lines tell who did what, and when."""
+    mode = 0o660 if target.parent.stat().st_mode & stat.S_ISGID else 0o600
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, mode)
+    except FileExistsError:
+        return  # made earlier, or by another process just now: its mode was set then
+    try:
+        os.fchmod(descriptor, mode)  # the umask may have taken the group's bits away
+    finally:
+        os.close(descriptor)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", type=Path, default=None, help="data file (default: $TAWASUL_DB or the state folder)"
+        "--db",
+        type=path_argument,
+        default=None,
+        help="data file (default: $TAWASUL_DB or the state folder)",
     )
     common.add_argument(
-        "--config", type=Path, default=None, help="TOML configuration (default: $TAWASUL_CONFIG)"
+        "--config",
+        type=path_argument,
+        default=None,
+        help="TOML configuration (default: $TAWASUL_CONFIG)",
     )
     parser = argparse.ArgumentParser(
         prog="tawasul", description="Tawasul Kiosk for a Jawazat office."
@@ -196,6 +220,9 @@ def _services(args: argparse.Namespace) -> Services:
         raise InvalidInput(
             f"The data file {path} is a folder; name a file in it, such as {path / 'tawasul.json'}."
         )
+    if path.exists() and not path.is_file():
+        # A device or a pipe: reading /dev/zero never ends, and replacing /dev/null breaks it.
+        raise InvalidInput(f"The data file {path} is not a file (a device or a pipe?).")
     return Services.open(path, config)
 
 
@@ -229,8 +256,8 @@ def _run_staff(args: argparse.Namespace) -> int:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    if args.count < 0:
-        raise InvalidInput("--count cannot be negative.")
+    # A million requests is ten times the benchmark's office; more only fills the disk.
+    Bounds(0, 1_000_000).check("--count", args.count)
     services = _services(args)
     path = services.store.path
 
