@@ -247,7 +247,8 @@ def argument_lists(draw: st.DrawFn, folder: Path) -> list[str]:
 def test_no_argument_list_crashes_the_command(place: Path, data: st.DataObject) -> None:
     argv = data.draw(argument_lists(place))
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    # In the tmp folder: a relative path drawn for --db or --out lands there, not in the checkout.
+    with contextlib.chdir(place), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(argv)
         except SystemExit as stop:  # argparse: --help is 0, a usage error 2
