@@ -3,6 +3,8 @@
 import argparse
 import json
 import logging
+import os
+import stat
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -13,7 +15,8 @@ from kiosk.cli_archive import register as register_archive_commands
 from kiosk.cli_office import register as register_office_commands
 from kiosk.cli_receipts import register as register_receipt_commands
 from kiosk.cli_staff import register as register_staff_commands
-from kiosk.config import default_config_path, default_db_path, load_config, state_dir
+from kiosk.cli_types import path_argument
+from kiosk.config import Bounds, default_config_path, default_db_path, load_config, state_dir
 from kiosk.domain.calendar import (
     format_both_dates,
     parse_date,
@@ -24,7 +27,7 @@ from kiosk.domain.calendar import (
 from kiosk.domain.identity import check_id, mask_id, parse_id
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import parse_status
-from kiosk.errors import InvalidInput, TawasulError
+from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable, TawasulError
 from kiosk.resources import data_file
 from kiosk.services import RequestFilter, Services
 from kiosk.services.demo import load_seed, make_demo
@@ -51,19 +54,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         result: int = args.run(args)
         return result
     except TawasulError as error:
-        print(f"tawasul: {error}", file=sys.stderr)
+        print(f"tawasul: {one_line(str(error))}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception:
-        log.exception("unexpected error in %s", args.command)
+    except OSError as error:
+        if error.errno not in CANNOT_WRITE_NOW:
+            return _unexpected(args.command)
+        # A write below the services that met a full or read-only disk, or missing permission:
+        # the data cannot be written now, as StoreUnwritable says (its writes are atomic).
+        log.warning("%s: %s", args.command, error)
+        where = str(error.filename) if error.filename else "a file"
         print(
-            "tawasul: an unexpected error stopped the command; nothing more was changed.",
+            f"tawasul: {one_line(where)} cannot be written now ({error.strerror}); "
+            "nothing more was changed.",
             file=sys.stderr,
         )
-        return EXIT_UNEXPECTED
+        return StoreUnwritable.exit_code
+    except Exception:
+        return _unexpected(args.command)
+
+
+def _unexpected(command: str) -> int:
+    """Log the error being handled, with its traceback, and tell the person in one line."""
+    log.exception("unexpected error in %s", command)
+    print(
+        "tawasul: an unexpected error stopped the command; nothing more was changed.",
+        file=sys.stderr,
+    )
+    return EXIT_UNEXPECTED
+
+
+def one_line(message: str) -> str:
+    """*message* with control characters written as escapes, so it stays one harmless line.
+
+    Messages quote what a person passed in (a number, a path, a key of the configuration), which
+    may hold a newline or a terminal escape sequence.
+    """
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def configure_logging(path: Path | None = None) -> None:
@@ -76,8 +106,9 @@ def configure_logging(path: Path | None = None) -> None:
     root.setLevel(logging.INFO)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        _create_log_file(target)
         handler: logging.Handler = logging.FileHandler(target, encoding="utf-8")
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a log_path holding a NUL byte
         handler = logging.NullHandler()
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(process)d %(name)s %(levelname)s %(message)s")
@@ -85,14 +116,34 @@ def configure_logging(path: Path | None = None) -> None:
     root.handlers[:] = [handler]
 
 
+def _create_log_file(target: Path) -> None:
+    """Make the log file, if there is none, 0660 in a setgid folder (the kiosk and staff share
+    its group) and 0600 elsewhere, whatever the umask: its lines tell who did what, and when."""
+    mode = 0o660 if target.parent.stat().st_mode & stat.S_ISGID else 0o600
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, mode)
+    except FileExistsError:
+        return  # made earlier, or by another process just now: its mode was set then
+    try:
+        os.fchmod(descriptor, mode)  # the umask may have taken the group's bits away
+    finally:
+        os.close(descriptor)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", type=Path, default=None, help="data file (default: $TAWASUL_DB or the state folder)"
+        "--db",
+        type=path_argument,
+        default=None,
+        help="data file (default: $TAWASUL_DB or the state folder)",
     )
     common.add_argument(
-        "--config", type=Path, default=None, help="TOML configuration (default: $TAWASUL_CONFIG)"
+        "--config",
+        type=path_argument,
+        default=None,
+        help="TOML configuration (default: $TAWASUL_CONFIG)",
     )
     parser = argparse.ArgumentParser(
         prog="tawasul", description="Tawasul Kiosk for a Jawazat office."
@@ -166,7 +217,15 @@ def _services(args: argparse.Namespace) -> Services:
     config = load_config(args.config or default_config_path())
     if config.log_path:
         configure_logging(Path(config.log_path))
-    return Services.open(args.db or default_db_path(), config)
+    path = args.db or default_db_path()
+    if path.is_dir():
+        raise InvalidInput(
+            f"The data file {path} is a folder; name a file in it, such as {path / 'tawasul.json'}."
+        )
+    if path.exists() and not path.is_file():
+        # A device or a pipe: reading /dev/zero never ends, and replacing /dev/null breaks it.
+        raise InvalidInput(f"The data file {path} is not a file (a device or a pipe?).")
+    return Services.open(path, config)
 
 
 def _require_terminal() -> None:
@@ -198,8 +257,8 @@ def _run_staff(args: argparse.Namespace) -> int:
 
 
 def _run_demo(args: argparse.Namespace) -> int:
-    if args.count < 0:
-        raise InvalidInput("--count cannot be negative.")
+    # A million requests is ten times the benchmark's office; more only fills the disk.
+    Bounds(0, 1_000_000).check("--count", args.count)
     services = _services(args)
     path = services.store.path
 

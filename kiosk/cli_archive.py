@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from kiosk.config import RANGES, Bounds
 from kiosk.services import Services
 from kiosk.services.archive import ArchiveService
 
@@ -35,6 +36,9 @@ def register(
 
 
 def _run_archive(services: Services, days: int | None, dry_run: bool) -> int:
+    if days is not None:
+        # The configuration's limit, from 0: `--days 0` moves everything finished by now.
+        Bounds(0, RANGES["archive_after_days"].high).check("--days", days)
     archive = ArchiveService(services.store, services.clock, services.config.archive_after_days)
     report = archive.archive(days, dry_run=dry_run)
     verb = "would move" if report.dry_run else "moved"

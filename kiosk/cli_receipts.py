@@ -5,8 +5,9 @@ import io
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli_types import path_argument
 from kiosk.domain.calendar import riyadh_stamp
-from kiosk.errors import InvalidInput
+from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable
 from kiosk.printing.problems import problem_text
 from kiosk.services import Services
 from kiosk.services.receipts import ReceiptService
@@ -19,8 +20,10 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "receipt", parents=[common], help="make a request's receipt (ESC/POS bytes, PNG, printer)"
     )
     receipt.add_argument("number", help="request number")
-    receipt.add_argument("--out", type=Path, help="write the exact ESC/POS bytes to this file")
-    receipt.add_argument("--png", type=Path, help="write a preview picture to this file")
+    receipt.add_argument(
+        "--out", type=path_argument, help="write the exact ESC/POS bytes to this file"
+    )
+    receipt.add_argument("--png", type=path_argument, help="write a preview picture to this file")
     receipt.add_argument("--width", type=int, choices=(58, 80), help="paper width in mm")
     receipt.add_argument("--lang", choices=("ar", "en"), default="ar", help="language first")
     receipt.add_argument("--print", action="store_true", help="send it to the configured printer")
@@ -31,7 +34,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     verify.add_argument("payload", nargs="?", help="the text of the QR code")
     verify.add_argument(
-        "--image", type=Path, help="a picture of the receipt, or its ESC/POS bytes, to decode"
+        "--image",
+        type=path_argument,
+        help="a picture of the receipt, or its ESC/POS bytes, to decode",
     )
     verify.set_defaults(run=_run_verify)
 
@@ -87,7 +92,10 @@ def _write(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as error:
-        raise InvalidInput(f"{path} cannot be written: {error.strerror or error}.") from None
+        words = f"{path} cannot be written: {error.strerror or error}."
+        if error.errno in CANNOT_WRITE_NOW:
+            raise StoreUnwritable(words) from None
+        raise InvalidInput(words) from None  # a path that cannot be a file: a folder, no folder
 
 
 def _report(outcome: PrintOutcome) -> int:

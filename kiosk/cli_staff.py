@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from kiosk.cli_types import path_argument
 from kiosk.config import default_config_path, default_db_path, load_config
 from kiosk.domain.models import StaffMember, StaffRole
 from kiosk.errors import InvalidInput, TawasulError
@@ -49,12 +50,16 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         "--group", default=DEFAULT_GROUP, help=f"Unix group (default {DEFAULT_GROUP})"
     )
     setup.add_argument("--write", action="store_true", help="install the drop-in and check sshd")
-    setup.add_argument("--path", type=Path, default=DEFAULT_DROP_IN, help="where --write writes")
-    setup.add_argument("--tawasul", type=Path, default=None, help="the tawasul program to run")
+    setup.add_argument(
+        "--path", type=path_argument, default=DEFAULT_DROP_IN, help="where --write writes"
+    )
+    setup.add_argument(
+        "--tawasul", type=path_argument, default=None, help="the tawasul program to run"
+    )
     setup.add_argument("--sshd", default="/usr/sbin/sshd", help="sshd to check the result with")
     setup.add_argument(
         "--sshd-config",
-        type=Path,
+        type=path_argument,
         default=Path("/etc/ssh/sshd_config"),
         help="the main sshd configuration, which must include --path",
     )

@@ -1,6 +1,7 @@
 """The operator's configuration: one TOML file, every key optional (README lists them)."""
 
 import os
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -83,11 +84,47 @@ _CHOICES: dict[str, tuple[object, ...]] = {
     "kind": ("file", "network", "usb", "serial", "cups", "none"),
     "width_mm": (58, 80),
 }
-# Times and counts that must be above zero for the kiosk to work at all.
-_POSITIVE = frozenset(
-    {"idle_seconds", "countdown_seconds", "staff_session_idle_minutes", "response_target_days",
-     "archive_after_days", "timeout", "port", "baudrate"}
-)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """The lowest and highest value a number may take (both allowed)."""
+
+    low: float
+    high: float
+
+    def check(self, name: str, value: float) -> None:
+        """InvalidInput naming *name* and the range unless *value* lies in it (never nan)."""
+        if not self.low <= value <= self.high:  # nan fails both comparisons
+            raise InvalidInput(
+                f"{name} must be between {_plain(self.low)} and {_plain(self.high)}; "
+                f"it is {_plain(value)}."
+            )
+
+
+# Every number of the configuration, with the values that make sense for an office (the README's
+# configuration table lists the same). Keys are the names in the file, [printer] keys included.
+RANGES: dict[str, Bounds] = {
+    "idle_seconds": Bounds(10, 3600),
+    "countdown_seconds": Bounds(5, 300),
+    "staff_session_idle_minutes": Bounds(1, 480),
+    "response_target_days": Bounds(1, 60),
+    # Ten years: older than that is history, and the cut-off date stays far from year 1.
+    "archive_after_days": Bounds(1, 3650),
+    "port": Bounds(1, 65535),
+    # At most the fault budget (4.5 s): a resident hears about a printer fault within 5 s.
+    "timeout": Bounds(0.5, 4.5),
+    "vendor_id": Bounds(0, 0xFFFF),
+    "product_id": Bounds(0, 0xFFFF),
+    "baudrate": Bounds(300, 921_600),
+}
+_MAX_BYTES = 1024 * 1024  # a configuration is a few hundred bytes
+_TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+
+
+def _plain(value: float) -> str:
+    """*value* as a person writes it: 10, not 10.0; 0.5; nan; inf."""
+    return str(int(value)) if float(value).is_integer() else str(value)
 
 
 def load_config(path: Path | None) -> KioskConfig:
@@ -97,49 +134,76 @@ def load_config(path: Path | None) -> KioskConfig:
     import tomllib  # here: the kiosk without a configuration file starts without it
 
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(_config_text(path))
     except FileNotFoundError:
         raise InvalidInput(f"There is no configuration file at {path}.") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise InvalidInput(f"The configuration file {path} cannot be read: {error}.") from None
+    except OSError as error:
+        raise InvalidInput(
+            f"The configuration file {path} cannot be read: {error.strerror or error}."
+        ) from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"The configuration file {path} is not UTF-8 text.") from None
+    except tomllib.TOMLDecodeError as error:
+        raise InvalidInput(f"The configuration file {path} is not valid TOML: {error}.") from None
+    except RecursionError:
+        # tomllib parses nested arrays and tables by recursion; no setting nests at all.
+        raise InvalidInput(
+            f"The configuration file {path} nests its values too deeply to be read."
+        ) from None
     return config_from_mapping(raw, str(path))
 
 
+def _config_text(path: Path) -> str:
+    """The text of the configuration file *path*: a regular file of at most ``_MAX_BYTES``."""
+    with path.open("rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise InvalidInput(f"The configuration file {path} is not a file.")
+        data = handle.read(_MAX_BYTES + 1)  # not read_text: /dev/zero never ends
+    if len(data) > _MAX_BYTES:
+        raise InvalidInput(f"The configuration file {path} is larger than 1 MB.")
+    return data.decode("utf-8")
+
+
 def config_from_mapping(raw: dict[str, Any], source: str = "configuration") -> KioskConfig:
-    """Build a KioskConfig from parsed TOML, refusing unknown keys and wrong types."""
+    """Build a KioskConfig from parsed TOML, refusing unknown keys, wrong types and ranges."""
     top = {key: value for key, value in raw.items() if key != "printer"}
     if "closures" in top:
         from kiosk.domain.calendar import parse_date
 
-        if not isinstance(top["closures"], list):
+        days = top.pop("closures")
+        if not isinstance(days, list) or not all(isinstance(day, str | date) for day in days):
             raise InvalidInput(f"{source}: closures should be a list of dates.")
-        closures = frozenset(parse_date(str(day)) for day in top.pop("closures"))
+        closures = frozenset(parse_date(str(day)) for day in days)
     else:
         closures = frozenset()
     printer_raw = raw.get("printer", {})
     if not isinstance(printer_raw, dict):
         raise InvalidInput(f"{source}: [printer] must be a table.")
-    printer = PrinterConfig(**_checked(printer_raw, PrinterConfig(), f"{source}: printer."))
+    printer = PrinterConfig(**_checked(printer_raw, PrinterConfig(), f"{source}: ", "printer."))
     return KioskConfig(
-        **_checked(top, KioskConfig(), f"{source}: "), closures=closures, printer=printer
+        **_checked(top, KioskConfig(), f"{source}: ", ""), closures=closures, printer=printer
     )
 
 
-def _checked(raw: dict[str, Any], defaults: Any, where: str) -> dict[str, Any]:
-    """*raw*'s values, each a known field of *defaults* with the default's type and choices."""
+def _checked(raw: dict[str, Any], defaults: Any, where: str, table: str) -> dict[str, Any]:
+    """*raw*'s values, each a known field of *defaults* with the default's type, choices and range.
+
+    Messages start with *where* and name a key with its *table* (``printer.``) in front.
+    """
     values: dict[str, Any] = {}
     for key, value in raw.items():
+        name = f"{table}{key}" if key.isprintable() else repr(f"{table}{key}")
         if key not in defaults.__dataclass_fields__ or key in ("printer", "closures"):
-            raise InvalidInput(f"{where}{key} is not a setting.")
+            raise InvalidInput(f"{where}{name} is not a setting.")
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise InvalidInput(f"{where}{key} should be a {expected.__name__}.")
+            raise InvalidInput(f"{where}{name} should be {_TYPE_WORDS[expected]}.")
         if key in _CHOICES and value not in _CHOICES[key]:
             choices = ", ".join(str(choice) for choice in _CHOICES[key])
-            raise InvalidInput(f"{where}{key} must be one of {choices}.")
-        if key in _POSITIVE and value <= 0:
-            raise InvalidInput(f"{where}{key} must be more than 0.")
+            raise InvalidInput(f"{where}{name} must be one of {choices}.")
+        if key in RANGES:
+            RANGES[key].check(f"{where}{name}", value)
         values[key] = value
     return values

@@ -4,6 +4,7 @@ They live outside every layer so that the domain, the store, the services and th
 raise and catch the same kinds without importing each other.
 """
 
+import errno
 from enum import Enum
 
 
@@ -62,3 +63,11 @@ class StoreUnwritable(TawasulError):
         """*message* for the person; *problem* says which kind, when known."""
         super().__init__(message)
         self.problem = problem
+
+
+CANNOT_WRITE_NOW = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM}
+)
+"""The ``errno`` of an OSError that means "right place, but it cannot be written now" (a full
+disk, a read-only file system, no permission): StoreUnwritable's exit status 4, not bad input's 2
+or damage's 3."""

@@ -19,6 +19,15 @@ _PROFILE = "TM-T20II"
 
 _RASTER = b"\x1dv0"
 _HEADER = 8  # GS v 0 m xL xH yL yH
+MAX_SIDE = 65_535
+"""The longest side of a picture read back (zxing-cpp reads no larger; a receipt is far shorter)."""
+
+_MAX_DOTS = 576 * MAX_SIDE  # the widest paper (80 mm) at the longest side
+
+
+class RasterTooLarge(ValueError):
+    """The raster pictures in some bytes stack up taller or wider than ``MAX_SIDE``, or to more
+    dots than the widest paper holds at that length."""
 
 
 def receipt_bytes(image: Image.Image) -> bytes:
@@ -41,10 +50,11 @@ def raster_image(data: bytes) -> Image.Image:
     """The picture printed by the GS v 0 raster commands in *data*, stacked top to bottom.
 
     Other commands are stepped over; the raster data of one command is skipped whole, so bytes
-    inside a picture are never taken for a command. ValueError when there is no picture.
+    inside a picture are never taken for a command. ValueError when there is no picture,
+    RasterTooLarge when they stack up too large (see the class).
     """
     fragments: list[Image.Image] = []
-    position = 0
+    position = stacked = widest = 0
     while position < len(data):
         if data.startswith(_RASTER, position) and position + _HEADER <= len(data):
             width_bytes = data[position + 4] + 256 * data[position + 5]
@@ -53,6 +63,11 @@ def raster_image(data: bytes) -> Image.Image:
             end = start + width_bytes * height
             if end > len(data) or width_bytes == 0 or height == 0:
                 raise ValueError(f"A raster command at byte {position} is cut short.")
+            stacked += height
+            widest = max(widest, width_bytes * 8)
+            # Checked before any picture is made: a few small commands could ask for gigabytes.
+            if max(widest, stacked) > MAX_SIDE or widest * stacked > _MAX_DOTS:
+                raise RasterTooLarge(f"The raster pictures up to byte {end} are too large.")
             packed = Image.frombytes("1", (width_bytes * 8, height), data[start:end])
             # ESC/POS marks black dots with 1, Pillow's "1" mode marks white with 1.
             fragments.append(ImageChops.invert(packed))
@@ -61,8 +76,7 @@ def raster_image(data: bytes) -> Image.Image:
             position += 1
     if not fragments:
         raise ValueError("These bytes hold no raster picture.")
-    width = max(fragment.width for fragment in fragments)
-    picture = Image.new("1", (width, sum(f.height for f in fragments)), 1)
+    picture = Image.new("1", (widest, stacked), 1)
     top = 0
     for fragment in fragments:
         picture.paste(fragment, (0, top))

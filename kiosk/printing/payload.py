@@ -33,8 +33,9 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
+from kiosk.domain.calendar import riyadh_time
 from kiosk.domain.statuses import RequestStatus
-from kiosk.errors import InvalidInput, TawasulError
+from kiosk.errors import InvalidInput, StoreUnwritable, TawasulError
 
 PAYLOAD_VERSION = "TW1"
 SEPARATOR = "/"
@@ -185,7 +186,8 @@ def parse_payload(text: str) -> ReceiptPayload:
             raise InvalidInput(f"This is not a Tawasul receipt code: its {name} is malformed.")
     try:
         issued = datetime.strptime(fields[3], _TIME_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
+        riyadh_time(issued)  # the last hours of 9999 (UTC) have no Riyadh time to show
+    except (ValueError, OverflowError):
         raise InvalidInput("This is not a Tawasul receipt code: its time is impossible.") from None
     return ReceiptPayload(
         request_number=fields[1],
@@ -209,6 +211,18 @@ def load_or_create_key(path: Path) -> ReceiptKey:
         return _read_key(path)
     except FileNotFoundError:
         pass
+    try:
+        _create_key(path)
+    except OSError as error:
+        raise StoreUnwritable(
+            f"There is no receipt key at {path}, and it cannot be made there: "
+            f"{error.strerror or error}."
+        ) from None
+    return _read_key(path)
+
+
+def _create_key(path: Path) -> None:
+    """Write a new random key to *path*, unless another process just did."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
@@ -224,11 +238,16 @@ def load_or_create_key(path: Path) -> ReceiptKey:
             os.link(temporary, path)
     finally:
         temporary.unlink(missing_ok=True)
-    return _read_key(path)
 
 
 def _read_key(path: Path) -> ReceiptKey:
-    mode = path.stat().st_mode
+    """The key in *path*: FileNotFoundError if there is none, ReceiptKeyError if it is unusable."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise
+    except OSError as error:
+        raise ReceiptKeyError(f"The receipt key {path} cannot be read: {error.strerror}.") from None
     if mode & (stat.S_IWGRP | stat.S_IRWXO):
         raise ReceiptKeyError(
             f"The receipt key {path} may be read or changed by others; "
@@ -240,4 +259,6 @@ def _read_key(path: Path) -> ReceiptKey:
         raise ReceiptKeyError(f"The receipt key {path} is damaged: it is not hex text.") from None
     except PermissionError:
         raise ReceiptKeyError(f"The receipt key {path} cannot be read by this user.") from None
+    except OSError as error:
+        raise ReceiptKeyError(f"The receipt key {path} cannot be read: {error.strerror}.") from None
     return ReceiptKey(secret)

@@ -7,9 +7,13 @@ asks again. Each step takes its time limit from one deadline, so a printer that 
 or drops the connection is reported within ``FAULT_BUDGET_SECONDS``.
 """
 
+import contextlib
 import logging
 import os
+import re
 import shutil
+import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +48,6 @@ _PAPER_NEAR_END = 0x0C
 _DRIVERS: dict[str, Any] = {
     "usb": escpos_printer.Usb,
     "serial": escpos_printer.Serial,
-    "cups": escpos_printer.LP,
 }
 _TIMEOUT_NAMES = frozenset({"TimeoutError", "USBTimeoutError", "SerialTimeoutException"})
 _DRIVER_NAMES = frozenset({"NoBackendError"})
@@ -116,6 +119,8 @@ class ReceiptPrinter:
                 connection.limit(deadline.remaining())
                 connection.printer._raw(data)
                 connection.finish()
+            except PrinterProblem:
+                raise
             except Exception as error:
                 raise problem_for(error, maybe_printed=True) from error
             if not connection.answers_status:
@@ -209,10 +214,7 @@ class ReceiptPrinter:
                 )
                 connection = _Connection(printer, kind)
             elif kind == "cups":
-                if shutil.which("lp") is None:
-                    raise PrinterProblem(p.NO_DRIVER, "the CUPS client (lp) is not installed")
-                printer = escpos_printer.LP(printer_name=config.queue, auto_flush=False)
-                connection = _Connection(printer, kind)
+                connection = _Connection(CupsJob(config.queue, job_name), kind)
             else:
                 raise PrinterProblem(p.NO_PRINTER, f"unknown printer kind {kind!r}")
             connection.printer.open()
@@ -223,12 +225,120 @@ class ReceiptPrinter:
         return connection
 
     def _cups_report(self) -> PrinterReport:
-        if shutil.which("lpstat") is None:
-            raise PrinterProblem(p.NO_DRIVER, "the CUPS client (lpstat) is not installed")
-        queues = escpos_printer.LP(printer_name=self.config.queue).printers
-        if self.config.queue not in queues:
-            raise PrinterProblem(p.PRINTER_OFF, f"CUPS has no queue named {self.config.queue!r}")
-        return PrinterReport(True, None, f"CUPS has the queue {self.config.queue}; it takes jobs.")
+        queue = self.config.queue
+        # `lpstat -a QUEUE` exits 0 only for a queue that exists and accepts jobs.
+        answer = _run_cups(["lpstat", "-a", queue] if queue else ["lpstat", "-d"], self.budget)
+        if answer.returncode != 0:
+            raise PrinterProblem(p.PRINTER_OFF, f"CUPS refuses the queue {queue!r}: {answer.why}")
+        if not queue:
+            return PrinterReport(True, None, "CUPS has a default queue; it takes jobs.")
+        return PrinterReport(True, None, f"CUPS has the queue {queue}; it takes jobs.")
+
+
+_LP_JOB_ID = re.compile(r"request id is (\S+)")
+
+
+@dataclass(frozen=True)
+class _CupsAnswer:
+    """What a CUPS client program said before it ended."""
+
+    returncode: int
+    out: str
+    err: str
+
+    @property
+    def why(self) -> str:
+        """The client's own words for the log: its last line on stderr, or its exit status."""
+        lines = self.err.strip().splitlines()
+        return lines[-1] if lines else f"exit status {self.returncode}"
+
+
+def _run_cups(command: list[str], seconds: float, data: bytes = b"") -> _CupsAnswer:
+    """Run the CUPS client *command* with *data* on its input, for at most *seconds*.
+
+    It runs in a process group of its own so that, at the deadline, whatever it started dies with
+    it (a wrapper script's children would otherwise hold the pipes open). Its messages are read in
+    the C locale: the job id is found by its English words.
+    """
+    if shutil.which(command[0]) is None:
+        raise PrinterProblem(p.NO_DRIVER, f"the CUPS client ({command[0]}) is not installed")
+    try:
+        client = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "LC_ALL": "C"},
+            start_new_session=True,
+        )
+    except OSError as error:
+        raise PrinterProblem(p.NO_DRIVER, f"{command[0]} cannot be started: {error}") from None
+    try:
+        out, err = client.communicate(data, timeout=seconds)
+    except subprocess.TimeoutExpired:
+        _stop_group(client)
+        # lp may have handed the job to CUPS before it stalled: the receipt may come out.
+        raise PrinterProblem(
+            p.TIMEOUT, f"{command[0]} did not finish within {seconds:.1f} s", bool(data)
+        ) from None
+    text = {"encoding": "utf-8", "errors": "replace"}
+    return _CupsAnswer(client.returncode, out.decode(**text), err.decode(**text))
+
+
+def _stop_group(client: "subprocess.Popen[bytes]") -> None:
+    """Kill *client* and every process of its group, and reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(client.pid, signal.SIGKILL)
+    for pipe in (client.stdin, client.stdout, client.stderr):
+        if pipe is not None:
+            with contextlib.suppress(OSError):
+                pipe.close()
+    client.wait()
+
+
+class CupsJob:
+    """One receipt for a CUPS queue, handed to ``lp`` with a deadline.
+
+    It replaces python-escpos's ``LP``, which ignores lp's exit status and output (a refused job
+    counted as printed) and waits for lp without a time limit. It offers the part of a
+    python-escpos printer that ``_Connection`` uses: ``open``, ``_raw`` and ``close``.
+    """
+
+    def __init__(self, queue: str, job_name: str) -> None:
+        """A job named *job_name* for *queue* (empty: CUPS's default queue)."""
+        self.queue = queue
+        self.job_name = job_name
+        self.timeout = FAULT_BUDGET_SECONDS
+        self._data = bytearray()
+
+    def open(self) -> None:
+        """Nothing to open: lp starts when the job is complete (see ``submit``)."""
+
+    def _raw(self, data: bytes) -> None:
+        self._data += data
+
+    def submit(self) -> str:
+        """Give the job to lp within ``timeout`` seconds; return the job id CUPS gave it.
+
+        PrinterProblem if lp refused it (never queued: it may be sent again), or if lp stalled or
+        named no job (it may have been queued: a person decides).
+        """
+        destination = ["-d", self.queue] if self.queue else []
+        command = ["lp", *destination, "-t", self.job_name, "-o", "raw"]
+        answer = _run_cups(command, self.timeout, bytes(self._data))
+        if answer.returncode != 0:
+            raise PrinterProblem(p.PRINTER_OFF, f"lp refused the job: {answer.why}")
+        found = _LP_JOB_ID.search(answer.out)
+        if found is None:
+            raise PrinterProblem(
+                p.PRINTER_ERROR, f"lp ended without naming a job: {answer.out.strip()!r}", True
+            )
+        log.info("CUPS queued receipt %s as %s", self.job_name, found[1])
+        return found[1]
+
+    def close(self) -> None:
+        """Forget the job's bytes (a job not submitted is simply not sent)."""
+        self._data.clear()
 
 
 class _Connection:
@@ -249,6 +359,8 @@ class _Connection:
             self.printer.device.write_timeout = seconds
         elif self.kind == "usb":
             self.printer.timeout = max(1, int(seconds * 1000))
+        elif self.kind == "cups":
+            self.printer.timeout = seconds
 
     def discard_input(self) -> None:
         """Drop answers nobody asked for: bytes inside a picture can look like DLE EOT."""
@@ -268,8 +380,10 @@ class _Connection:
 
     def finish(self) -> None:
         """Push out what the kind buffers (a file's bytes, the CUPS job)."""
-        if self.kind in ("file", "cups"):
+        if self.kind == "file":
             self.printer.close()
+        elif self.kind == "cups":
+            self.printer.submit()
 
     def close(self) -> None:
         """Close quietly: the job's outcome is already known, a failing close adds nothing."""

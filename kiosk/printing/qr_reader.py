@@ -5,12 +5,21 @@ code), so a receipt that it reads will scan at the desk. It is imported only whe
 kiosk itself never reads QR codes.
 """
 
+import io
+import struct
+import warnings
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
 from kiosk.errors import InvalidInput, TawasulError
-from kiosk.printing.escpos_bytes import raster_image
+from kiosk.printing.escpos_bytes import MAX_SIDE, RasterTooLarge, raster_image
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""The largest file read as a picture: a phone's photo is a few megabytes, a receipt 100 KB."""
+# How Pillow's decoders say a file is damaged: besides OSError, a PNG chunk that fails its check
+# is a SyntaxError, a cut header a ValueError, struct.error or EOFError.
+_BROKEN_PICTURE = (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error)
 
 
 def read_qr_texts(image: Image.Image) -> list[str]:
@@ -28,20 +37,41 @@ def read_qr_texts(image: Image.Image) -> list[str]:
 
 
 def load_picture(path: Path) -> Image.Image:
-    """The picture in *path*: an image file, or the raster of an ESC/POS file."""
+    """The picture in *path*: an image file, or the raster of an ESC/POS file.
+
+    InvalidInput when it holds neither, or a picture too large to be a receipt's (a decompression
+    bomb, or a side longer than zxing-cpp reads).
+    """
+    too_large = InvalidInput(f"{path} is too large to be a picture of a receipt.")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)  # not read_bytes: /dev/zero never ends
     except OSError as error:
         raise InvalidInput(f"{path} cannot be read: {error.strerror or error}.") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large
     try:
-        with Image.open(path) as opened:
-            return opened.copy()
-    except (UnidentifiedImageError, OSError):
-        pass
-    try:
-        return raster_image(data)
-    except ValueError:
-        raise InvalidInput(f"{path} is neither a picture nor ESC/POS bytes with one.") from None
+        # Pillow only warns between its limit and twice it: such a picture is refused too.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as opened:
+                if max(opened.size) > MAX_SIDE:
+                    raise too_large  # known from the header: refused before it is decoded
+                picture: Image.Image | None = opened.copy()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise too_large from None
+    except _BROKEN_PICTURE:
+        picture = None
+    if picture is None:
+        try:
+            picture = raster_image(data)
+        except RasterTooLarge:
+            raise too_large from None
+        except ValueError:
+            raise InvalidInput(f"{path} is neither a picture nor ESC/POS bytes with one.") from None
+    if max(picture.size) > MAX_SIDE:
+        raise too_large
+    return picture
 
 
 def read_payload(path: Path) -> str:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import KioskConfig, load_config
+from kiosk.config import RANGES, KioskConfig, load_config
 from kiosk.errors import InvalidInput
 from kiosk.resources import request_types
 
@@ -50,13 +50,16 @@ def test_a_full_config_is_read(tmp_path: Path) -> None:
     [
         ('kiosk = "x"', "kiosk is not a setting"),
         ('bidi = "auto"', "bidi must be one of app, terminal"),
-        ("idle_seconds = true", "idle_seconds should be a float"),
+        ("idle_seconds = true", "idle_seconds should be a number"),
+        ("[printer]\nport = 9100.5", "printer.port should be a whole number"),
         ("[printer]\nspeed = 3", "printer.speed is not a setting"),
-        ("language = ", "cannot be read"),
+        ("language = ", "is not valid TOML"),
         ('closures = ["soon"]', "Not a date"),
         ('[printer]\nkind = "laser"', "printer.kind must be one of file, network"),
         ("[printer]\nwidth_mm = 70", "printer.width_mm must be one of 58, 80"),
-        ("idle_seconds = -5", "idle_seconds must be more than 0"),
+        ("idle_seconds = -5", "idle_seconds must be between 10 and 3600; it is -5."),
+        ("closures = [1]", "closures should be a list of dates"),
+        ('"\\u001b[2J" = 1', r"'\\x1b\[2J' is not a setting"),
     ],
 )
 def test_a_wrong_setting_is_named(tmp_path: Path, text: str, fragment: str) -> None:
@@ -69,3 +72,70 @@ def test_a_wrong_setting_is_named(tmp_path: Path, text: str, fragment: str) -> N
 def test_a_missing_config_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="no configuration file"):
         load_config(tmp_path / "nope.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("idle_seconds = nan", "idle_seconds must be between 10 and 3600; it is nan."),
+        ("idle_seconds = inf", "idle_seconds must be between 10 and 3600; it is inf."),
+        ("countdown_seconds = -inf", "countdown_seconds must be between 5 and 300; it is -inf."),
+        ("countdown_seconds = nan", "countdown_seconds must be between 5 and 300; it is nan."),
+        (
+            "staff_session_idle_minutes = inf",
+            "staff_session_idle_minutes must be between 1 and 480; it is inf.",
+        ),
+        ("[printer]\ntimeout = nan", "printer.timeout must be between 0.5 and 4.5; it is nan."),
+        ("[printer]\ntimeout = inf", "printer.timeout must be between 0.5 and 4.5; it is inf."),
+        ("[printer]\nport = 65536", "printer.port must be between 1 and 65535; it is 65536."),
+        (
+            "archive_after_days = 1000000",
+            "archive_after_days must be between 1 and 3650; it is 1000000.",
+        ),
+    ],
+)
+def test_a_number_outside_its_range_is_refused_with_the_range(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused:
+        load_config(path)
+    assert str(refused.value) == f"{path}: {message}"
+
+
+def test_every_number_has_a_range_whose_ends_are_allowed_and_no_further(tmp_path: Path) -> None:
+    defaults = KioskConfig()
+    numbers = {
+        name
+        for section in (defaults, defaults.printer)
+        for name, value in vars(section).items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    }
+    assert numbers - {"width_mm"} == set(RANGES)  # width_mm is a choice of 58 or 80
+    path = tmp_path / "config.toml"
+    for name, bounds in RANGES.items():
+        table = "[printer]\n" if hasattr(defaults.printer, name) else ""
+        kind = type(getattr(defaults.printer if table else defaults, name))
+        step = 1 if kind is int else 0.25
+        for value, allowed in (
+            (bounds.low, True),
+            (bounds.high, True),
+            (bounds.low - step, False),
+            (bounds.high + step, False),
+        ):
+            path.write_text(f"{table}{name} = {kind(value)!r}\n", encoding="utf-8")
+            if allowed:
+                load_config(path)
+            else:
+                with pytest.raises(InvalidInput, match=f"{name} must be between"):
+                    load_config(path)
+
+
+def test_the_readme_gives_every_range() -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("| key | default | meaning |", 1)[1].split("\n\n", 1)[0]
+    for name, bounds in RANGES.items():
+        low, high = (f"{v:,}".removesuffix(".0") for v in (bounds.low, bounds.high))
+        rows = [row for row in table.splitlines() if f"`{name}`" in row]
+        assert any(f"`{name}` {low} to {high}" in row for row in rows), name
