@@ -61,6 +61,7 @@ class KioskConfig:
     bidi: str = "app"
     idle_seconds: float = 60.0
     countdown_seconds: float = 20.0
+    out_of_service_seconds: float = 15.0
     staff_exit_chord: str = "ctrl+alt+x"
     staff_pin_hash: str = ""
     staff_session_idle_minutes: float = 30.0
@@ -85,8 +86,8 @@ _CHOICES: dict[str, tuple[object, ...]] = {
 }
 # Times and counts that must be above zero for the kiosk to work at all.
 _POSITIVE = frozenset(
-    {"idle_seconds", "countdown_seconds", "staff_session_idle_minutes", "response_target_days",
-     "archive_after_days", "timeout", "port", "baudrate"}
+    {"idle_seconds", "countdown_seconds", "out_of_service_seconds", "staff_session_idle_minutes",
+     "response_target_days", "archive_after_days", "timeout", "port", "baudrate"}
 )  # fmt: skip
 
 
