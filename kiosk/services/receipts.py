@@ -6,6 +6,7 @@ the staff console and the ``tawasul receipt | verify | printer | spool`` command
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -296,12 +297,25 @@ class ReceiptService:
                 log.warning("receipt %s not printed: %s", job.job_id, problem)
                 # The resident may have left while it was sent; then the job stays forgotten.
                 if self.spool.holds(job.job_id):
-                    self.spool.update(job.after_attempt(problem.code, problem.maybe_printed))
+                    attempted = job.after_attempt(problem.code, problem.maybe_printed)
+                    self._keep_track(lambda: self.spool.update(attempted))
                 return PrintOutcome(False, job.qr_payload, job.job_id, problem.code)
         if paper_low:
             log.warning("the receipt printer's paper is running low")
-        self.spool.remove(job.job_id)
+        self._keep_track(lambda: self.spool.remove(job.job_id))
         return PrintOutcome(True, job.qr_payload, job.job_id)
+
+    @staticmethod
+    def _keep_track(change: Callable[[], None]) -> None:
+        """Record a sent job's fate in the spool, if the spool can be written now.
+
+        A spool that cannot (disk full, read-only) must not turn a printed receipt, or a
+        failure with its QR on screen, into an error: staff see the job as it was.
+        """
+        try:
+            change()
+        except SpoolError as error:
+            log.error("the spool could not record a sent job: %s", error)
 
     # --- staff: spool and printer ----------------------------------------------------------
 
