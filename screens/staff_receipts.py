@@ -77,7 +77,7 @@ class StaffReceiptsScreen(StaffScreen):
                 job.job_id,
                 job.request_number,
                 riyadh_stamp(job.created),
-                job.state.value,
+                job.standing,
                 str(job.attempts),
                 job.problem or "",
                 key=job.job_id,

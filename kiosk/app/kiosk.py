@@ -301,9 +301,9 @@ class KioskApp(App[None], inherit_bindings=False):
         self.end_visit()
 
     def _forget_visit(self, *, wait: bool = False) -> None:
-        """End the visit in memory and drop its unsent receipts (in a worker unless *wait*).
+        """End the visit in memory and settle its unprinted receipts (in a worker unless *wait*).
 
-        Dropping reads the spool and, at the first visit, builds the receipt service: work for
+        Settling reads the spool and, at the first visit, builds the receipt service: work for
         a thread, not the event loop. When the app is about to exit, it is done at once.
         """
         visit, self.visit = self.visit, None
@@ -311,26 +311,26 @@ class KioskApp(App[None], inherit_bindings=False):
             return
         applicant_ids = tuple(visit.touched_ids)
         if wait:
-            self._forget_receipts(applicant_ids)
+            self._settle_receipts(applicant_ids)
         else:
             self.run_worker(
-                lambda: self._forget_receipts(applicant_ids),
+                lambda: self._settle_receipts(applicant_ids),
                 thread=True,
                 group="forget-receipts",
                 exit_on_error=False,
             )
 
-    def _forget_receipts(self, applicant_ids: tuple[str, ...]) -> None:
+    def _settle_receipts(self, applicant_ids: tuple[str, ...]) -> None:
         assert self.receipts is not None
         try:
             for applicant_id in applicant_ids:
-                self.receipts.forget_pending(applicant_id)
+                self.receipts.visit_ended(applicant_id)
         except Exception:
             # The spool is staff's to clear then; the resident's screen is already wiped.
-            log.exception("the unsent receipts of a finished visit could not be dropped")
+            log.exception("the unprinted receipts of a finished visit could not be settled")
 
     def end_visit(self) -> None:
-        """Sign out: Welcome first, then the visit's screens and pending receipts are dropped."""
+        """Sign out: Welcome first, then the visit's screens go and its receipts are settled."""
         self._forget_visit()
         self._back_to_welcome()
 

@@ -54,6 +54,16 @@ class SpoolJob:
     attempts: int = 0
     problem: str | None = None
     qr_payload: str = ""
+    left_by_finished_visit: bool = False
+    """The resident's visit ended (Finish or idle) after the kiosk told them to ask at the
+    counter for this receipt: it waits for staff."""
+
+    @property
+    def standing(self) -> str:
+        """The job's state as staff read it (``spool list``, the console's receipts)."""
+        if self.left_by_finished_visit:
+            return f"{self.state.value}, visit ended"
+        return self.state.value
 
     def to_json(self) -> dict[str, object]:
         """The job's description as stored in ``SERIAL.json``."""
@@ -75,12 +85,17 @@ class SpoolJob:
             attempts=int(str(raw.get("attempts", 0))),
             problem=None if problem is None else str(problem),
             qr_payload=str(raw.get("qr_payload", "")),
+            left_by_finished_visit=raw.get("left_by_finished_visit") is True,
         )
 
     def after_attempt(self, problem: str | None, maybe_printed: bool) -> "SpoolJob":
         """This job after one more failed attempt with *problem*."""
         state = JobState.UNCERTAIN if maybe_printed else self.state
         return replace(self, attempts=self.attempts + 1, problem=problem, state=state)
+
+    def left_for_staff(self) -> "SpoolJob":
+        """This job once the visit that printed it has ended."""
+        return replace(self, left_by_finished_visit=True)
 
 
 class Spool:

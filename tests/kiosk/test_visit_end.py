@@ -47,7 +47,7 @@ async def test_the_idle_wipe_shows_welcome_and_nothing_else(how: str, kiosk: Kio
         assert [type(screen).__name__ for screen in became_current] == ["WelcomeScreen"]
         assert [type(screen) for screen in app.screen_stack] == [WelcomeScreen]
         assert app.visit is None
-        assert receipts.forgotten == [AHMED[0]]
+        assert receipts.visits_ended == [AHMED[0]]
         assert not app.query("StatusScreen, RequestListScreen, RequestTypeScreen")
 
 
