@@ -1,5 +1,6 @@
 """A real kiosk process in a real terminal (tmux): type into it, read its screen, see it end."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -27,19 +28,32 @@ def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None
         time.sleep(0.1)
 
 
-class KioskTerminal:
-    """A detached 80×24 tmux session on its own server, running one command.
+RUN_AND_RECORD = """
+import subprocess, sys
+pid_file, status_file, *command = sys.argv[1:]
+child = subprocess.Popen(command)
+open(pid_file, "w").write(str(child.pid))
+open(status_file, "w").write(str(child.wait()))
+"""
+"""Runs a command in the foreground of the terminal and writes its pid and exit status down
+(tmux does not always reap a pane's process, so it cannot be asked for the status)."""
 
-    The pane stays after the command ends, so its exit status can be read.
-    """
+
+class KioskTerminal:
+    """A detached 80×24 tmux session on its own server, running one command."""
 
     def __init__(self, folder: Path, command: list[str], env: dict[str, str]) -> None:
         """Run *command* with *env* in a new terminal; tmux's files live in *folder*."""
         self.socket = str(folder / "tmux.sock")
+        self._pid_file = folder / "pid"
+        self._status_file = folder / "status"
         config = folder / "tmux.conf"
         config.write_text("set -g remain-on-exit on\nset -g status off\n", encoding="utf-8")
+        recorded = [sys.executable, "-c", RUN_AND_RECORD, str(self._pid_file),
+                    str(self._status_file), *command]  # fmt: skip
         self._tmux("-f", str(config), "new-session", "-d", "-s", "k", "-x", "80", "-y", "24",
-                   "-c", str(REPOSITORY), *command, env=env)  # fmt: skip
+                   "-c", str(REPOSITORY), *recorded, env=env)  # fmt: skip
+        wait_until(self._pid_file.exists, 10, "the command starting")
 
     def _tmux(self, *args: str, env: dict[str, str] | None = None) -> str:
         done = subprocess.run(
@@ -73,26 +87,25 @@ class KioskTerminal:
 
     def exit_status(self) -> int | None:
         """The command's exit status once it has ended, else None."""
-        dead, status, killed_by = self._tmux(
-            "display-message", "-p", "-t", "k",
-            "#{pane_dead} #{pane_dead_status} #{pane_dead_signal}",
-        ).split(" ")  # fmt: skip
-        if dead != "1":
+        try:
+            return int(self._status_file.read_text(encoding="ascii"))
+        except (FileNotFoundError, ValueError):
             return None
-        return int(status) if status else 128 + int(killed_by)
 
     def pid(self) -> int:
         """The command's process id."""
-        return int(self._tmux("display-message", "-p", "-t", "k", "#{pane_pid}").strip())
+        return int(self._pid_file.read_text(encoding="ascii"))
 
     def stop(self) -> int | None:
         """SIGTERM the command (if it still runs), wait for it, and return its exit status."""
         if self.exit_status() is None:
-            os.kill(self.pid(), signal.SIGTERM)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid(), signal.SIGTERM)
             try:
                 wait_until(lambda: self.exit_status() is not None, 10, "the kiosk ending")
             except AssertionError:
-                os.kill(self.pid(), signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid(), signal.SIGKILL)
         return self.exit_status()
 
     def close(self) -> None:

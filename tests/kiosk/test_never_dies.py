@@ -62,9 +62,10 @@ def open_a_type(terminal: KioskTerminal) -> None:
     terminal.press("Down", "Enter")
 
 
-def idle_signed_in(terminal: KioskTerminal) -> None:
-    """Sign in and touch nothing: the idle countdown comes up and ticks."""
-    to_types(terminal)
+def start_and_wait(terminal: KioskTerminal) -> None:
+    """Start a visit and touch nothing: the idle countdown comes up and ticks."""
+    terminal.wait_for(WELCOME)
+    terminal.press("Enter")
 
 
 ROUTES: dict[str, tuple[Callable[[KioskTerminal], None], str]] = {
@@ -72,7 +73,7 @@ ROUTES: dict[str, tuple[Callable[[KioskTerminal], None], str]] = {
     "worker": (sign_in, ""),
     "screen-handler": (open_a_type, ""),
     "printing": (print_receipt, ""),
-    "timer": (idle_signed_in, "idle_seconds = 1.0\ncountdown_seconds = 5.0\n"),
+    "timer": (start_and_wait, "idle_seconds = 1.0\ncountdown_seconds = 5.0\n"),
 }
 """For each planted fault: the keys that lead to it, and the settings it needs."""
 
