@@ -131,7 +131,7 @@ def _run_spool_list(args: argparse.Namespace) -> int:
         created = riyadh_stamp(job.created)
         problem = problem_text(job.problem, "en") if job.problem else "not tried yet"
         print(
-            f"{job.job_id}  {created}  request {job.request_number}  {job.state.value:<9}  "
+            f"{job.job_id}  {created}  request {job.request_number}  {job.standing:<9}  "
             f"tries {job.attempts}  {problem}"
         )
     print(f"{len(jobs)} spooled jobs")

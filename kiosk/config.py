@@ -62,6 +62,7 @@ class KioskConfig:
     bidi: str = "app"
     idle_seconds: float = 60.0
     countdown_seconds: float = 20.0
+    out_of_service_seconds: float = 15.0
     staff_exit_chord: str = "ctrl+alt+x"
     staff_pin_hash: str = ""
     staff_session_idle_minutes: float = 30.0
@@ -107,6 +108,7 @@ class Bounds:
 RANGES: dict[str, Bounds] = {
     "idle_seconds": Bounds(10, 3600),
     "countdown_seconds": Bounds(5, 300),
+    "out_of_service_seconds": Bounds(5, 300),
     "staff_session_idle_minutes": Bounds(1, 480),
     "response_target_days": Bounds(1, 60),
     # Ten years: older than that is history, and the cut-off date stays far from year 1.

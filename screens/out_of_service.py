@@ -1,4 +1,5 @@
-"""Shown after an unexpected error: out of service, please see the counter (both languages)."""
+"""Out of service, please see the counter (both languages): after an unexpected error, for a
+while; while the data file is damaged, until it is good again."""
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -9,36 +10,48 @@ from kiosk.domain.text import display_line
 from kiosk.services.i18n import translations
 from widgets import BidiText
 
-SHOWN_SECONDS = 15.0
-"""How long the notice stays before the kiosk is back at Welcome by itself."""
-
 
 class OutOfServiceScreen(ModalScreen[None]):
-    """A notice in Arabic and English; never any detail of the error."""
+    """A notice in Arabic and English; never any detail of the error.
+
+    It has no id of its own: the kiosk may show a new notice while an old one is still being
+    taken down.
+    """
 
     CSS_PATH = "out_of_service.tcss"
 
-    def __init__(self, bidi: str) -> None:
-        """The notice, shaped for the terminal's *bidi* setting."""
-        super().__init__(id="out-of-service")
+    def __init__(self, bidi: str, seconds: float | None) -> None:
+        """The notice, shaped for the terminal's *bidi* setting.
+
+        It goes away with OK or by itself after *seconds*; with None it has no OK and stays
+        until the kiosk takes it away (a damaged data file: nobody can be served).
+        """
+        super().__init__()
         self.bidi = bidi
+        self.seconds = seconds
 
     def compose(self) -> ComposeResult:
-        """The two messages and OK."""
+        """The two messages, and OK when the notice may be closed."""
         ar, en = translations("ar"), translations("en")
         with Vertical(id="oos-box"):
             yield BidiText(ar("oos.message"), bidi=self.bidi, rtl=True)
             yield BidiText(en("oos.message"), bidi=self.bidi, rtl=False)
-            yield Button(
-                f"{en('common.ok')} · {display_line(ar('common.ok'), self.bidi, True)}",
-                variant="primary",
-                id="oos-ok",
-            )
+            if self.seconds is not None:
+                yield Button(
+                    f"{en('common.ok')} · {display_line(ar('common.ok'), self.bidi, True)}",
+                    variant="primary",
+                    id="oos-ok",
+                )
 
     def on_mount(self) -> None:
         """Focus OK, and go away by itself after a while."""
-        self.query_one("#oos-ok", Button).focus()
-        self.set_timer(SHOWN_SECONDS, self.dismiss)
+        if self.seconds is not None:
+            self.query_one("#oos-ok", Button).focus()
+            self.set_timer(self.seconds, self._time_up)
+
+    def _time_up(self) -> None:
+        # Not awaited: a screen cannot wait for its own dismissal from its own timer.
+        self.dismiss()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Back to Welcome."""

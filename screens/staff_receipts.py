@@ -78,7 +78,7 @@ class StaffReceiptsScreen(StaffScreen):
                 self.shown(job.job_id),
                 self.shown(job.request_number),
                 riyadh_stamp(job.created),
-                job.state.value,
+                job.standing,
                 str(job.attempts),
                 self.shown(job.problem or ""),
                 key=job.job_id,

@@ -1,7 +1,10 @@
 """The "are you still there?" dialog: counts down, and ends the visit at zero."""
 
+from dataclasses import dataclass
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button
@@ -10,11 +13,20 @@ from kiosk.domain.text import display_line, mirrors_layout
 from widgets.bidi_text import BidiText
 
 
-class IdleCountdown(ModalScreen[bool]):
-    """Dismissed with True when the person continues, False when the time runs out or they finish.
+class IdleCountdown(ModalScreen[None]):
+    """Dismissed when the person continues; posts Ended when the time runs out or they finish.
 
+    It does not dismiss itself then: the screen under it is the person's, and must not be drawn
+    again on the way out. The app takes this dialog down with the rest of the visit.
     The texts come in already translated; *message* holds a ``{seconds}`` field.
     """
+
+    @dataclass
+    class Ended(Message):
+        """The visit ends: the countdown reached zero, or the person pressed Finish."""
+
+        timed_out: bool
+        """True at zero, False for Finish."""
 
     DEFAULT_CSS = """
     IdleCountdown {
@@ -83,13 +95,21 @@ class IdleCountdown(ModalScreen[bool]):
         return self.message.format(seconds=self.remaining)
 
     def _tick(self) -> None:
+        if self.remaining <= 0:
+            return  # ended already: the app is taking the visit down
         self.remaining -= 1
         if self.remaining <= 0:
-            self.dismiss(False)
+            self.post_message(self.Ended(timed_out=True))
             return
         self.query_one("#idle-message", BidiText).text = self._text()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         """Continue, or finish now."""
         event.stop()
-        self.dismiss(event.button.id == "idle-continue")
+        if self.remaining <= 0:
+            return  # ended already: the app is taking the visit down
+        if event.button.id == "idle-continue":
+            self.dismiss()
+        else:
+            self.remaining = 0
+            self.post_message(self.Ended(timed_out=False))

@@ -42,9 +42,9 @@ class ReceiptsOnFirstUse:
         """Build the receipt service if need be, then print (blocking: call from a worker)."""
         return self._receipts().print_receipt(request, language)
 
-    def forget_pending(self, applicant_id: str) -> None:
-        """Drop unsent jobs of *applicant_id*, a previous run's included."""
-        self._receipts().forget_pending(applicant_id)
+    def visit_ended(self, applicant_id: str) -> None:
+        """Settle the unprinted jobs of *applicant_id*, a previous run's included."""
+        self._receipts().visit_ended(applicant_id)
 
 
 def make_kiosk_app(

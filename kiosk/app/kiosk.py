@@ -2,13 +2,15 @@
 
 Residents get no quit key, no command palette and no text selection; staff leave with the
 configured key chord and their PIN. SIGTERM and SIGHUP end the app cleanly. An unexpected
-error is logged, shown as "out of service" in both languages, and the kiosk returns to Welcome.
+error is logged, shown as "out of service" in both languages, and the kiosk returns to Welcome;
+a damaged or missing data file keeps it out of service until the file is good again.
 """
 
 import asyncio
 import logging
 import signal
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
@@ -17,6 +19,8 @@ from textual import events, on
 from textual.app import App
 from textual.binding import BindingType
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import WorkerFailed
 
 from kiosk.errors import DataFileError
 from kiosk.services import Services
@@ -25,6 +29,7 @@ from screens.welcome import WELCOME_CSS, WelcomeScreen
 
 if TYPE_CHECKING:
     from screens.context import KioskContext
+    from widgets import IdleCountdown
 
 # The other screens, and what a visit needs, are imported when first used: Welcome is drawn
 # without them (``python -m bench`` measures the kiosk's start against a bare Textual app).
@@ -34,8 +39,22 @@ log = logging.getLogger("tawasul.kiosk")
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 """The signals that end the kiosk cleanly (systemd stopping it, the terminal hanging up)."""
 
-MAX_ERRORS_WHILE_RECOVERING = 5
-"""Further errors, while one is being recovered from, after which the app gives up."""
+WELCOME_MODE = "welcome"
+"""The mode of Welcome, the bottom screen, and of what anyone may see over it (Help, the staff
+PIN, out of service)."""
+
+VISIT_MODE = "visit"
+"""The mode of a visit: its screens, from sign-in up, in a stack of their own. A visit ends by
+switching to Welcome's mode first, so that Welcome is the next screen drawn and none of the
+person's screens is shown again on the way out; then this stack is dropped."""
+
+MAX_ERRORS_A_MINUTE = 20
+"""Unexpected errors within a minute after which the kiosk gives up and ends with status 1
+(systemd starts it again): recovering is not working then."""
+
+DATA_FILE_POLL_SECONDS = 2.0
+"""How often, while out of service for a damaged or missing data file, the kiosk looks at the
+file's identity (one stat); the file is parsed again only when it changed."""
 
 VERIFY_AFTER_SECONDS = 0.5
 """How long after Welcome is up every document of the data file is verified: parsing holds the
@@ -62,6 +81,7 @@ class KioskApp(App[None], inherit_bindings=False):
     # shown, makes Textual parse every rule again (~4 ms before the first screen).
     CSS_PATH: ClassVar[list[str | PurePath]] = ["kiosk.tcss", WELCOME_CSS]
     BINDINGS: ClassVar[list[BindingType]] = []
+    DEFAULT_MODE: ClassVar[str] = WELCOME_MODE
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
     TITLE = "Tawasul"
@@ -83,6 +103,7 @@ class KioskApp(App[None], inherit_bindings=False):
         in a worker once Welcome is up (see ``_verify_data``).
         """
         super().__init__()
+        self.add_mode(WELCOME_MODE, self.get_default_screen)
         self.services = services
         self.language = language
         self.receipts = receipts
@@ -90,20 +111,24 @@ class KioskApp(App[None], inherit_bindings=False):
         self._handle_signals = handle_signals
         self._verify_data = verify_data
         self.data_error: DataFileError | None = None
-        """Damage the start-up verification found (the app then ends with code 1)."""
+        """The damage the kiosk is out of service for, None while the data file is good.
+
+        If the app ends meanwhile, ``tawasul kiosk`` exits with this error's status (3)."""
+        self._data_file_poll: Timer | None = None
+        self._data_file_checked: object = None
         self._last_input = monotonic()
         self._exit_keys = chord_keys(services.config.staff_exit_chord)
         self.visit: KioskContext | None = None
         """The visit under way, or None while Welcome waits."""
         self._recovering = False
-        self._errors_while_recovering = 0
+        self._recent_errors: deque[float] = deque(maxlen=MAX_ERRORS_A_MINUTE)
         self.unexpected_errors = 0
         """How many unexpected errors the kiosk has recovered from since it started."""
 
     # --- lifetime --------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
-        """Welcome, at the bottom of the screen stack: each visit is pushed over it and ends
+        """Welcome, at the bottom of Welcome's mode: each visit has a mode of its own and ends
         back on it."""
         return WelcomeScreen(self.services, self.language)
 
@@ -120,27 +145,10 @@ class KioskApp(App[None], inherit_bindings=False):
                 loop.add_signal_handler(number, self._stop, number)
 
     def _verify_later(self) -> None:
-        self.run_worker(self._check_data_file, thread=True, group="verify-data")
-
-    def _check_data_file(self) -> None:
         # Off the first screen's path: at 100,000 stored requests parsing every document takes
-        # ~150 ms, and the file's frame was already checked before the app started.
-        try:
-            self.services.store.check()
-        except DataFileError as error:
-            self.call_from_thread(self._data_file_damaged, error)
-
-    def _data_file_damaged(self, error: DataFileError) -> None:
-        from screens.out_of_service import OutOfServiceScreen
-
-        log.error("%s", error)
-        self.data_error = error
-        self._forget_visit(wait=True)
-        # Nobody is served from a damaged file: after the notice the app ends with code 1; each
-        # restart by systemd ends the same way until the file is restored from a backup.
-        self.push_screen(
-            OutOfServiceScreen(self.services.config.bidi), lambda _: self.exit(return_code=1)
-        )
+        # ~150 ms, and the file's frame was already checked before the app started. Damage
+        # found there reaches _handle_exception as any worker's error does.
+        self.run_worker(self.services.store.check, thread=True, group="verify-data")
 
     def _stop(self, number: int) -> None:
         log.info("signal %s: the kiosk stops", signal.Signals(number).name)
@@ -171,6 +179,8 @@ class KioskApp(App[None], inherit_bindings=False):
         if self._monotonic() - self._last_input < config.idle_seconds:
             return
         tr = self.visit.tr
+        # Continue dismisses it (the key or click restarts the idle clock); zero or Finish
+        # posts IdleCountdown.Ended.
         self.push_screen(
             IdleCountdown(
                 int(config.countdown_seconds),
@@ -179,16 +189,14 @@ class KioskApp(App[None], inherit_bindings=False):
                 tr("common.finish"),
                 bidi=config.bidi,
                 rtl=self.visit.rtl,
-            ),
-            self._idle_answered,
+            )
         )
 
-    def _idle_answered(self, stay: bool | None) -> None:
-        if stay:
-            self._last_input = self._monotonic()
-        else:
-            log.info("visit ended: idle")
-            self.run_worker(self.end_visit(), group="end-visit", exclusive=True)
+    # IdleCountdown.Ended by its handler name: widgets are not imported before a visit.
+    def on_idle_countdown_ended(self, event: "IdleCountdown.Ended") -> None:
+        """The countdown reached zero, or Finish was pressed on it: the visit ends."""
+        log.info("visit ended: %s", "idle" if event.timed_out else "finish")
+        self.end_visit()
 
     def _ask_staff_pin(self) -> None:
         from screens.exit_pin import ExitPinScreen
@@ -214,20 +222,24 @@ class KioskApp(App[None], inherit_bindings=False):
         from screens.context import KioskContext
         from screens.sign_in import SignInScreen
 
+        if self.visit is not None or self.data_error is not None:
+            return  # a key that arrived as the last visit began or the kiosk went out of service
         self.visit = KioskContext(self.services, event.language, self.receipts)
         self._last_input = self._monotonic()
-        self.push_screen(SignInScreen(self.visit))
+        first = SignInScreen(self.visit)
+        self.add_mode(VISIT_MODE, lambda: first)
+        self.switch_mode(VISIT_MODE)
 
     # ResidentScreen.Finished by its handler name: screens.base is not imported before a visit.
-    async def on_resident_screen_finished(self) -> None:
+    def on_resident_screen_finished(self) -> None:
         """Finish pressed on any resident screen: the visit ends."""
         log.info("visit ended: finish")
-        await self.end_visit()
+        self.end_visit()
 
     def _forget_visit(self, *, wait: bool = False) -> None:
-        """End the visit in memory and drop its unsent receipts (in a worker unless *wait*).
+        """End the visit in memory and settle its unprinted receipts (in a worker unless *wait*).
 
-        Dropping reads the spool and, at the first visit, builds the receipt service: work for
+        Settling reads the spool and, at the first visit, builds the receipt service: work for
         a thread, not the event loop. When the app is about to exit, it is done at once.
         """
         visit, self.visit = self.visit, None
@@ -235,60 +247,118 @@ class KioskApp(App[None], inherit_bindings=False):
             return
         applicant_ids = tuple(visit.touched_ids)
         if wait:
-            self._forget_receipts(applicant_ids)
+            self._settle_receipts(applicant_ids)
         else:
             self.run_worker(
-                lambda: self._forget_receipts(applicant_ids),
+                lambda: self._settle_receipts(applicant_ids),
                 thread=True,
                 group="forget-receipts",
                 exit_on_error=False,
             )
 
-    def _forget_receipts(self, applicant_ids: tuple[str, ...]) -> None:
+    def _settle_receipts(self, applicant_ids: tuple[str, ...]) -> None:
         assert self.receipts is not None
         try:
             for applicant_id in applicant_ids:
-                self.receipts.forget_pending(applicant_id)
+                self.receipts.visit_ended(applicant_id)
         except Exception:
             # The spool is staff's to clear then; the resident's screen is already wiped.
-            log.exception("the unsent receipts of a finished visit could not be dropped")
+            log.exception("the unprinted receipts of a finished visit could not be settled")
 
-    async def end_visit(self) -> None:
-        """Sign out: drop the visit's pending receipts and every screen above Welcome."""
+    def end_visit(self) -> None:
+        """Sign out: Welcome first, then the visit's screens go and its receipts are settled."""
         self._forget_visit()
-        while len(self.screen_stack) > 1:
-            await self.pop_screen()
+        self._back_to_welcome()
 
-    # --- unexpected errors -------------------------------------------------------------------
+    def _back_to_welcome(self) -> None:
+        """Make Welcome current, then drop every other screen (none of them is drawn again).
+
+        Nothing here waits for a screen to be taken down: a broken screen may fail again on its
+        way out, and that error must come back as an error of its own, not stop the way back.
+        """
+        if self.current_mode == VISIT_MODE:
+            self.switch_mode(WELCOME_MODE)
+            self.remove_mode(VISIT_MODE)
+        # Over Welcome there is only what anyone may see: Help, the staff PIN, a notice.
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+
+    # --- unexpected errors and a damaged data file -------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
         """Log the error, then show "out of service" and go back to Welcome, never a traceback.
 
-        A broken screen may fail again while it is taken down; those errors are logged too.
-        If recovering does not work, the app ends with code 1 (systemd starts it again).
+        A damaged or missing data file keeps the notice up until the file is good again. A
+        broken screen may fail again while it is taken down: those errors are logged too. If
+        errors go on at more than MAX_ERRORS_A_MINUTE, the app ends with code 1 (systemd starts
+        it again).
         """
         if not self.is_running:
             super()._handle_exception(error)
             return
-        log.error("unexpected error; back to Welcome", exc_info=error)
-        self.unexpected_errors += 1
-        if self._recovering:
-            self._errors_while_recovering += 1
-            if self._errors_while_recovering > MAX_ERRORS_WHILE_RECOVERING:
-                super()._handle_exception(error)
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if isinstance(cause, DataFileError):
+            self._out_of_service_for(cause)
+        else:
+            log.error("unexpected error; back to Welcome", exc_info=cause)
+            self.unexpected_errors += 1
+        now = self._monotonic()
+        self._recent_errors.append(now)
+        if len(self._recent_errors) == MAX_ERRORS_A_MINUTE and now - self._recent_errors[0] < 60:
+            log.critical("errors go on while the kiosk recovers from them: it stops")
+            self.exit(return_code=1)
             return
-        self._recovering = True
-        self._errors_while_recovering = 0
-        self.call_later(self._recover)
+        if not self._recovering:
+            self._recovering = True
+            self.call_later(self._recover)
 
-    async def _recover(self) -> None:
+    def _recover(self) -> None:
+        """Welcome, under a new out-of-service notice: the visit and every dialog are gone."""
         from screens.out_of_service import OutOfServiceScreen
 
         try:
-            await self.end_visit()
-            await self.push_screen(OutOfServiceScreen(self.services.config.bidi))
+            self.end_visit()
+            config = self.services.config
+            seconds = None if self.data_error is not None else config.out_of_service_seconds
+            self.push_screen(OutOfServiceScreen(config.bidi, seconds))
         except Exception:
             log.exception("the kiosk could not recover; it stops")
             self.exit(return_code=1)
         finally:
             self._recovering = False
+
+    def _out_of_service_for(self, error: DataFileError) -> None:
+        """Nobody is served from a damaged or missing file: out of service until it is good."""
+        if self.data_error is not None:
+            return  # said once; the notice is up and the file is being watched
+        log.error("out of service until the data file is good again: %s", error)
+        self.data_error = error
+        self._data_file_checked = None
+        self._data_file_poll = self.set_interval(DATA_FILE_POLL_SECONDS, self._poll_data_file)
+
+    def _poll_data_file(self) -> None:
+        # One stat every few seconds; the file is parsed again only when it is there and is
+        # not the one that was last found damaged.
+        identity = self.services.store.identity()
+        if identity is None or identity == self._data_file_checked:
+            return
+        self._data_file_checked = identity
+        self.run_worker(
+            self._check_data_file, thread=True, group="check-data", exclusive=True,
+            exit_on_error=False,
+        )  # fmt: skip
+
+    def _check_data_file(self) -> None:
+        try:
+            self.services.store.check()
+        except (DataFileError, OSError):
+            return  # still damaged (or unreadable): wait for the next change
+        self.call_from_thread(self._data_file_good_again)
+
+    def _data_file_good_again(self) -> None:
+        if self._data_file_poll is not None:
+            self._data_file_poll.stop()
+            self._data_file_poll = None
+        log.info("the data file is good again: back in service")
+        self.data_error = None
+        self.call_later(self._back_to_welcome)

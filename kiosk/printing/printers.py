@@ -153,12 +153,19 @@ class ReceiptPrinter:
 
     @contextmanager
     def _turn(self, deadline: _Deadline) -> Iterator[None]:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         lock = FileLock(str(self.lock_path))
         try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
             lock.acquire(timeout=deadline.remaining())
         except (LockTimeout, TimeoutError):
             raise PrinterProblem(p.BUSY, "another job held the printer too long") from None
+        except OSError as error:
+            # A folder that cannot hold the lock (disk full, read-only, a file in its place)
+            # must not cost the resident the receipt: send without the turn across processes
+            # (the receipt service still sends one job at a time in this one).
+            log.warning("printer lock %s not taken: %s", self.lock_path, error)
+            yield
+            return
         try:
             yield
         finally:

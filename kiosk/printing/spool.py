@@ -11,6 +11,7 @@ The spool also hands out receipt serials, from a counter file under an inter-pro
 
 import contextlib
 import json
+import logging
 import os
 import secrets
 from dataclasses import asdict, dataclass, replace
@@ -23,6 +24,8 @@ from filelock import FileLock
 from kiosk.errors import NotFound, TawasulError
 
 _SERIAL_DIGITS = 6
+
+log = logging.getLogger("tawasul.spool")
 
 
 class SpoolError(TawasulError):
@@ -51,6 +54,16 @@ class SpoolJob:
     attempts: int = 0
     problem: str | None = None
     qr_payload: str = ""
+    left_by_finished_visit: bool = False
+    """The resident's visit ended (Finish or idle) after the kiosk told them to ask at the
+    counter for this receipt: it waits for staff."""
+
+    @property
+    def standing(self) -> str:
+        """The job's state as staff read it (``spool list``, the console's receipts)."""
+        if self.left_by_finished_visit:
+            return f"{self.state.value}, visit ended"
+        return self.state.value
 
     def to_json(self) -> dict[str, object]:
         """The job's description as stored in ``SERIAL.json``."""
@@ -72,12 +85,17 @@ class SpoolJob:
             attempts=int(str(raw.get("attempts", 0))),
             problem=None if problem is None else str(problem),
             qr_payload=str(raw.get("qr_payload", "")),
+            left_by_finished_visit=raw.get("left_by_finished_visit") is True,
         )
 
     def after_attempt(self, problem: str | None, maybe_printed: bool) -> "SpoolJob":
         """This job after one more failed attempt with *problem*."""
         state = JobState.UNCERTAIN if maybe_printed else self.state
         return replace(self, attempts=self.attempts + 1, problem=problem, state=state)
+
+    def left_for_staff(self) -> "SpoolJob":
+        """This job once the visit that printed it has ended."""
+        return replace(self, left_by_finished_visit=True)
 
 
 class Spool:
@@ -86,6 +104,7 @@ class Spool:
     def __init__(self, folder: Path) -> None:
         """Keep jobs in *folder*."""
         self.folder = folder
+        self._handed_out = 0  # the last serial this process handed out
 
     @property
     def printer_lock(self) -> Path:
@@ -149,22 +168,42 @@ class Spool:
 
     def remove(self, job_id: str) -> None:
         """Forget the job *job_id* (its description first, so it never lists without bytes)."""
-        (self.folder / f"{job_id}.json").unlink(missing_ok=True)
-        (self.folder / f"{job_id}.escpos").unlink(missing_ok=True)
+        try:
+            (self.folder / f"{job_id}.json").unlink(missing_ok=True)
+            (self.folder / f"{job_id}.escpos").unlink(missing_ok=True)
+        except OSError as error:
+            raise SpoolError(f"The spooled job {job_id} cannot be removed: {error}.") from None
 
     def next_serial(self) -> str:
-        """A new receipt serial, never handed out before by this spool."""
-        self._ready()
+        """A new receipt serial, never handed out before by this spool.
+
+        When the counter cannot be written (disk full, read-only folder) the serial is counted
+        on in memory from the last one recorded, so the resident still gets a receipt or its
+        QR code; the first serial recorded again moves the counter past those.
+        """
         counter = self.folder / "serial"
-        with FileLock(str(self.folder / "serial.lock"), timeout=10):
+        try:
+            self._ready()
+            with FileLock(str(self.folder / "serial.lock"), timeout=10):
+                last = max(self._recorded_serial(counter), self._handed_out)
+                self._write(counter, f"{last + 1}\n".encode("ascii"))
+        except (SpoolError, OSError) as error:
             try:
-                last = int(counter.read_text(encoding="ascii").strip() or "0")
-            except FileNotFoundError:
-                last = 0
-            except ValueError:
-                raise SpoolError(f"The receipt counter {counter} is damaged.") from None
-            self._write(counter, f"{last + 1}\n".encode("ascii"))
+                last = max(self._recorded_serial(counter), self._handed_out)
+            except (SpoolError, OSError):
+                last = self._handed_out
+            log.warning("receipt serial %d not recorded: %s", last + 1, error)
+        self._handed_out = last + 1
         return f"{last + 1:0{_SERIAL_DIGITS}d}"
+
+    @staticmethod
+    def _recorded_serial(counter: Path) -> int:
+        try:
+            return int(counter.read_text(encoding="ascii").strip() or "0")
+        except FileNotFoundError:
+            return 0
+        except ValueError:
+            raise SpoolError(f"The receipt counter {counter} is damaged.") from None
 
     def _read_job(self, path: Path) -> SpoolJob:
         try:
@@ -184,5 +223,7 @@ class Spool:
                 os.fsync(handle.fileno())
             os.replace(temporary, path)
         except OSError as error:
-            temporary.unlink(missing_ok=True)
+            # On a read-only disk even removing the (never made) temporary file fails.
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
             raise SpoolError(f"{path} cannot be written: {error}.") from None

@@ -6,6 +6,8 @@ the staff console and the ``tawasul receipt | verify | printer | spool`` command
 
 import logging
 import threading
+from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -21,10 +23,10 @@ from kiosk.domain.calendar import (
     riyadh_stamp,
 )
 from kiosk.domain.identity import mask_id
-from kiosk.domain.models import TawasulRequest
+from kiosk.domain.models import AuditEntry, TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.typed_text import drawn_text
-from kiosk.errors import InvalidInput
+from kiosk.errors import DataFileError, InvalidInput, StoreUnwritable
 from kiosk.printing import problems
 from kiosk.printing.escpos_bytes import receipt_bytes
 from kiosk.printing.layout import PAPER_DOTS, Bilingual, ReceiptContent, render_receipt
@@ -46,6 +48,10 @@ from kiosk.services.receipts_port import PrintOutcome
 from kiosk.services.requests import RequestService
 
 log = logging.getLogger("tawasul.receipts")
+
+UNWRITTEN_AUDIT_LIMIT = 500
+"""Print audit entries kept in memory while the data file cannot be written (a day of prints at
+a busy kiosk); beyond it the oldest is dropped, and the log says so."""
 
 # What the resident does next, by status (DESIGN §3); a return or rejection adds its note.
 _NEXT_STEP: dict[RequestStatus, Bilingual] = {
@@ -175,6 +181,8 @@ class ReceiptService:
         self._clock = clock
         self._shaping = shaping
         self._one_job = threading.Lock()
+        self._audit_lock = threading.Lock()
+        self._unwritten_audit: deque[AuditEntry] = deque(maxlen=UNWRITTEN_AUDIT_LIMIT)
 
     @classmethod
     def open(cls, services: Services, shaping: Shaping | None = None) -> "ReceiptService":
@@ -251,12 +259,18 @@ class ReceiptService:
     # --- printing (the ReceiptPrinting port) -----------------------------------------------
 
     def print_receipt(self, request: TawasulRequest, language: str) -> PrintOutcome:
-        """Issue, spool and send *request*'s receipt; never raises for printer faults.
+        """Issue, spool and send *request*'s receipt, and audit it; never raises for printer
+        faults, a full or read-only disk.
 
-        A receipt that did not print stays in the spool for staff (unless the resident's session
-        ends first: see ``forget_pending``); its QR payload is in the outcome either way. Only a
-        kiosk that cannot make receipts at all raises (see ``ready``, meant for start-up).
+        A receipt that did not print stays in the spool for staff (see ``visit_ended``); its QR
+        payload is in the outcome either way. Only a kiosk that cannot make receipts at all
+        raises (see ``ready``, meant for start-up).
         """
+        outcome = self._print(request, language)
+        self._audit_print(request, outcome)
+        return outcome
+
+    def _print(self, request: TawasulRequest, language: str) -> PrintOutcome:
         try:
             receipt = self.issue(request, language)
         except ReceiptFontError as error:
@@ -282,12 +296,63 @@ class ReceiptService:
             log.error("receipt %s not spooled: %s", job.job_id, error)
         return self._send(job, receipt.data)
 
-    def forget_pending(self, applicant_id: str) -> None:
-        """Drop every unprinted job of *applicant_id*: nothing of theirs stays in the queue."""
+    def visit_ended(self, applicant_id: str) -> None:
+        """The visit of *applicant_id* ended (Finish or idle): settle their unprinted jobs.
+
+        A job that failed was shown as failed, with "ask at the counter": it stays for staff,
+        marked as left by a finished visit (it holds no more than the receipt itself). A job
+        still on its way to the printer, whose outcome the person never saw, is dropped: nothing
+        else of theirs stays in the queue. Print audit entries kept in memory are written now
+        if the data file can be written.
+        """
         owner = self.key.digest(applicant_id)
-        for job in self.spool.jobs():
-            if job.owner == owner:
-                self.spool.remove(job.job_id)
+        try:
+            for job in self.spool.jobs():
+                if job.owner != owner or job.left_by_finished_visit:
+                    continue
+                if job.attempts > 0:
+                    self.spool.update(job.left_for_staff())
+                else:
+                    self.spool.remove(job.job_id)
+        except SpoolError as error:
+            log.error("the spool could not settle a finished visit's jobs: %s", error)
+        self.write_kept_audit()
+
+    def _audit_print(self, request: TawasulRequest, outcome: PrintOutcome) -> None:
+        details: dict[str, object] = {"serial": outcome.receipt_serial, "printed": outcome.printed}
+        if outcome.problem:
+            details["problem"] = outcome.problem
+        entry = AuditEntry(
+            self._clock(), self.config.kiosk_id, "receipt.print", request.number, details
+        )
+        with self._audit_lock:
+            if len(self._unwritten_audit) == self._unwritten_audit.maxlen:
+                log.error(
+                    "print audit entry of receipt %s lost: too many kept in memory",
+                    self._unwritten_audit[0].details["serial"],
+                )
+            self._unwritten_audit.append(entry)
+        self.write_kept_audit()
+
+    def write_kept_audit(self) -> None:
+        """Write the print audit entries kept in memory, if the data file can be written now.
+
+        A store that cannot write (disk full, read-only) keeps them, at most
+        UNWRITTEN_AUDIT_LIMIT, for the next print or the end of the visit.
+        """
+        with self._audit_lock:
+            entries = list(self._unwritten_audit)
+            if not entries:
+                return
+            try:
+                with self.requests.store.transaction() as tx:
+                    for entry in entries:
+                        tx.append_audit(entry)
+            except (StoreUnwritable, DataFileError, OSError) as error:
+                log.warning("%d print audit entries kept in memory: %s", len(entries), error)
+                return
+            for _ in entries:
+                self._unwritten_audit.popleft()
 
     def _send(self, job: SpoolJob, data: bytes) -> PrintOutcome:
         with self._one_job:
@@ -297,12 +362,25 @@ class ReceiptService:
                 log.warning("receipt %s not printed: %s", job.job_id, problem)
                 # The resident may have left while it was sent; then the job stays forgotten.
                 if self.spool.holds(job.job_id):
-                    self.spool.update(job.after_attempt(problem.code, problem.maybe_printed))
+                    attempted = job.after_attempt(problem.code, problem.maybe_printed)
+                    self._keep_track(lambda: self.spool.update(attempted))
                 return PrintOutcome(False, job.qr_payload, job.job_id, problem.code)
         if paper_low:
             log.warning("the receipt printer's paper is running low")
-        self.spool.remove(job.job_id)
+        self._keep_track(lambda: self.spool.remove(job.job_id))
         return PrintOutcome(True, job.qr_payload, job.job_id)
+
+    @staticmethod
+    def _keep_track(change: Callable[[], None]) -> None:
+        """Record a sent job's fate in the spool, if the spool can be written now.
+
+        A spool that cannot (disk full, read-only) must not turn a printed receipt, or a
+        failure with its QR on screen, into an error: staff see the job as it was.
+        """
+        try:
+            change()
+        except SpoolError as error:
+            log.error("the spool could not record a sent job: %s", error)
 
     # --- staff: spool and printer ----------------------------------------------------------
 

@@ -28,6 +28,6 @@ class ReceiptPrinting(Protocol):
         """Build, spool and send the receipt of *request*; never raises for printer faults."""
         ...
 
-    def forget_pending(self, applicant_id: str) -> None:
-        """Drop unsent jobs of *applicant_id* (the resident left or went idle)."""
+    def visit_ended(self, applicant_id: str) -> None:
+        """The visit of *applicant_id* ended (Finish or idle): settle their unprinted jobs."""
         ...

@@ -151,8 +151,8 @@ class RequestService:
             if seen is not None and current.status is not seen:
                 last = current.history[-1]
                 raise TransitionRefused(
-                    f"{drawn_text(last.by, NAME_LIMIT)} changed request {number} meanwhile: it is now "
-                    f"{current.status.staff_label}. Nothing was saved; look at it again."
+                    f"{drawn_text(last.by, NAME_LIMIT)} changed request {number} meanwhile: "
+                    f"it is now {current.status.staff_label}. Nothing was saved; look at it again."
                 )
             changed = current.with_status(status, now, by, note, required_action)
             tx.put_request(changed)

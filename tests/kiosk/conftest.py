@@ -48,7 +48,7 @@ class FakeReceipts:
 
     problem: str | None = None
     printed: list[str] = field(default_factory=list)
-    forgotten: list[str] = field(default_factory=list)
+    visits_ended: list[str] = field(default_factory=list)
 
     def print_receipt(self, request: TawasulRequest, language: str) -> PrintOutcome:
         """Print (or fail to print) *request*'s receipt."""
@@ -57,9 +57,9 @@ class FakeReceipts:
         payload = f"TW1/{request.number}/RT/20261125T070000Z/000042/KIOSK-01/ABCD/K7Q2M4XW9P3R5T6Y"
         return PrintOutcome(self.problem is None, payload, "000042", self.problem)
 
-    def forget_pending(self, applicant_id: str) -> None:
+    def visit_ended(self, applicant_id: str) -> None:
         """Note that the visit of *applicant_id* ended."""
-        self.forgotten.append(applicant_id)
+        self.visits_ended.append(applicant_id)
 
 
 @pytest.fixture(scope="session")

@@ -91,7 +91,7 @@ async def test_keyboard_only_visit(kiosk: KioskFactory, language: str, name: str
         await pilot.pause()
         assert screen_types(app) == ["WelcomeScreen"]
         assert app.visit is None
-        assert receipts.forgotten == [AHMED[0]]
+        assert receipts.visits_ended == [AHMED[0]]
 
 
 @pytest.mark.parametrize("language", ["ar", "en"])
@@ -378,7 +378,7 @@ async def test_idle_timeout_over_an_open_dialog_wipes_the_visit(kiosk: KioskFact
         await settle(pilot)
         assert screen_types(app) == ["WelcomeScreen"]
         assert app.visit is None
-        assert receipts.forgotten == [AHMED[0]]
+        assert receipts.visits_ended == [AHMED[0]]
         assert not app.query("SignInScreen, RequestTypeScreen")
 
 

@@ -171,7 +171,7 @@ def test_out_of_service(kiosk: KioskFactory, snap_compare) -> None:  # type: ign
 
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.app.push_screen(OutOfServiceScreen("app"))
+        await pilot.app.push_screen(OutOfServiceScreen("app", 15.0))
         await pilot.pause()
 
     assert snap_compare(kiosk("ar"), terminal_size=SIZE, run_before=run_before)

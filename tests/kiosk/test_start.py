@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import kiosk.app.kiosk as kiosk_app
 from kiosk.app import start_kiosk
 from kiosk.app.kiosk import VERIFY_AFTER_SECONDS
 from kiosk.config import KioskConfig
@@ -31,9 +32,10 @@ def test_a_missing_or_unparsable_file_stops_the_start(tmp_path: Path, demo_templ
         start_kiosk(services_of(cut), "en", handle_signals=False)
 
 
-async def test_a_damaged_document_found_after_welcome_stops_the_kiosk(
-    tmp_path: Path, demo_template: Path
+async def test_a_damaged_document_found_after_welcome_keeps_the_kiosk_out_of_service(
+    tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(kiosk_app, "DATA_FILE_POLL_SECONDS", 0.05)
     db = tmp_path / "tawasul.json"
     raw = demo_template.read_bytes()
     # Same length, so the file's outline still matches: only parsing the document finds it.
@@ -49,11 +51,18 @@ async def test_a_damaged_document_found_after_welcome_stops_the_kiosk(
         assert isinstance(app.screen, OutOfServiceScreen)
         assert isinstance(app.screen_stack[-2], WelcomeScreen)
         await pilot.press("enter")
-        await pilot.pause()
-    assert app.return_code == 1
-    assert app.data_error is not None
-    assert f"{db} is damaged" in str(app.data_error)
-    assert db.read_bytes() == raw.replace(good, bad, 1)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, OutOfServiceScreen)
+        assert app.data_error is not None
+        assert f"{db} is damaged" in str(app.data_error)
+        assert db.read_bytes() == raw.replace(good, bad, 1)
+        db.write_bytes(raw)  # restored from a backup
+        for _ in range(40):
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        assert app.data_error is None
+        assert app.is_running
 
 
 async def test_a_sound_file_leaves_welcome_alone(tmp_path: Path, demo_template: Path) -> None:

@@ -146,7 +146,7 @@ def test_waiting_jobs_print_on_retry_and_uncertain_ones_only_when_staff_say_so(
     assert receipts.pending_jobs() == []
 
 
-def test_staff_drop_a_job_and_the_resident_leaving_forgets_theirs(
+def test_staff_drop_a_job_and_the_resident_leaving_leaves_theirs_for_staff(
     make_receipts: MakeReceipts, services: Services, a_request: TawasulRequest
 ) -> None:
     config = PrinterConfig(kind="network", host="127.0.0.1", port=free_port(), timeout=1.0)
@@ -160,9 +160,11 @@ def test_staff_drop_a_job_and_the_resident_leaving_forgets_theirs(
         theirs.receipt_serial,
         kept.receipt_serial,
     }
-    receipts.forget_pending(a_request.applicant_id)
+    receipts.visit_ended(a_request.applicant_id)
     assert receipts.drop(theirs.receipt_serial).request_number == other.number
-    assert [job.job_id for job in receipts.pending_jobs()] == [kept.receipt_serial]
+    # The resident was told to ask at the counter: their failed job waits for staff, marked.
+    left = {job.job_id: job.left_by_finished_visit for job in receipts.pending_jobs()}
+    assert left == {mine.receipt_serial: True, kept.receipt_serial: False}
     # No ID number is written anywhere in the spool.
     for path in receipts.spool.folder.iterdir():
         if path.suffix == ".json":

@@ -1,0 +1,63 @@
+"""How a visit ends: nothing of the person is drawn again on the way back to Welcome."""
+
+import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
+
+from kiosk.app.kiosk import KioskApp
+from screens import StatusScreen, WelcomeScreen
+from tests.kiosk.conftest import AHMED, FakeMonotonic, FakeReceipts, KioskFactory, settle, sign_in
+from widgets import IdleCountdown
+
+
+async def open_status(pilot: Pilot[None]) -> None:
+    """Sign in as Ahmed and open 9000000100 through its type and its list."""
+    await sign_in(pilot, *AHMED)
+    await pilot.press("down", "enter")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, StatusScreen)
+
+
+def record_current_screens(app: KioskApp) -> list[Screen[object]]:
+    """Every screen that becomes the current one from now on, in order."""
+    became_current: list[Screen[object]] = []
+    app.screen_change_signal.subscribe(app, became_current.append, immediate=True)
+    return became_current
+
+
+@pytest.mark.parametrize("how", ["idle", "finish on the countdown"])
+async def test_the_idle_wipe_shows_welcome_and_nothing_else(how: str, kiosk: KioskFactory) -> None:
+    """From the status screen under the countdown: Welcome is the one screen made current."""
+    clock = FakeMonotonic()
+    receipts = FakeReceipts()
+    app = kiosk("en", receipts, monotonic=clock, countdown_seconds=1.0)
+    async with app.run_test() as pilot:
+        await open_status(pilot)
+        clock.advance(61)
+        await pilot.pause(1.1)
+        assert isinstance(app.screen, IdleCountdown)
+        became_current = record_current_screens(app)
+        if how == "idle":
+            await pilot.pause(1.3)
+        else:
+            await pilot.click("#idle-finish")
+        await settle(pilot)
+        assert [type(screen).__name__ for screen in became_current] == ["WelcomeScreen"]
+        assert [type(screen) for screen in app.screen_stack] == [WelcomeScreen]
+        assert app.visit is None
+        assert receipts.visits_ended == [AHMED[0]]
+        assert not app.query("StatusScreen, RequestListScreen, RequestTypeScreen")
+
+
+async def test_finish_shows_welcome_and_nothing_else(kiosk: KioskFactory) -> None:
+    """Finish on the status screen: Welcome is the one screen made current."""
+    app = kiosk("en")
+    async with app.run_test() as pilot:
+        await open_status(pilot)
+        became_current = record_current_screens(app)
+        await pilot.click("#finish")
+        await settle(pilot)
+        assert [type(screen).__name__ for screen in became_current] == ["WelcomeScreen"]
+        assert not app.query("StatusScreen, RequestListScreen, RequestTypeScreen")
