@@ -96,6 +96,11 @@ class RequestService:
             raise NotFound(NOT_FOUND_TEXT)
         return request
 
+    def latest(self, request: TawasulRequest) -> TawasulRequest:
+        """*request* as stored now (staff may have changed it since it was read); the same
+        request if it is no longer found. Its number and owner never change."""
+        return self.store.request(request.number) or request
+
     def request_type(self, request: TawasulRequest) -> RequestType:
         """The catalogue entry of *request*'s type."""
         return self.catalogue.get(request.type_code)

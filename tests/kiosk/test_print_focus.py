@@ -1,0 +1,57 @@
+"""A second Enter after Print never leaves the status screen, and no screen focuses Finish."""
+
+import pytest
+from textual.widgets import Button
+
+from screens import PrintFallbackScreen, StatusScreen
+from tests.kiosk.conftest import AHMED, FakeReceipts, KioskFactory, settle, sign_in
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+@pytest.mark.parametrize("problem", [None, "paper_out"], ids=["printed", "failed"])
+async def test_enter_after_print_keeps_the_visit_on_the_status(
+    kiosk: KioskFactory, language: str, problem: str | None
+) -> None:
+    receipts = FakeReceipts(problem=problem)
+    app = kiosk(language, receipts)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, *AHMED)
+        await pilot.press("enter")  # the first type with requests: passport, one request
+        await settle(pilot)
+        status = app.screen
+        assert isinstance(status, StatusScreen)
+        assert app.focused is not None and app.focused.id == "print"
+        await pilot.press("enter")
+        await settle(pilot)
+        if problem is not None:
+            assert isinstance(app.screen, PrintFallbackScreen)
+            await pilot.press("enter")  # Close: back to the status
+            await pilot.pause()
+        assert app.screen is status
+        assert app.focused is not None and app.focused.id == "print"
+        assert isinstance(app.focused, Button)
+        assert str(app.focused.label) == status.shaped(status.t("status.print_again"))
+        await pilot.pause(0.3)  # Textual ignores a press while the last one is drawn (0.2 s)
+        await pilot.press("enter")  # the natural second Enter: prints again, goes nowhere
+        await settle(pilot)
+        if problem is not None:
+            await pilot.press("enter")
+            await pilot.pause()
+        assert app.screen is status and app.visit is not None
+        assert receipts.printed == ["9000000308", "9000000308"]
+
+
+async def test_without_a_printer_the_status_focuses_its_text_not_finish(
+    kiosk: KioskFactory,
+) -> None:
+    app = kiosk("ar")
+    app.receipts = None
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, *AHMED)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StatusScreen)
+        assert app.focused is not None and app.focused.id != "finish"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StatusScreen) and app.visit is not None
