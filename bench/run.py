@@ -100,6 +100,7 @@ def measure_size(
     }
     first_screen: tuple[float, float] | None = None
     receipt: float | None = None
+    live: float | None = None
     with tempfile.TemporaryDirectory(prefix="tawasul-bench-") as folder:
         for name in BACKENDS:
             path = build(name, Path(folder), data)
@@ -119,6 +120,7 @@ def measure_size(
             if name == "tawasul":
                 first_screen = first_screens_ms(path, startup_runs)
                 receipt = _receipt_ms(path, numbers[0], budget)
+                live = staff_change_to_screen_ms(path, theirs[0])
     result = list(figures.values())
     assert first_screen is not None
     kiosk_ms, bare_ms = first_screen
@@ -134,6 +136,7 @@ def measure_size(
             "" if receipt is not None else "kiosk.services.receipts not available",
         )
     )
+    result.append(Figure(size, "staff change to the kiosk's screen", "ms", {"tawasul": live}))
     return data_summary(data), result
 
 
@@ -278,6 +281,39 @@ def _first_screen_seconds(arguments: list[str]) -> float:
     if line.strip() != "ready":
         raise RuntimeError(f"the {arguments[0]} app did not start")
     return elapsed
+
+
+def staff_change_to_screen_ms(path: Path, number: str, rounds: int = 5) -> float:
+    """Median ms from another process starting a status change of *number* to a headless
+    kiosk (its own process, showing *number*) drawing the new status."""
+    kiosk = subprocess.Popen(
+        [PYTHON, "-m", "bench.worker", "live", str(path), number, str(rounds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    writer = subprocess.Popen(
+        [PYTHON, "-m", "bench.worker", "writer", "tawasul", str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert kiosk.stdout is not None and writer.stdin is not None and writer.stdout is not None
+    times: list[float] = []
+    try:
+        if kiosk.stdout.readline().strip() != "ready":
+            raise RuntimeError("the kiosk did not start")
+        for _ in range(rounds):
+            started = time.perf_counter()
+            writer.stdin.write(f"advance {number}\n")
+            writer.stdin.flush()
+            if writer.stdout.readline().strip() != "ok" or kiosk.stdout.readline() != "shown\n":
+                raise RuntimeError("the change was not made or not shown")
+            times.append(time.perf_counter() - started)
+    finally:
+        writer.stdin.close()
+        writer.wait(timeout=60)
+        kiosk.wait(timeout=60)
+    return statistics.median(times) * 1000
 
 
 def _receipt_ms(path: Path, number: str, budget: Budget) -> float | None:
