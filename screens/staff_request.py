@@ -11,6 +11,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Label, Static
 from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date, riyadh_stamp
 from kiosk.domain.identity import mask_id
 from kiosk.domain.models import TawasulRequest
+from kiosk.services.i18n import translations
 from kiosk.services.staff import StaffSession
 from screens.staff_base import StaffScreen
 from screens.staff_note import InternalNoteDialog
@@ -64,12 +65,6 @@ class StaffRequestScreen(StaffScreen):
         services = self.session.services
         kind = services.catalogue.get(request.type_code)
         progress = self.session.progress(request)
-        if not request.status.awaits_office:
-            due = "answered, or waiting for the resident"
-        elif progress.working_days_left >= 0:
-            due = f"{progress.working_days_left} working days left"
-        else:
-            due = f"{-progress.working_days_left} working days late"
         lines = [
             f"Request    {request.number}",
             f"Type       {kind.name_en} — {kind.name_ar}",
@@ -79,7 +74,8 @@ class StaffRequestScreen(StaffScreen):
             f" {format_time(request.created, 'en')}",
             f"Updated    {format_both_dates(riyadh_date(request.updated), 'en')}"
             f" {format_time(request.updated, 'en')}",
-            f"Expected   {format_both_dates(progress.expected_by, 'en')} ({due})",
+            f"Expected   {format_both_dates(progress.expected_by, 'en')} ({progress.standing})",
+            f"Resident told  {translations('en')(progress.next_step)}",
         ]
         if request.required_action:
             lines.append(f"Resident must  {request.required_action}")

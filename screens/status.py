@@ -67,7 +67,7 @@ class StatusScreen(ResidentScreen):
             yield self.paragraph(self.t("status.type", type=kind.name(language)), classes="field")
             yield self.paragraph(self.t(f"status.{request.status.value}.meaning"), id="meaning")
             yield self.paragraph(self.t("status.next_title"), classes="section")
-            yield self.paragraph(self.t(f"status.{request.status.value}.next"), id="next")
+            yield self.paragraph(self.t(progress.next_step), id="next")
             if request.status is RequestStatus.RETURNED and request.required_action:
                 yield self.paragraph(
                     self.t("status.required_action", action=request.required_action),
@@ -177,7 +177,9 @@ class StatusScreen(ResidentScreen):
             return  # the visit ended while the printer worked
         self.printing = False
         self.printed_once = True
-        self.query_one("#print", Button).label = self.shaped(self.t("status.print_again"))
+        button = self.query_one("#print", Button)
+        button.label = self.shaped(self.t("status.print_again"))
+        button.refresh(layout=True)  # Textual keeps a button's width when only its label changes
         if outcome.printed:
             self._say(self.t("print.done"))
             return

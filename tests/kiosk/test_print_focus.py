@@ -1,6 +1,7 @@
 """A second Enter after Print never leaves the status screen, and no screen focuses Finish."""
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import Button
 
 from screens import PrintFallbackScreen, StatusScreen
@@ -31,6 +32,8 @@ async def test_enter_after_print_keeps_the_visit_on_the_status(
         assert app.focused is not None and app.focused.id == "print"
         assert isinstance(app.focused, Button)
         assert str(app.focused.label) == status.shaped(status.t("status.print_again"))
+        # The whole new label fits (Textual keeps the old width unless told to lay it out).
+        assert app.focused.size.width >= cell_len(str(app.focused.label)) + 2
         await pilot.pause(0.3)  # Textual ignores a press while the last one is drawn (0.2 s)
         await pilot.press("enter")  # the natural second Enter: prints again, goes nowhere
         await settle(pilot)
