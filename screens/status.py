@@ -5,6 +5,7 @@ import asyncio
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button
 
 from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
@@ -61,9 +62,15 @@ class StatusScreen(ResidentScreen):
         yield from self.compose_header("status.title", number=request.number)
         with VerticalScroll(classes="body"):
             with Horizontal(id="badge-row"):
-                yield StatusBadge(request.status, language, self.ctx.bidi, id="badge")
+                row: list[Widget] = [
+                    StatusBadge(request.status, language, self.ctx.bidi, id="badge")
+                ]
                 if self.updated:
-                    yield self.paragraph(self.t("status.updated"), id="updated", classes="hint")
+                    row.append(
+                        self.paragraph(self.t("status.updated"), id="updated", classes="hint")
+                    )
+                # The note follows the badge as the person reads: on its left in mirrored Arabic.
+                yield from reversed(row) if self.ctx.mirrored else row
             yield self.paragraph(self.t("status.type", type=kind.name(language)), classes="field")
             yield self.paragraph(self.t(f"status.{request.status.value}.meaning"), id="meaning")
             yield self.paragraph(self.t("status.next_title"), classes="section")

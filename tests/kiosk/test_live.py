@@ -124,7 +124,8 @@ async def test_a_note_without_a_new_status_is_shown_without_the_updated_note(
         await shows(pilot, lambda: bool(status.query("#action")), "the new action")
         await settle(pilot)
         assert "Bring the lease" in status.query_one("#action", BidiText).text
-        assert status.query("#updated")
+        note, shown = status.query_one("#updated"), status.query_one("#badge", StatusBadge)
+        assert status.ctx.mirrored and note.region.right <= shown.region.x  # read after the badge
         assert app.focused is not None and app.focused.id == "print"
 
 
