@@ -47,6 +47,9 @@ class RequestNumberScreen(KeypadFormScreen):
         """Ask for a number; *quick* when nobody signed in (then the ID's last 4 digits too)."""
         super().__init__(ctx)
         self.quick = quick
+        self.looking_up = False
+        """Whether a lookup is under way (Find stays enabled: disabling it would hand the
+        focus to Back or Finish, where the next Enter leaves the screen or ends the visit)."""
 
     def compose(self) -> ComposeResult:
         """The number field (and last-4 field), the hints, the keypad and the actions."""
@@ -95,8 +98,8 @@ class RequestNumberScreen(KeypadFormScreen):
 
     def submit(self) -> None:
         """Check what was typed, respect the kiosk's lookup throttle, then look it up."""
-        if self.query_one("#find", Button).disabled:
-            return  # a lookup is under way
+        if self.looking_up:
+            return
         typed = self.query_one("#request-number", Input).value
         if request_number_hint_key(typed) != "number.hint.ok":
             key = request_number_hint_key(typed)
@@ -117,7 +120,7 @@ class RequestNumberScreen(KeypadFormScreen):
                 return
         else:
             last4 = ""
-        self.query_one("#find", Button).disabled = True
+        self.looking_up = True
         self._say(self.t("number.searching"))
         self.look_up(normalise_digits(typed), last4)
 
@@ -137,7 +140,7 @@ class RequestNumberScreen(KeypadFormScreen):
         self.app.call_from_thread(self._found, found)
 
     def _found(self, request: TawasulRequest | None) -> None:
-        self.query_one("#find", Button).disabled = False
+        self.looking_up = False
         if request is None:
             if self.quick:
                 self.ctx.throttle.record_failure()

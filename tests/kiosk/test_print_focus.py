@@ -2,9 +2,10 @@
 
 import pytest
 from rich.cells import cell_len
+from textual.pilot import Pilot
 from textual.widgets import Button
 
-from screens import PrintFallbackScreen, StatusScreen
+from screens import PrintFallbackScreen, RequestNumberScreen, StatusScreen
 from tests.kiosk.conftest import AHMED, FakeReceipts, KioskFactory, settle, sign_in
 
 
@@ -58,3 +59,36 @@ async def test_without_a_printer_the_status_focuses_its_text_not_finish(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, StatusScreen) and app.visit is not None
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+async def test_enter_after_a_failed_lookup_stays_on_the_number_screen(
+    kiosk: KioskFactory, language: str
+) -> None:
+    """Find keeps the focus while it looks: it once handed it to Back (English) or Finish
+    (Arabic), so a second Enter after "not found" left the screen or ended the visit."""
+    app = kiosk(language)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.click("#quick")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RequestNumberScreen)
+        await pilot.press(*"9000000209", "tab", *"1111")  # the wrong last 4 digits
+        await tab_to(pilot, "find")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "find"
+        await pilot.pause(0.3)  # Textual ignores a press while the last one is drawn (0.2 s)
+        await pilot.press("enter")  # try again: still here, the visit goes on
+        await settle(pilot)
+        assert app.screen is screen and app.visit is not None
+
+
+async def tab_to(pilot: Pilot[None], widget_id: str) -> None:
+    """Press Tab until *widget_id* has the focus."""
+    for _ in range(20):
+        if pilot.app.focused is not None and pilot.app.focused.id == widget_id:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"Tab never reached #{widget_id}")
