@@ -103,6 +103,7 @@ def measure_size(
     first_screen: tuple[float, float] | None = None
     receipt: float | None = None
     sign_in: tuple[float, float] | None = None
+    live: float | None = None
     with tempfile.TemporaryDirectory(prefix="tawasul-bench-") as folder:
         for name in BACKENDS:
             path = build(name, Path(folder), data)
@@ -123,6 +124,7 @@ def measure_size(
                 first_screen = first_screens_ms(path, startup_runs)
                 receipt = _receipt_ms(path, numbers[0], budget)
                 sign_in = _sign_in_ms(path, people[:4])
+                live = staff_change_to_screen_ms(path, theirs[0])
     result = list(figures.values())
     nowhere_ms, found_ms = (figures[key].values.get("tawasul") for key in ("nowhere", "lookup"))
     result.append(
@@ -157,6 +159,7 @@ def measure_size(
             baseline=known_ms, baseline_name="sign-in, known ID, wrong password, in turn",
         )
     )  # fmt: skip
+    result.append(Figure(size, "staff change to the kiosk's screen", "ms", {"tawasul": live}))
     return data_summary(data), result
 
 
@@ -301,6 +304,39 @@ def _first_screen_seconds(arguments: list[str]) -> float:
     if line.strip() != "ready":
         raise RuntimeError(f"the {arguments[0]} app did not start")
     return elapsed
+
+
+def staff_change_to_screen_ms(path: Path, number: str, rounds: int = 5) -> float:
+    """Median ms from another process starting a status change of *number* to a headless
+    kiosk (its own process, showing *number*) drawing the new status."""
+    kiosk = subprocess.Popen(
+        [PYTHON, "-m", "bench.worker", "live", str(path), number, str(rounds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    writer = subprocess.Popen(
+        [PYTHON, "-m", "bench.worker", "writer", "tawasul", str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert kiosk.stdout is not None and writer.stdin is not None and writer.stdout is not None
+    times: list[float] = []
+    try:
+        if kiosk.stdout.readline().strip() != "ready":
+            raise RuntimeError("the kiosk did not start")
+        for _ in range(rounds):
+            started = time.perf_counter()
+            writer.stdin.write(f"advance {number}\n")
+            writer.stdin.flush()
+            if writer.stdout.readline().strip() != "ok" or kiosk.stdout.readline() != "shown\n":
+                raise RuntimeError("the change was not made or not shown")
+            times.append(time.perf_counter() - started)
+    finally:
+        writer.stdin.close()
+        writer.wait(timeout=60)
+        kiosk.wait(timeout=60)
+    return statistics.median(times) * 1000
 
 
 def _receipt_ms(path: Path, number: str, budget: Budget) -> float | None:

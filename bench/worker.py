@@ -6,6 +6,8 @@
   numbers and the people up (as a kiosk does) and prints its peak resident memory in MB.
   The peak is VmHWM, this process image's high-water mark: getrusage's ru_maxrss survives
   exec on Linux, so it would report the size of the benchmark process that forked this one.
+- ``live PATH NUMBER ROUNDS``: a headless kiosk over PATH showing the status of NUMBER, which
+  prints ``ready``, then ``shown`` each time the screen shows a new status (ROUNDS times).
 - ``startup kiosk PATH`` / ``startup bare``: starts the kiosk app (with ``start_kiosk``, as
   ``tawasul kiosk`` does) or a bare Textual app with one Static, headless,
   and prints ``ready`` once the first screen is mounted and drawn.
@@ -88,6 +90,41 @@ def _startup(kind: str, path: Path | None) -> None:
     asyncio.run(first_screen())
 
 
+def _live(path: Path, number: str, rounds: int) -> None:
+    import asyncio
+
+    from kiosk.app import make_kiosk_app
+    from kiosk.config import KioskConfig
+    from kiosk.services import Services
+    from screens.context import KioskContext
+    from screens.status import StatusScreen
+    from widgets import StatusBadge
+
+    services = Services.open(path, KioskConfig())
+    app = make_kiosk_app(services, "ar", handle_signals=False)
+
+    def badge() -> object:
+        # What the resident sees: the status badge (None while the screen is drawn anew).
+        found = app.screen.query(StatusBadge)
+        return found.first().status if found else None
+
+    async def follow() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            request = services.requests.find(number)
+            visit = KioskContext(services, "ar", None)
+            await app.push_screen(StatusScreen(visit, request, quick=True))
+            await pilot.pause()
+            print("ready", flush=True)
+            shown: object = request.status
+            for _ in range(rounds):
+                while badge() in (shown, None):
+                    await asyncio.sleep(0.002)
+                shown = badge()
+                print("shown", flush=True)
+
+    asyncio.run(follow())
+
+
 def main(argv: list[str]) -> None:
     """Run the helper named by ``argv[0]``."""
     mode = argv[0]
@@ -95,6 +132,8 @@ def main(argv: list[str]) -> None:
         _writer(argv[1], Path(argv[2]))
     elif mode == "memory":
         _memory(argv[1], Path(argv[2]), argv[3:])
+    elif mode == "live":
+        _live(Path(argv[1]), argv[2], int(argv[3]))
     elif mode == "startup":
         _startup(argv[1], Path(argv[2]) if len(argv) > 2 else None)
     else:

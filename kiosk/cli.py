@@ -31,6 +31,7 @@ from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable, Tawasu
 from kiosk.resources import data_file
 from kiosk.services import RequestFilter, Services
 from kiosk.services.demo import load_seed, make_demo
+from kiosk.services.i18n import translations
 
 log = logging.getLogger("tawasul")
 
@@ -305,6 +306,8 @@ def request_as_json(services: Services, request: TawasulRequest) -> dict[str, An
         "updated": request.updated.isoformat(),
         "expected_by": progress.expected_by.isoformat(),
         "working_days_left": progress.working_days_left,
+        "late": progress.is_late,
+        "next_step": translations("en")(progress.next_step),
         "required_action": request.required_action,
         "history": [
             {"status": e.status.value, "at": e.at.isoformat(), "by": e.by, "note": e.note}
@@ -331,8 +334,8 @@ def _run_request_show(args: argparse.Namespace) -> int:
         f"Status    {request.status.label_en} ({request.status.value})",
         f"Applicant {mask_id(request.applicant_id)}",
         f"Submitted {format_both_dates(progress.submitted, 'en')}",
-        f"Expected  {format_both_dates(progress.expected_by, 'en')} "
-        f"({_days_left(progress.working_days_left)})",
+        f"Expected  {format_both_dates(progress.expected_by, 'en')} ({progress.standing})",
+        f"Next step {translations('en')(progress.next_step)}",
     ]
     if request.required_action:
         lines.append(f"Action    {request.required_action}")
@@ -343,12 +346,6 @@ def _run_request_show(args: argparse.Namespace) -> int:
         lines.append(f"  {when}  {entry.status.value:<13} by {entry.by}{note}")
     print("\n".join(lines))
     return 0
-
-
-def _days_left(days: int) -> str:
-    if days < 0:
-        return f"{-days} working days late"
-    return f"{days} working days left"
 
 
 def _run_request_list(args: argparse.Namespace) -> int:

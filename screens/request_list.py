@@ -1,16 +1,19 @@
 """Request list: the person's requests of one type, newest first."""
 
+from textual import work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from kiosk.domain.calendar import format_gregorian, riyadh_date
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from screens.base import ResidentScreen
 from screens.context import KioskContext
+from screens.live import update_options
 from screens.status import StatusScreen
 
 STATUS_STYLES = {
@@ -64,6 +67,24 @@ class RequestListScreen(ResidentScreen):
     def on_mount(self) -> None:
         """Focus the newest request."""
         self.query_one("#requests", OptionList).focus()
+
+    def show_latest(self) -> None:
+        """Show the statuses as stored now: staff may have changed one while it is shown."""
+        self._read_latest()
+
+    @work(thread=True, exclusive=True, group="latest")
+    def _read_latest(self) -> None:
+        assert self.ctx.applicant is not None
+        grouped = self.ctx.services.requests.requests_by_type(self.ctx.applicant.id_number)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_requests, grouped.get(self.type_code, []))
+
+    def _show_requests(self, requests: list[TawasulRequest]) -> None:
+        if not self.is_attached:
+            return  # the visit ended meanwhile
+        self.requests = sorted(requests, key=lambda r: r.created, reverse=True)
+        listing = self.query_one("#requests", OptionList)
+        update_options(listing, [self._row(r) for r in self.requests])
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Show the chosen request's status."""

@@ -49,6 +49,9 @@ class RequestNumberScreen(KeypadFormScreen):
         """Ask for a number; *quick* when nobody signed in (then the ID's last 4 digits too)."""
         super().__init__(ctx)
         self.quick = quick
+        self.looking_up = False
+        """Whether a lookup is under way (Find stays enabled: disabling it would hand the
+        focus to Back or Finish, where the next Enter leaves the screen or ends the visit)."""
 
     def compose(self) -> ComposeResult:
         """The number field (and last-4 field), the hints, the keypad and the actions."""
@@ -97,7 +100,7 @@ class RequestNumberScreen(KeypadFormScreen):
 
     def submit(self) -> None:
         """Check what was typed, then look it up (a quick lookup within the guessing budget)."""
-        if self.query_one("#find", Button).disabled:
+        if self.looking_up:
             return  # a lookup is under way
         typed = self.query_one("#request-number", Input).value
         if request_number_hint_key(typed) != "number.hint.ok":
@@ -112,7 +115,7 @@ class RequestNumberScreen(KeypadFormScreen):
                 return
         else:
             last4 = ""
-        self.query_one("#find", Button).disabled = True
+        self.looking_up = True
         self._say(self.t("number.searching"))
         self.look_up(normalise_digits(typed), last4)
 
@@ -143,14 +146,14 @@ class RequestNumberScreen(KeypadFormScreen):
         self.app.call_from_thread(self._found, found, verdict)
 
     def _refused(self, verdict: LookupVerdict) -> None:
-        self.query_one("#find", Button).disabled = False
+        self.looking_up = False
         if verdict.to_counter:
             self._say(self.t("number.counter"))
         else:
             self._say(self.t("number.wait", seconds=verdict.wait_seconds))
 
     def _found(self, request: TawasulRequest | None, verdict: LookupVerdict) -> None:
-        self.query_one("#find", Button).disabled = False
+        self.looking_up = False
         if request is None:
             self._say(self.t("number.counter" if verdict.to_counter else "number.not_found"))
             return

@@ -5,10 +5,12 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Button, OptionList
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from kiosk.domain.models import TawasulRequest
 from screens.base import ResidentScreen
 from screens.context import KioskContext
+from screens.live import update_options
 from screens.request_list import RequestListScreen
 from screens.request_number import RequestNumberScreen
 from screens.status import StatusScreen
@@ -40,14 +42,22 @@ class RequestTypeScreen(ResidentScreen):
         """Read the person's requests."""
         self.load()
 
+    def show_latest(self) -> None:
+        """Count the person's requests again: staff may have added or changed one."""
+        self.load()
+
     @work(thread=True, exclusive=True, group="types")
     def load(self) -> None:
         """Group the person's requests by type, off the event loop."""
         assert self.ctx.applicant is not None
         grouped = self.ctx.services.requests.requests_by_type(self.ctx.applicant.id_number)
-        self.app.call_from_thread(self._show, grouped)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, grouped)
 
     def _show(self, grouped: dict[str, list[TawasulRequest]]) -> None:
+        if not self.is_attached:
+            return  # the visit ended meanwhile
+        first = not self.by_type
         self.by_type = grouped
         catalogue = self.ctx.services.catalogue
         options = []
@@ -56,10 +66,13 @@ class RequestTypeScreen(ResidentScreen):
             row = self.t("types.row", name=name, count=len(found))
             options.append(Option(self.shaped(row), id=code, disabled=not found))
         listing = self.query_one("#types", OptionList)
-        listing.set_options(options)
         total = sum(len(found) for found in grouped.values())
         key = "types.intro" if total else "types.none"
         self.query_one("#types-intro", BidiText).text = self.t(key)
+        if not first:
+            update_options(listing, options)  # the person's focus and highlight stay
+            return
+        listing.set_options(options)
         listing.focus()
         if total:
             listing.highlighted = next(

@@ -12,6 +12,7 @@ from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date, r
 from kiosk.domain.identity import mask_id
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
+from kiosk.services.i18n import translations
 from kiosk.services.staff import StaffSession
 from screens.staff_base import StaffScreen
 from screens.staff_note import InternalNoteDialog
@@ -65,12 +66,6 @@ class StaffRequestScreen(StaffScreen):
         services = self.session.services
         kind = services.catalogue.get(request.type_code)
         progress = self.session.progress(request)
-        if not request.status.awaits_office:
-            due = "answered, or waiting for the resident"
-        elif progress.working_days_left >= 0:
-            due = f"{progress.working_days_left} working days left"
-        else:
-            due = f"{-progress.working_days_left} working days late"
         lines = [
             f"Request    {request.number}",
             f"Type       {kind.name_en} — {kind.name_ar}",
@@ -80,7 +75,8 @@ class StaffRequestScreen(StaffScreen):
             f" {format_time(request.created, 'en')}",
             f"Updated    {format_both_dates(riyadh_date(request.updated), 'en')}"
             f" {format_time(request.updated, 'en')}",
-            f"Expected   {format_both_dates(progress.expected_by, 'en')} ({due})",
+            f"Expected   {format_both_dates(progress.expected_by, 'en')} ({progress.standing})",
+            f"Resident told  {translations('en')(progress.next_step)}",
         ]
         if request.required_action:
             lines.append(f"Resident must  {drawn_text(request.required_action)}")

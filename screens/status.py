@@ -1,8 +1,11 @@
 """Status: what the request's status means, what to do next, its timeline, and the receipt."""
 
+import asyncio
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button
 
 from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
@@ -13,6 +16,7 @@ from kiosk.services.receipts_port import PrintOutcome
 from kiosk.services.requests import RequestProgress
 from screens.base import ResidentScreen
 from screens.context import KioskContext
+from screens.live import recompose_in_place
 from screens.print_fallback import PrintFallbackScreen
 from widgets import BidiText, StatusBadge
 
@@ -30,6 +34,9 @@ KNOWN_PRINT_PROBLEMS = (
 )
 """Printer problems with their own sentence; any other code gets the general one."""
 
+UPDATED_NOTE_SECONDS = 60.0
+"""How long "updated just now" stays beside a status that staff changed while it was shown."""
+
 
 class StatusScreen(ResidentScreen):
     """One request, in plain words, with Print receipt."""
@@ -41,6 +48,11 @@ class StatusScreen(ResidentScreen):
         super().__init__(ctx)
         self.request = request
         self.quick = quick
+        self.updated = False
+        """Whether staff changed the status while this screen showed it (said on screen)."""
+        self.printing = False
+        self.printed_once = False
+        self.print_state = ""
 
     def compose(self) -> ComposeResult:
         """Badge, meaning, next steps, dates, timeline, call centre, then the actions."""
@@ -53,11 +65,19 @@ class StatusScreen(ResidentScreen):
         yield from self.compose_header("status.title", number=request.number)
         with VerticalScroll(classes="body"):
             with Horizontal(id="badge-row"):
-                yield StatusBadge(request.status, language, self.ctx.bidi, id="badge")
+                row: list[Widget] = [
+                    StatusBadge(request.status, language, self.ctx.bidi, id="badge")
+                ]
+                if self.updated:
+                    row.append(
+                        self.paragraph(self.t("status.updated"), id="updated", classes="hint")
+                    )
+                # The note follows the badge as the person reads: on its left in mirrored Arabic.
+                yield from reversed(row) if self.ctx.mirrored else row
             yield self.paragraph(self.t("status.type", type=kind.name(language)), classes="field")
             yield self.paragraph(self.t(f"status.{request.status.value}.meaning"), id="meaning")
             yield self.paragraph(self.t("status.next_title"), classes="section")
-            yield self.paragraph(self.t(f"status.{request.status.value}.next"), id="next")
+            yield self.paragraph(self.t(progress.next_step), id="next")
             if request.status is RequestStatus.RETURNED and action:
                 yield self.paragraph(
                     self.t("status.required_action", action=action),
@@ -98,8 +118,9 @@ class StatusScreen(ResidentScreen):
                     line += "\n" + self.t("status.timeline_note", note=note)
                 yield self.paragraph(line, classes="timeline")
             yield self.paragraph(self.t("status.call_centre"), classes="section")
-        yield self.paragraph("", id="print-state", classes="message")
-        first = [self.button("status.print", "print", "primary")] if self.ctx.receipts else []
+        yield self.paragraph(self.print_state, id="print-state", classes="message")
+        label = "status.print_again" if self.printed_once else "status.print"
+        first = [self.button(label, "print", "primary")] if self.ctx.receipts else []
         yield from self.compose_actions(*first)
 
     def _expected_text(self, progress: RequestProgress) -> str:
@@ -114,15 +135,44 @@ class StatusScreen(ResidentScreen):
         return self.t(key, date=date, days=abs(left))
 
     def on_mount(self) -> None:
-        """Focus Print receipt (or Finish when there is no printer)."""
-        target = "#print" if self.ctx.receipts else "#finish"
-        self.query_one(target, Button).focus()
+        """Focus Print receipt, or (with no printer) the text, where Enter does nothing.
+
+        Finish is never focused by the program: an Enter meant for something else would end
+        the visit.
+        """
+        target = "#print" if self.ctx.receipts else ".body"
+        self.query_one(target).focus()
+
+    def show_latest(self) -> None:
+        """Show the request as stored now: staff may have changed it while it is on screen."""
+        self._read_latest()
+
+    @work(exclusive=True, group="latest")
+    async def _read_latest(self) -> None:
+        latest = await asyncio.to_thread(self.ctx.services.requests.latest, self.request)
+        if latest == self.request or not self.is_attached:
+            return  # nothing the resident sees changed, or the visit ended meanwhile
+        if latest.status is not self.request.status:
+            self.updated = True
+            self.set_timer(UPDATED_NOTE_SECONDS, self._forget_update, name="updated")
+        self.request = latest
+        await recompose_in_place(self)
+
+    def _forget_update(self) -> None:
+        self.updated = False
+        self.query("#updated").remove()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        """Print the receipt."""
+        """Print the receipt (a press while it prints is ignored).
+
+        The button keeps the focus: disabling it would hand the focus to Back or Finish, and the
+        next Enter (the natural key after Print) would leave the screen or end the visit.
+        """
         if event.button.id == "print":
             event.stop()
-            event.button.disabled = True
+            if self.printing:
+                return
+            self.printing = True
             self._say(self.t("print.printing"))
             self.print_receipt()
 
@@ -134,7 +184,13 @@ class StatusScreen(ResidentScreen):
         self.app.call_from_thread(self._printed, outcome)
 
     def _printed(self, outcome: PrintOutcome) -> None:
-        self.query_one("#print", Button).disabled = False
+        if not self.is_attached:
+            return  # the visit ended while the printer worked
+        self.printing = False
+        self.printed_once = True
+        button = self.query_one("#print", Button)
+        button.label = self.shaped(self.t("status.print_again"))
+        button.refresh(layout=True)  # Textual keeps a button's width when only its label changes
         if outcome.printed:
             self._say(self.t("print.done"))
             return
@@ -144,4 +200,5 @@ class StatusScreen(ResidentScreen):
         self.app.push_screen(PrintFallbackScreen(self.ctx, self.request.number, outcome, reason))
 
     def _say(self, text: str) -> None:
+        self.print_state = text
         self.query_one("#print-state", BidiText).text = text

@@ -72,9 +72,12 @@ class WelcomeScreen(Screen[None]):
                 )
 
     def on_mount(self) -> None:
-        """Read the staff banner now and every 30 s."""
+        """Read the staff banner now; the app asks again whenever the data changes."""
         self.load_banner()
-        self.set_interval(30.0, self.load_banner)
+
+    def show_latest(self) -> None:
+        """Read the banner again: staff may have changed it (screens.live.LiveScreen)."""
+        self.load_banner()
 
     def on_screen_resume(self) -> None:
         """Focus the kiosk's own language, for each new person."""

@@ -22,9 +22,12 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import WorkerFailed
 
+from kiosk.app.live import DataChanged, listen_for_changes
 from kiosk.errors import DataFileError
 from kiosk.services import Services
+from kiosk.services.changes import Subscription
 from kiosk.services.receipts_port import ReceiptPrinting
+from screens.live import LiveScreen
 from screens.welcome import WELCOME_CSS, WelcomeScreen
 
 if TYPE_CHECKING:
@@ -124,6 +127,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self._recent_errors: deque[float] = deque(maxlen=MAX_ERRORS_A_MINUTE)
         self.unexpected_errors = 0
         """How many unexpected errors the kiosk has recovered from since it started."""
+        self._changes: Subscription | None = None
 
     # --- lifetime --------------------------------------------------------------------------
 
@@ -135,6 +139,8 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_mount(self) -> None:
         """Start the idle clock, verify the data once Welcome is up, take over the stop signals."""
         welcome = self.screen
+        # Staff changes are heard from the first screen on; the watch starts once it is drawn.
+        welcome.call_after_refresh(self._listen_for_changes)
         if self._verify_data:
             welcome.call_after_refresh(self.set_timer, VERIFY_AFTER_SECONDS, self._verify_later)
         config = self.services.config
@@ -143,6 +149,23 @@ class KioskApp(App[None], inherit_bindings=False):
             loop = asyncio.get_running_loop()
             for number in STOP_SIGNALS:
                 loop.add_signal_handler(number, self._stop, number)
+
+    def _listen_for_changes(self) -> None:
+        if self._changes is None and self.is_running:
+            self._changes = listen_for_changes(self, self.services)
+
+    def on_unmount(self) -> None:
+        """Stop hearing the data file's changes."""
+        if self._changes is not None:
+            self._changes.close()
+            self._changes = None
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        """Someone wrote the data: every screen of the stack that shows it reads it again, so
+        Back, too, leads to what is stored now."""
+        for screen in self.screen_stack:
+            if isinstance(screen, LiveScreen):
+                screen.show_latest()
 
     def _verify_later(self) -> None:
         # Off the first screen's path: at 100,000 stored requests parsing every document takes

@@ -19,10 +19,11 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 
+from kiosk.app.live import DataChanged, listen_for_changes
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from kiosk.errors import NotAllowed
+from kiosk.services.changes import Subscription
 from kiosk.services.staff import StaffSession
-from kiosk.store.storage import FileIdentity
 from screens.staff_audit import StaffAuditScreen
 from screens.staff_banner import StaffBannerScreen
 from screens.staff_base import StaffScreen
@@ -57,25 +58,24 @@ class StaffApp(App[None]):
         session: StaffSession,
         *,
         idle_minutes: float,
-        watch_seconds: float = 1.5,
         monotonic: Callable[[], float] = time.monotonic,
         handle_signals: bool = True,
     ) -> None:
         """The console of *session*; ends after *idle_minutes* without a key or a click.
 
-        The data file is checked for other processes' writes every *watch_seconds*. Tests pass
-        *monotonic* to move time and *handle_signals* False to keep pytest's signals alone.
+        Every write to the data (another console, a kiosk, this one) refreshes the open screen.
+        Tests pass *monotonic* to move time and *handle_signals* False to keep pytest's signals
+        alone.
         """
         super().__init__()
         self.session = session
         self.idle_seconds = idle_minutes * 60
-        self.watch_seconds = watch_seconds
         self._monotonic = monotonic
         self._handle_signals = handle_signals
         self._last_input = monotonic()
-        self._seen_identity: FileIdentity | None = session.services.store.identity()
+        self._changes: Subscription | None = None
         self.data_version = 0
-        """Goes up by one whenever another write to the data file is noticed."""
+        """Goes up by one whenever a write to the data is heard."""
         self.add_mode("requests", lambda: StaffRequestsScreen(session))
         self.add_mode("audit", lambda: StaffAuditScreen(session))
         self.add_mode("banner", lambda: StaffBannerScreen(session))
@@ -91,10 +91,10 @@ class StaffApp(App[None]):
         self.sub_title = f"{name} ({login}, {member.role.value}) · {self.session.client}"
 
     def on_mount(self) -> None:
-        """Start on the request table, watch the file, the clock and the signals."""
+        """Start on the request table, listen for changes, watch the clock and the signals."""
         self._show_member()
         self.switch_mode("requests")
-        self.set_interval(self.watch_seconds, self.check_for_changes)
+        self._changes = listen_for_changes(self, self.session.services)
         self.set_interval(min(30.0, max(self.idle_seconds / 4, 0.5)), self.end_if_idle)
         if self._handle_signals:
             loop = asyncio.get_running_loop()
@@ -102,7 +102,10 @@ class StaffApp(App[None]):
                 loop.add_signal_handler(number, self.hang_up)
 
     def on_unmount(self) -> None:
-        """Give the signals back to their default action."""
+        """Stop listening; give the signals back to their default action."""
+        if self._changes is not None:
+            self._changes.close()
+            self._changes = None
         if self._handle_signals:
             loop = asyncio.get_running_loop()
             for number in HANG_UP_SIGNALS:
@@ -141,12 +144,13 @@ class StaffApp(App[None]):
                 message=f"The staff console closed after {minutes:g} minutes without input.",
             )
 
+    def on_data_changed(self, _: DataChanged) -> None:
+        """Someone wrote the data: show it."""
+        self.check_for_changes()
+
     def check_for_changes(self) -> None:
-        """Refresh the open screen when another process wrote the file (a cheap stat)."""
-        identity = self.session.services.store.identity()
-        if identity == self._seen_identity:
-            return
-        self._seen_identity = identity
+        """Refresh the open screen (and the member's role) from the data as stored now; the
+        other screens read it again when they are shown (StaffScreen, data_version)."""
         self.data_version += 1
         try:
             self.session.current_member()

@@ -50,13 +50,23 @@ class TawasulRequest:
         """The note of the latest status change (the reason for a rejection or a return)."""
         return self.history[-1].note if self.history else ""
 
+    @property
+    def submitted(self) -> datetime:
+        """When the office last received the request: its latest resubmission, else its
+        creation. The answer window counts from here (a resubmitted request starts anew)."""
+        for entry in reversed(self.history):
+            if entry.status is RequestStatus.RESUBMITTED:
+                return entry.at
+        return self.created
+
     def expected_by(self, calendar: "WorkingDayCalendar", working_days: int) -> date:
-        """The date an answer is due: *working_days* after the day it was submitted (Riyadh)."""
+        """The date an answer is due: *working_days* after the day of the latest submission
+        (Riyadh)."""
         # Imported here: the store reads these records from the kiosk's start, and the calendar
         # (time zones, holidays) is needed only once a date is worked out.
         from kiosk.domain.calendar import riyadh_date
 
-        return calendar.add_working_days(riyadh_date(self.created), working_days)
+        return calendar.add_working_days(riyadh_date(self.submitted), working_days)
 
     def with_status(
         self,

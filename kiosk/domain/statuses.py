@@ -46,11 +46,28 @@ class RequestStatus(StrEnum):
         working days left and lateness mean anything."""
         return self in (RequestStatus.UNDER_REVIEW, RequestStatus.RESUBMITTED)
 
+    def is_late(self, working_days_left: int) -> bool:
+        """Whether a request in this status is late, *working_days_left* working days before its
+        expected answer date (negative: after it): the office owes an answer and the date has
+        passed by a working day."""
+        return self.awaits_office and working_days_left < 0
+
+    def next_step(self, working_days_left: int) -> str:
+        """The catalogue key of what the person is told to do next, the one sentence every
+        screen, receipt and command shows: a late request sends them to the counter, and
+        nothing beside it says that nothing is needed."""
+        if self.is_late(working_days_left):
+            return LATE_NEXT_STEP
+        return f"status.{self.value}.next"
+
     @property
     def needs_note(self) -> bool:
         """Whether moving *to* this status must say why (the resident reads the note)."""
         return self in (RequestStatus.RETURNED, RequestStatus.REJECTED)
 
+
+LATE_NEXT_STEP = "status.late.next"
+"""The catalogue key of the next step of a late request (see RequestStatus.next_step)."""
 
 _LABELS: dict[RequestStatus, tuple[str, str]] = {
     RequestStatus.UNDER_REVIEW: ("تحت المعالجة", "Under review"),

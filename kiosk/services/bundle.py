@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from kiosk.domain.calendar import WorkingDayCalendar
     from kiosk.domain.request_types import RequestTypeCatalogue
     from kiosk.services.accounts import AccountService
+    from kiosk.services.changes import DataChanges
     from kiosk.services.guards import QuickLookupGuard, StaffExitGuard
     from kiosk.services.requests import RequestService
 
@@ -63,6 +64,13 @@ class Services:
         return RequestService(
             self.store, self.catalogue, self.calendar, self.clock, self.config.response_target_days
         )
+
+    @cached_property
+    def changes(self) -> "DataChanges":
+        """Whenever anyone writes the data: the apps refresh what is on screen."""
+        from kiosk.services.changes import DataChanges
+
+        return DataChanges(self.store)
 
     @cached_property
     def accounts(self) -> "AccountService":

@@ -44,8 +44,9 @@ from kiosk.printing.spool import JobState, Spool, SpoolError, SpoolJob
 from kiosk.printing.text import ReceiptFontError, Shaping, check_fonts
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock, utc_now
+from kiosk.services.i18n import translations
 from kiosk.services.receipts_port import PrintOutcome
-from kiosk.services.requests import RequestService
+from kiosk.services.requests import RequestProgress, RequestService
 
 log = logging.getLogger("tawasul.receipts")
 
@@ -241,7 +242,7 @@ class ReceiptService:
             request_type=Bilingual(kind.name_ar, kind.name_en),
             status=Bilingual(request.status.label_ar, request.status.label_en),
             last_update=_moment(request.updated),
-            next_step=_next_step(request),
+            next_step=next_step_of(request, self.requests.progress(request)),
             expected_by=self._expected(request),
             masked_id=mask_id(request.applicant_id),
             qr_payload=payload,
@@ -428,7 +429,13 @@ def _moment(moment: datetime) -> Bilingual:
     )
 
 
-def _next_step(request: TawasulRequest) -> Bilingual:
+def next_step_of(request: TawasulRequest, progress: RequestProgress) -> Bilingual:
+    """What the receipt tells the person to do next. Whether it is the counter (a late
+    request) is the one rule every screen follows, in the same words (RequestStatus.next_step)."""
+    if progress.is_late:
+        return Bilingual(
+            translations("ar")(progress.next_step), translations("en")(progress.next_step)
+        )
     step = _NEXT_STEP[request.status]
     detail = {
         RequestStatus.RETURNED: request.required_action,

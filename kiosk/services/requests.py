@@ -24,14 +24,30 @@ NOT_FOUND_TEXT = "No request with that number was found for you."
 class RequestProgress:
     """Where a request stands against its expected answer date, in working days."""
 
+    status: RequestStatus
     submitted: date
     expected_by: date
+    """Counted from the latest submission (TawasulRequest.submitted)."""
     working_days_left: int
 
     @property
     def is_late(self) -> bool:
-        """Whether the expected answer date has passed."""
-        return self.working_days_left < 0
+        """Whether the office owes an answer past its date (RequestStatus.is_late)."""
+        return self.status.is_late(self.working_days_left)
+
+    @property
+    def next_step(self) -> str:
+        """The catalogue key of what the person is told to do next (RequestStatus.next_step)."""
+        return self.status.next_step(self.working_days_left)
+
+    @property
+    def standing(self) -> str:
+        """Where the answer stands, in English for staff and operators."""
+        if not self.status.awaits_office:
+            return "answered, or waiting for the resident"
+        if self.is_late:
+            return f"{-self.working_days_left} working days late"
+        return f"{self.working_days_left} working days left"
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,11 @@ class RequestService:
             raise NotFound(NOT_FOUND_TEXT)
         return request
 
+    def latest(self, request: TawasulRequest) -> TawasulRequest:
+        """*request* as stored now (staff may have changed it since it was read); the same
+        request if it is no longer found. Its number and owner never change."""
+        return self.store.request(request.number) or request
+
     def request_type(self, request: TawasulRequest) -> RequestType:
         """The catalogue entry of *request*'s type."""
         return self.catalogue.get(request.type_code)
@@ -107,7 +128,7 @@ class RequestService:
         submitted = riyadh_date(request.created)
         expected = request.expected_by(self.calendar, self._target_days)
         left = self.calendar.working_days_between(today, expected)
-        return RequestProgress(submitted, expected, left)
+        return RequestProgress(request.status, submitted, expected, left)
 
     # --- staff and operators ---------------------------------------------------------------
 

@@ -211,12 +211,15 @@ class RequestIndex:
         self._rows: list[RequestRow] = []
         self._today: date | None = None
         self._expected: dict[date, date] = {}
+        self._left: dict[date, int] = {}
 
     def rows(self) -> list[RequestRow]:
         """Every request, rebuilt if the file or the day changed since the last call."""
         identity = self._services.store.identity()
         today = riyadh_date(self._services.clock())
         if identity != self._identity or today != self._today or identity is None:
+            if today != self._today:
+                self._left = {}
             self._rows = [self._row(r, today) for r in self._services.store.all_requests()]
             self._identity = identity
             self._today = today
@@ -224,15 +227,18 @@ class RequestIndex:
 
     def _row(self, request: TawasulRequest, today: date) -> RequestRow:
         submitted = riyadh_date(request.created)
-        # Many requests share a submission day; the working-day walk is done once per day.
-        expected = self._expected.get(submitted)
+        calendar = self._services.calendar
+        # Many requests share a submission day and a due day: each working-day walk is done once.
+        # The window counts from the latest submission, as TawasulRequest.expected_by says.
+        start = riyadh_date(request.submitted)
+        expected = self._expected.get(start)
         if expected is None:
-            expected = self._services.calendar.add_working_days(
-                submitted, self._services.config.response_target_days
-            )
-            self._expected[submitted] = expected
-        overdue = request.status.awaits_office and today > expected
-        return RequestRow(request, submitted, expected, overdue)
+            expected = calendar.add_working_days(start, self._services.config.response_target_days)
+            self._expected[start] = expected
+        left = self._left.get(expected)
+        if left is None:
+            left = self._left[expected] = calendar.working_days_between(today, expected)
+        return RequestRow(request, submitted, expected, request.status.is_late(left))
 
     def search(self, query: RequestQuery, page: int, page_size: int) -> RequestPage:
         """Page *page* (from 0, clamped) of the requests matching *query*, in its order."""

@@ -30,6 +30,7 @@ from kiosk.store.archive_files import (
     audit_archive_path,
 )
 from kiosk.store.archive_numbers import write_numbers
+from kiosk.store.changes import ChangeSignal, FileChangeSignal
 from kiosk.store.lock import DataFileLock, LockTimeout
 from kiosk.store.storage import (
     DocumentTable,
@@ -450,6 +451,11 @@ class TawasulStore(_Reader):
         except FileNotFoundError:
             return None
 
+    @cached_property
+    def changes(self) -> ChangeSignal:
+        """The signal that tells subscribers whenever anyone writes the data file."""
+        return FileChangeSignal(self.path)
+
     def _version(self) -> _Version:
         with self._thread_lock:
             try:
@@ -604,8 +610,8 @@ class TawasulStore(_Reader):
     def setting(self, key: str, default: str = "") -> str:
         """An office-wide setting such as the welcome banner, from the latest file.
 
-        Read from the settings table alone when the file's outline allows: Welcome asks every
-        30 s, and loading a file of 100,000 requests for it would cost ~50 ms each time.
+        Read from the settings table alone when the file's outline allows: Welcome asks after
+        every write, and loading a file of 100,000 requests for it would cost ~50 ms each time.
         """
         with OutlinedFile(self.path) as outlined:
             if outlined.places is not None:
@@ -653,6 +659,8 @@ class TawasulStore(_Reader):
         return exposed
 
     def close(self) -> None:
-        """Release the loaded version's descriptor and any archive read."""
+        """Stop the change signal; release the loaded version's descriptor and any archive read."""
+        if "changes" in self.__dict__:
+            self.changes.close()
         self.reload()
         self.archives.close()

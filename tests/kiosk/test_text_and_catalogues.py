@@ -43,6 +43,7 @@ def used_keys() -> set[str]:
         if not key.endswith(FILE_SUFFIXES) and key.split(".")[0] in NAMESPACES
     } - set(FAQ_KEYS)
     keys |= {f"status.{s.value}.{part}" for s in RequestStatus for part in ("meaning", "next")}
+    keys |= {s.next_step(working_days_left=-1) for s in RequestStatus}  # a late request's
     keys |= {f"{key}.{part}" for key in FAQ_KEYS for part in ("q", "a")}
     keys |= {f"print.problem.{code}" for code in (*KNOWN_PRINT_PROBLEMS, "other")}
     keys |= {"pin.wrong", "pin.locked", "pin.not_set"}
