@@ -2,7 +2,7 @@
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widgets import Button
 
 from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
@@ -48,10 +48,11 @@ class StatusScreen(ResidentScreen):
         kind = services.requests.request_type(request)
         progress = services.requests.progress(request)
         yield from self.compose_header("status.title", number=request.number)
-        with VerticalScroll(classes="body"):
+        # What the resident acts on comes first, so 80×24 shows it whole: the status, what to
+        # do next and the expected date; the details and the history follow, read with ↑/↓.
+        with self.reading_pane():
             with Horizontal(id="badge-row"):
                 yield StatusBadge(request.status, language, self.ctx.bidi, id="badge")
-            yield self.paragraph(self.t("status.type", type=kind.name(language)), classes="field")
             yield self.paragraph(self.t(f"status.{request.status.value}.meaning"), id="meaning")
             yield self.paragraph(self.t("status.next_title"), classes="section")
             yield self.paragraph(self.t(f"status.{request.status.value}.next"), id="next")
@@ -73,12 +74,15 @@ class StatusScreen(ResidentScreen):
                     id="collect",
                     classes="important",
                 )
+            if request.status.awaits_office:
+                yield self.paragraph(self._expected_text(progress), id="expected")
+            yield self.paragraph(
+                self.t("status.type", type=kind.name(language)), classes="field details"
+            )
             yield self.paragraph(
                 self.t("status.submitted", date=format_both_dates(progress.submitted, language)),
                 classes="field",
             )
-            if request.status.awaits_office:
-                yield self.paragraph(self._expected_text(progress), id="expected", classes="field")
             if fee := kind.fee_note(language):
                 yield self.paragraph(self.t("status.fee", fee=fee), classes="field")
             yield self.paragraph(self.t("status.timeline_title"), classes="section")

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from widgets.idle_countdown import IdleCountdown
     from widgets.keypad import BACKSPACE, ENTER, Keypad, KeypadKey
     from widgets.qr_code import QrCode, qr_rows
+    from widgets.reading_pane import READING_KEYS, ReadingPane
     from widgets.status_badge import StatusBadge
     from widgets.text_field import TextField
 
@@ -21,12 +22,14 @@ __getattr__ = lazy_exports(
     {
         "BACKSPACE": "widgets.keypad",
         "ENTER": "widgets.keypad",
+        "READING_KEYS": "widgets.reading_pane",
         "BidiText": "widgets.bidi_text",
         "ChoiceTile": "widgets.choice_tile",
         "IdleCountdown": "widgets.idle_countdown",
         "Keypad": "widgets.keypad",
         "KeypadKey": "widgets.keypad",
         "QrCode": "widgets.qr_code",
+        "ReadingPane": "widgets.reading_pane",
         "StatusBadge": "widgets.status_badge",
         "TextField": "widgets.text_field",
         "qr_rows": "widgets.qr_code",
@@ -36,12 +39,14 @@ __getattr__ = lazy_exports(
 __all__ = [
     "BACKSPACE",
     "ENTER",
+    "READING_KEYS",
     "BidiText",
     "ChoiceTile",
     "IdleCountdown",
     "Keypad",
     "KeypadKey",
     "QrCode",
+    "ReadingPane",
     "StatusBadge",
     "TextField",
     "qr_rows",
