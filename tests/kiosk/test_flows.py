@@ -372,7 +372,7 @@ async def test_staff_exit_needs_the_pin(kiosk: KioskFactory) -> None:
         assert isinstance(app.screen, ExitPinScreen)
         await pilot.press(*"1111", "enter")
         await settle(pilot)
-        assert "Wrong PIN." in app.screen.query_one("#pin-message", BidiText).text
+        assert "Wrong PIN." in app.screen.query_one("#pin-message-en", BidiText).text
         await pilot.press(*"2468", "enter")
         await settle(pilot)
     assert app.return_code == 0
@@ -386,7 +386,7 @@ async def test_staff_exit_is_disabled_without_a_pin(kiosk: KioskFactory) -> None
         await pilot.press("ctrl+alt+x")
         await pilot.press(*"0000", "enter")
         await settle(pilot)
-        assert "No staff PIN" in app.screen.query_one("#pin-message", BidiText).text
+        assert "No staff PIN" in app.screen.query_one("#pin-message-en", BidiText).text
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
