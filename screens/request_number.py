@@ -100,25 +100,25 @@ class RequestNumberScreen(KeypadFormScreen):
         typed = self.query_one("#request-number", Input).value
         if request_number_hint_key(typed) != "number.hint.ok":
             key = request_number_hint_key(typed)
-            self._say(self.t(key, typed=len(normalise_digits(typed))))
+            self.say(self.t(key, typed=len(normalise_digits(typed))))
             return
         if self.quick:
             throttle = self.ctx.throttle
             if throttle.sends_to_counter:
-                self._say(self.t("number.counter"))
+                self.say(self.t("number.counter"))
                 return
             if wait := throttle.wait_seconds():
-                self._say(self.t("number.wait", seconds=wait))
+                self.say(self.t("number.wait", seconds=wait))
                 return
             last4 = normalise_digits(self.query_one("#last4", Input).value)
             if len(last4) != 4 or not is_ascii_digits(last4):
-                self._say(self.t("number.last4_missing"))
+                self.say(self.t("number.last4_missing"))
                 self.query_one("#last4", Input).focus()
                 return
         else:
             last4 = ""
         self.query_one("#find", Button).disabled = True
-        self._say(self.t("number.searching"))
+        self.say(self.t("number.searching"), meanwhile=True)
         self.look_up(normalise_digits(typed), last4)
 
     @work(thread=True, exclusive=True, group="lookup")
@@ -142,11 +142,8 @@ class RequestNumberScreen(KeypadFormScreen):
             if self.quick:
                 self.ctx.throttle.record_failure()
             counter = self.quick and self.ctx.throttle.sends_to_counter
-            self._say(self.t("number.counter" if counter else "number.not_found"))
+            self.say(self.t("number.counter" if counter else "number.not_found"))
             return
-        self._say("")
+        self.say("")
         self.ctx.touched_ids.add(request.applicant_id)
         self.app.push_screen(StatusScreen(self.ctx, request, quick=self.quick))
-
-    def _say(self, text: str) -> None:
-        self.query_one("#message", BidiText).text = text
