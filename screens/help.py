@@ -4,10 +4,10 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button
 
-from kiosk.domain.text import display_line
+from kiosk.domain.text import display_line, mirrors_layout
 from kiosk.services.i18n import Translations
 from screens.notice import NoticeScreen
 from widgets import READING_KEYS, BidiText, ReadingPane
@@ -39,9 +39,17 @@ class HelpScreen(NoticeScreen):
                 for key in FAQ_KEYS:
                     yield BidiText(self.tr(f"{key}.q"), bidi=self.bidi, rtl=rtl, classes="question")
                     yield BidiText(self.tr(f"{key}.a"), bidi=self.bidi, rtl=rtl, classes="answer")
-            yield Button(
-                display_line(self.tr("common.close"), self.bidi, rtl), variant="primary", id="close"
-            )
+            # A row of its own, so a mirrored help puts Close on the right, where Arabic starts.
+            with Horizontal(id="help-actions"):
+                yield Button(
+                    display_line(self.tr("common.close"), self.bidi, rtl),
+                    variant="primary",
+                    id="close",
+                )
+
+    def on_mount(self) -> None:
+        """Mark a mirrored help, so its style sheet can put Close on the right."""
+        self.set_class(mirrors_layout(self.bidi, self.tr.rtl), "-rtl")
 
     def action_read(self, key: ReadingKey) -> None:
         """Scroll the questions and answers while Close keeps the focus."""

@@ -4,7 +4,7 @@ sentences each in their own direction."""
 import pytest
 
 from kiosk.domain.text import has_rtl
-from screens import ExitPinScreen, PrintFallbackScreen
+from screens import ExitPinScreen, HelpScreen, PrintFallbackScreen
 from tests.kiosk.conftest import FakeReceipts, KioskFactory, settle
 from widgets import BidiText
 
@@ -38,6 +38,26 @@ async def test_the_printer_failure_dialog_is_mirrored_in_arabic(
         else:
             assert qr.right < side.x
             assert number.x == close.x == side.x
+        assert app.focused is not None and app.focused.id == "close"
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+async def test_help_puts_close_where_its_language_starts(
+    kiosk: KioskFactory, language: str
+) -> None:
+    """Close sits under the start of the lines: on the left in English, on the right in Arabic."""
+    app = kiosk(language, bidi="app")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("f1")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HelpScreen)
+        row = screen.query_one("#help-actions").region
+        close = screen.query_one("#close").region
+        assert (close.right == row.right) if language == "ar" else (close.x == row.x)
         assert app.focused is not None and app.focused.id == "close"
 
 
