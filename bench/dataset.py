@@ -69,7 +69,8 @@ def make_dataset(size: int, seed: int = 6) -> Dataset:
     """*size* requests from size/3 people, with histories, audit entries and realistic notes."""
     rng = random.Random(seed)
     notes = load_seed(data_file("demo_seed.json"))
-    staff: list[str] = notes["staff_names"]
+    # The demo's own staff, as the demo's history names them.
+    staff: list[str] = [member["username"] for member in notes["staff"]]
     note_texts: dict[str, list[str]] = notes["notes"]
     names: dict[str, list[str]] = notes["synthetic_names"]
     types = request_types().codes

@@ -16,7 +16,8 @@ from textual.widgets.button import ButtonVariant
 from kiosk.domain.text import display_line
 from screens.context import KioskContext
 from screens.help import HelpScreen
-from widgets import BidiText
+from widgets import READING_KEYS, BidiText, ReadingPane
+from widgets.reading_pane import ReadingKey
 
 
 class ResidentScreen(Screen[None]):
@@ -25,6 +26,7 @@ class ResidentScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", show=False),
         Binding("escape", "back", "Back", show=False),
+        *READING_KEYS,
     ]
 
     has_back: ClassVar[bool] = True
@@ -66,6 +68,10 @@ class ResidentScreen(Screen[None]):
         office = self.ctx.services.config.office_name(self.ctx.language)
         yield self.paragraph(office, classes="office")
         yield self.paragraph(self.t(title_key, **values), classes="title")
+
+    def reading_pane(self, *, classes: str = "body") -> ReadingPane:
+        """The screen's text, read with ↑/↓ and PgUp/PgDn when it is longer than the terminal."""
+        return ReadingPane(hint=self.shaped(self.t("common.more_keys")), classes=classes)
 
     def compose_actions(self, *first: Button) -> ComposeResult:
         """The bottom row: this screen's own buttons, then Back, Help and Finish."""
@@ -110,6 +116,11 @@ class ResidentScreen(Screen[None]):
         """Show the help and FAQ."""
         if not isinstance(self.app.screen, HelpScreen):
             self.app.push_screen(HelpScreen(self.ctx.tr, self.ctx.bidi))
+
+    def action_read(self, key: ReadingKey) -> None:
+        """Scroll the screen's reading pane, whichever widget has the focus."""
+        for pane in self.query(ReadingPane):
+            pane.read(key)
 
     def action_back(self) -> None:
         """Go back one screen, where there is one."""

@@ -16,6 +16,9 @@ from kiosk.services.i18n import translations
 from screens.keypad_form import DIGITS_ANY_SCRIPT
 from widgets import BACKSPACE, ENTER, BidiText, Keypad, TextField
 
+LANGUAGES = ("en", "ar")
+"""The dialog speaks to staff of either language: English first, then Arabic."""
+
 
 class ExitPinScreen(ModalScreen[bool]):
     """Asks for the staff PIN in both languages; dismissed with True when staff may leave.
@@ -33,19 +36,25 @@ class ExitPinScreen(ModalScreen[bool]):
         self.verify = verify
         self.bidi = bidi
 
-    @staticmethod
-    def _both(key: str) -> str:
-        return f"{translations('en')(key)} · {translations('ar')(key)}"
-
     def _label(self, key: str) -> str:
-        return display_line(self._both(key), self.bidi, rtl=False)
+        # A button holds one short line, so both languages fit on it side by side.
+        both = f"{translations('en')(key)} · {translations('ar')(key)}"
+        return display_line(both, self.bidi, rtl=False)
+
+    def _in_both(self, key: str | None, name: str) -> ComposeResult:
+        # A paragraph for each language, each in its own direction: one paragraph of both would
+        # wrap the Arabic inside an English line, with its full stop at the wrong end.
+        for language in LANGUAGES:
+            text = translations(language)(key) if key else ""
+            rtl = language == "ar"
+            yield BidiText(text, bidi=self.bidi, rtl=rtl, id=f"{name}-{language}", classes=name)
 
     def compose(self) -> ComposeResult:
         """Title, the PIN field, the keypad and the buttons."""
         with Vertical(id="pin-box"):
-            yield BidiText(self._both("pin.title"), bidi=self.bidi, rtl=False, classes="title")
+            yield from self._in_both("pin.title", "title")
             yield TextField(password=True, restrict=DIGITS_ANY_SCRIPT, max_length=12, id="pin")
-            yield BidiText("", bidi=self.bidi, rtl=False, id="pin-message")
+            yield from self._in_both(None, "pin-message")
             yield Keypad(id="pin-keypad")
             with Horizontal(id="pin-buttons"):
                 yield Button(self._label("pin.exit"), variant="error", id="pin-exit")
@@ -100,4 +109,6 @@ class ExitPinScreen(ModalScreen[bool]):
         if verdict is PinVerdict.ACCEPTED:
             self.dismiss(True)
             return
-        self.query_one("#pin-message", BidiText).text = self._both(f"pin.{verdict.value}")
+        for language in LANGUAGES:
+            message = self.query_one(f"#pin-message-{language}", BidiText)
+            message.text = translations(language)(f"pin.{verdict.value}")

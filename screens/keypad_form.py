@@ -5,7 +5,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from screens.base import ResidentScreen
-from widgets import BACKSPACE, ENTER, Keypad
+from widgets import BACKSPACE, ENTER, BidiText, Keypad
 
 DIGITS_ANY_SCRIPT = "[0-9\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]*"
 """What a number field accepts as it is typed: digits in every script people use."""
@@ -15,8 +15,12 @@ class KeypadFormScreen(ResidentScreen):
     """Routes the keypad's keys to the field that last had the focus.
 
     A field with the class ``-letters`` (a password) switches the keypad to letters. Enter on
-    the keypad or in the last field calls :meth:`submit`; in another field it moves on.
+    the keypad or in the last field calls :meth:`submit`; in another field it moves on. The
+    form's answers go to its ``#message`` through :meth:`say`.
     """
+
+    _answer = ""
+    _tries = 0
 
     def on_mount(self) -> None:
         """Put the keypad on the left of a mirrored screen, where the reading ends."""
@@ -28,6 +32,21 @@ class KeypadFormScreen(ResidentScreen):
     def submit(self) -> None:
         """Act on the filled form (each form says what that is)."""
         raise NotImplementedError
+
+    def say(self, text: str, *, meanwhile: bool = False) -> None:
+        """Show the answer *text* under the form; *meanwhile* for a note while a try is under
+        way ("Searching…"), which does not count as an answer.
+
+        The same answer again says which try it is: otherwise a second failure looks as if
+        the key did nothing.
+        """
+        shown = text
+        if not meanwhile:
+            self._tries = self._tries + 1 if text and text == self._answer else 1
+            self._answer = text
+            if self._tries > 1:
+                shown = self.t("common.repeated", message=text, count=self._tries)
+        self.query_one("#message", BidiText).text = shown
 
     _field: Input | None = None
 

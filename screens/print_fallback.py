@@ -1,7 +1,7 @@
 """When the receipt cannot be printed: the request number large and the QR code on screen."""
 
 from textual.app import ComposeResult
-from textual.containers import HorizontalScroll, Vertical
+from textual.containers import Horizontal, HorizontalScroll, Vertical
 from textual.widgets import Button, Digits
 
 from kiosk.domain.text import display_line
@@ -35,8 +35,24 @@ class PrintFallbackScreen(NoticeScreen):
             with HorizontalScroll(id="fallback-body"):
                 yield QrCode(self.outcome.qr_payload, id="qr")
                 with Vertical(id="fallback-side"):
-                    yield Digits(self.number, id="big-number")
+                    # Rows of their own, so a mirrored dialog can put them on the right (the
+                    # side's alignment moves its whole column, as wide as the hint).
+                    with Horizontal(classes="row"):
+                        yield Digits(self.number, id="big-number")
                     yield BidiText(tr("fallback.photo"), bidi=bidi, rtl=rtl, classes="hint")
-                    yield Button(
-                        display_line(tr("common.close"), bidi, rtl), variant="primary", id="close"
-                    )
+                    with Horizontal(classes="row"):
+                        yield Button(
+                            display_line(tr("common.close"), bidi, rtl),
+                            variant="primary",
+                            id="close",
+                        )
+
+    def on_mount(self) -> None:
+        """Mirror the dialog for Arabic: the number and Close on the right, the QR on the left.
+
+        Textual runs this before NoticeScreen's own on_mount, which focuses Close.
+        """
+        if self.ctx.mirrored:
+            self.add_class("-rtl")
+            body = self.query_one("#fallback-body")
+            body.move_child(self.query_one(QrCode), after=self.query_one("#fallback-side"))

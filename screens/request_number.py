@@ -105,18 +105,18 @@ class RequestNumberScreen(KeypadFormScreen):
         typed = self.query_one("#request-number", Input).value
         if request_number_hint_key(typed) != "number.hint.ok":
             key = request_number_hint_key(typed)
-            self._say(self.t(key, typed=len(normalise_digits(typed))))
+            self.say(self.t(key, typed=len(normalise_digits(typed))))
             return
         if self.quick:
             last4 = normalise_digits(self.query_one("#last4", Input).value)
             if len(last4) != 4 or not is_ascii_digits(last4):
-                self._say(self.t("number.last4_missing"))
+                self.say(self.t("number.last4_missing"))
                 self.query_one("#last4", Input).focus()
                 return
         else:
             last4 = ""
         self.looking_up = True
-        self._say(self.t("number.searching"))
+        self.say(self.t("number.searching"), meanwhile=True)
         self.look_up(normalise_digits(typed), last4)
 
     @work(thread=True, exclusive=True, group="lookup")
@@ -148,18 +148,15 @@ class RequestNumberScreen(KeypadFormScreen):
     def _refused(self, verdict: LookupVerdict) -> None:
         self.looking_up = False
         if verdict.to_counter:
-            self._say(self.t("number.counter"))
+            self.say(self.t("number.counter"))
         else:
-            self._say(self.t("number.wait", seconds=verdict.wait_seconds))
+            self.say(self.t("number.wait", seconds=verdict.wait_seconds))
 
     def _found(self, request: TawasulRequest | None, verdict: LookupVerdict) -> None:
         self.looking_up = False
         if request is None:
-            self._say(self.t("number.counter" if verdict.to_counter else "number.not_found"))
+            self.say(self.t("number.counter" if verdict.to_counter else "number.not_found"))
             return
-        self._say("")
+        self.say("")
         self.ctx.touched_ids.add(request.applicant_id)
         self.app.push_screen(StatusScreen(self.ctx, request, quick=self.quick))
-
-    def _say(self, text: str) -> None:
-        self.query_one("#message", BidiText).text = text

@@ -113,14 +113,14 @@ class SignInScreen(KeypadFormScreen):
         password = self.query_one("#password", Input).value
         checked = check_id(typed)
         if not checked.is_valid:
-            self._say(self.t(id_hint_key(checked), typed=len(checked.number)))
+            self.say(self.t(id_hint_key(checked), typed=len(checked.number)))
             self.query_one("#id-number", Input).focus()
             return
         if not password:
-            self._say(self.t("signin.password_missing"))
+            self.say(self.t("signin.password_missing"))
             self.query_one("#password", Input).focus()
             return
-        self._say(self.t("signin.checking"))
+        self.say(self.t("signin.checking"), meanwhile=True)
         self.query_one("#sign-in", Button).disabled = True
         self.sign_in(typed, password)
 
@@ -137,17 +137,14 @@ class SignInScreen(KeypadFormScreen):
             self.ctx.applicant = result.applicant
             self.ctx.touched_ids.add(result.applicant.id_number)
             self.query_one("#id-number", Input).value = ""
-            self._say("")
+            self.say("")
             self.app.push_screen(RequestTypeScreen(self.ctx))
         elif result.outcome is SignInOutcome.LOCKED and result.locked_until is not None:
-            self._say(
+            self.say(
                 self.t("signin.locked", until=format_time(result.locked_until, self.ctx.language))
             )
         elif result.outcome is SignInOutcome.INVALID_ID:
-            self._say(self.t("signin.hint.mistyped"))
+            self.say(self.t("signin.hint.mistyped"))
         else:
-            self._say(self.t("signin.wrong"))
+            self.say(self.t("signin.wrong"))
             self.query_one("#password", Input).focus()
-
-    def _say(self, text: str) -> None:
-        self.query_one("#message", BidiText).text = text

@@ -4,7 +4,7 @@ import asyncio
 
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button
 
@@ -63,7 +63,9 @@ class StatusScreen(ResidentScreen):
         # Stored text takes the one safe path; what is left of it decides whether it is shown.
         action, last_note = drawn_text(request.required_action), drawn_text(request.last_note)
         yield from self.compose_header("status.title", number=request.number)
-        with VerticalScroll(classes="body"):
+        # What the resident acts on comes first, so 80×24 shows it whole: the status, what to
+        # do next and the expected date; the details and the history follow, read with ↑/↓.
+        with self.reading_pane():
             with Horizontal(id="badge-row"):
                 row: list[Widget] = [
                     StatusBadge(request.status, language, self.ctx.bidi, id="badge")
@@ -74,7 +76,6 @@ class StatusScreen(ResidentScreen):
                     )
                 # The note follows the badge as the person reads: on its left in mirrored Arabic.
                 yield from reversed(row) if self.ctx.mirrored else row
-            yield self.paragraph(self.t("status.type", type=kind.name(language)), classes="field")
             yield self.paragraph(self.t(f"status.{request.status.value}.meaning"), id="meaning")
             yield self.paragraph(self.t("status.next_title"), classes="section")
             yield self.paragraph(self.t(progress.next_step), id="next")
@@ -96,12 +97,15 @@ class StatusScreen(ResidentScreen):
                     id="collect",
                     classes="important",
                 )
+            if request.status.awaits_office:
+                yield self.paragraph(self._expected_text(progress), id="expected")
+            yield self.paragraph(
+                self.t("status.type", type=kind.name(language)), classes="field details"
+            )
             yield self.paragraph(
                 self.t("status.submitted", date=format_both_dates(progress.submitted, language)),
                 classes="field",
             )
-            if request.status.awaits_office:
-                yield self.paragraph(self._expected_text(progress), id="expected", classes="field")
             if fee := kind.fee_note(language):
                 yield self.paragraph(self.t("status.fee", fee=fee), classes="field")
             yield self.paragraph(self.t("status.timeline_title"), classes="section")

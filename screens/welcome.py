@@ -16,7 +16,7 @@ from kiosk.domain.typed_text import BANNER_LIMIT, drawn_text
 from kiosk.services import Services
 from kiosk.services.i18n import translations
 from widgets.bidi_text import BidiText
-from widgets.choice_tile import ChoiceTile
+from widgets.choice_tile import ChoiceTile, Direction, tile_towards
 
 WELCOME_CSS = Path(__file__).with_name("welcome.tcss")
 """Welcome's style sheet (the kiosk app reads it with its own, see KioskApp.CSS_PATH)."""
@@ -30,6 +30,10 @@ class WelcomeScreen(Screen[None]):
         Binding("a", "start('ar')", "العربية", show=False),
         Binding("e", "start('en')", "English", show=False),
         Binding("f1", "help", "Help", show=False),
+        *(
+            Binding(key, f"move('{key}')", key, show=False)
+            for key in ("left", "right", "up", "down")
+        ),
     ]
 
     @dataclass
@@ -79,10 +83,14 @@ class WelcomeScreen(Screen[None]):
         """Read the banner again: staff may have changed it (screens.live.LiveScreen)."""
         self.load_banner()
 
+    @property
+    def own_start(self) -> str:
+        """The id of the tile that starts in the kiosk's own language."""
+        return f"start-{'ar' if self.help_language == 'ar' else 'en'}"
+
     def on_screen_resume(self) -> None:
         """Focus the kiosk's own language, for each new person."""
-        first = "ar" if self.help_language == "ar" else "en"
-        self.query_one(f"#start-{first}", ChoiceTile).focus()
+        self.query_one(f"#{self.own_start}", ChoiceTile).focus()
 
     @work(thread=True, exclusive=True, group="banner")
     def load_banner(self) -> None:
@@ -106,6 +114,16 @@ class WelcomeScreen(Screen[None]):
             self.action_help()
         elif event.tile.id in ("start-ar", "start-en"):
             self.action_start(event.tile.id.removeprefix("start-"))
+
+    def action_move(self, direction: Direction) -> None:
+        """Move the focus to the choice the arrow points at, as drawn (so mirrored as drawn)."""
+        focused = self.focused
+        if not isinstance(focused, ChoiceTile):
+            return
+        # The kiosk's own language first: Up from Help, below the two, goes to it.
+        tiles = sorted(self.query(ChoiceTile), key=lambda tile: tile.id != self.own_start)
+        if target := tile_towards(focused, tiles, direction):
+            target.focus()
 
     def action_start(self, language: str) -> None:
         """Start a visit in *language*."""

@@ -97,6 +97,6 @@ def services(demo_db: Path) -> Iterator[Services]:
 def type_ahead(app: App[None], text: str) -> None:
     """Post *text* as key events all at once, as the terminal driver does with keys that arrive
     together (a fast typist, an ID card reader, a busy moment, a lagging SSH connection)."""
-    names = {"\t": "tab", "\r": "enter", "-": "minus", " ": "space"}
+    names = {"\t": "tab", "\r": "enter", "\x7f": "backspace", "-": "minus", " ": "space"}
     for character in text:
         app.post_message(events.Key(names.get(character, character), character))

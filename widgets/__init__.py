@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from widgets.idle_countdown import IdleCountdown
     from widgets.keypad import BACKSPACE, ENTER, Keypad, KeypadKey
     from widgets.qr_code import QrCode, qr_rows
+    from widgets.reading_pane import READING_KEYS, ReadingPane
     from widgets.status_badge import StatusBadge
     from widgets.text_field import TextField
 
@@ -22,6 +23,7 @@ __getattr__ = lazy_exports(
     {
         "BACKSPACE": "widgets.keypad",
         "ENTER": "widgets.keypad",
+        "READING_KEYS": "widgets.reading_pane",
         "BidiText": "widgets.bidi_text",
         "ChoiceList": "widgets.choice_list",
         "ChoiceTile": "widgets.choice_tile",
@@ -29,6 +31,7 @@ __getattr__ = lazy_exports(
         "Keypad": "widgets.keypad",
         "KeypadKey": "widgets.keypad",
         "QrCode": "widgets.qr_code",
+        "ReadingPane": "widgets.reading_pane",
         "StatusBadge": "widgets.status_badge",
         "TextField": "widgets.text_field",
         "qr_rows": "widgets.qr_code",
@@ -38,6 +41,7 @@ __getattr__ = lazy_exports(
 __all__ = [
     "BACKSPACE",
     "ENTER",
+    "READING_KEYS",
     "BidiText",
     "ChoiceList",
     "ChoiceTile",
@@ -45,6 +49,7 @@ __all__ = [
     "Keypad",
     "KeypadKey",
     "QrCode",
+    "ReadingPane",
     "StatusBadge",
     "TextField",
     "qr_rows",

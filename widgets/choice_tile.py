@@ -1,11 +1,15 @@
 """A large focusable choice for the kiosk's first screen: Enter, Space, a click or a touch."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Static
+
+Direction = Literal["left", "right", "up", "down"]
+"""Where an arrow key points."""
 
 
 class ChoiceTile(Static, can_focus=True):
@@ -53,3 +57,47 @@ class ChoiceTile(Static, can_focus=True):
     def on_click(self) -> None:
         """A click or a touch chooses the tile."""
         self.action_choose()
+
+
+def tile_towards(
+    origin: ChoiceTile, tiles: Iterable[ChoiceTile], direction: Direction
+) -> ChoiceTile | None:
+    """The tile nearest to *origin* in *direction*, as the screen shows them, or None at the edge.
+
+    Left and Right stay in *origin*'s row. Up and Down go to the nearest row, to a tile straight
+    above or below if there is one (the first such of *tiles*), else to the closest across.
+    Going by what is drawn, a mirrored row is walked as a person sees it.
+    """
+    here = origin.region
+    best: tuple[tuple[int, int], ChoiceTile] | None = None
+    for tile in tiles:
+        there = tile.region
+        if tile is origin or not there:
+            continue
+        if direction in ("left", "right"):
+            if not _overlap(here.y, here.bottom, there.y, there.bottom):
+                continue
+            along, across = _gap(here.x, here.right, there.x, there.right), 0
+        else:
+            along = _gap(here.y, here.bottom, there.y, there.bottom)
+            across = abs(_gap(here.x, here.right, there.x, there.right))
+        if direction in ("left", "up"):
+            along = -along
+        if along <= 0:
+            continue
+        if best is None or (along, across) < best[0]:
+            best = ((along, across), tile)
+    return None if best is None else best[1]
+
+
+def _overlap(start: int, end: int, other_start: int, other_end: int) -> bool:
+    return start < other_end and other_start < end
+
+
+def _gap(start: int, end: int, other_start: int, other_end: int) -> int:
+    # How far the other span lies after this one (negative: before it; 0: they overlap).
+    if other_start >= end:
+        return other_start - end + 1
+    if other_end <= start:
+        return other_end - start - 1
+    return 0

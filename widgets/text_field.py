@@ -1,20 +1,24 @@
-"""A text field that keeps keys typed ahead in order with Tab."""
+"""A text field that handles every key in the order it was typed, Tab and Backspace included."""
 
 from textual import events
 from textual.widgets import Input
 
-from widgets.typed_ahead import FollowsFocus
+from widgets.typed_ahead import hand_back_if_focus_left
 
 
-class TextField(FollowsFocus, Input):
-    """Textual's Input, with Tab handled where the keys typed before and after it wait.
+class TextField(Input):
+    """Textual's Input, with its own keys and Tab handled where the keys around them wait.
 
-    Textual hands each key to the field focused when the app reads it, and resolves Tab only once
-    that field has handled every key handed to it before. Keys that arrive together (a kiosk busy
-    for a moment, a fast typist, an ID card reader, an SSH connection that lags) would all go into
-    this field: ID, Tab and password, all into the ID. Here the field moves the focus when it
-    reaches the Tab, and hands the keys it still holds after that back to the app, which gives
-    them to the field now focused. Keys for other widgets keep Textual's order.
+    Textual hands each key to the field focused when the app reads it. Characters are typed at
+    once; a key the field is bound to (Backspace, Delete, the arrows, Home, End, Enter) is only
+    acted on once it has bubbled up to the app, after the characters queued behind it: ``123``
+    Backspace ``4`` arriving together gave ``123``. Tab is resolved only once the field has
+    handled every key handed to it before, so ID, Tab and password arriving together would all
+    go into the ID. Keys arrive together from a fast typist, an ID card reader, a paste, a kiosk
+    busy for a moment or an SSH connection that lags. Here the field acts on its own bindings
+    as each key reaches it, moves the focus when it reaches a Tab, and hands the keys it still
+    holds after that back to the app, which gives them to the field now focused. Keys for
+    other widgets keep Textual's order.
     """
 
     def key_tab(self, event: events.Key) -> None:
@@ -26,3 +30,17 @@ class TextField(FollowsFocus, Input):
         """Move the focus back, in turn with the keys typed before."""
         event.stop()
         self.screen.focus_previous()
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Input's own handling follows unless the focus has moved on since this key was handed.
+        if hand_back_if_focus_left(self, event):
+            return
+        # The field's own bindings, now rather than from the app. Priority bindings were
+        # already tried before the key was handed here; the rest start at the focused widget,
+        # which is this field, so the same binding wins as when the app resolves it. The key
+        # stops here (it must not run again from the app); Input still sees it, to show the
+        # cursor steadily while typing.
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                return

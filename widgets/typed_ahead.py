@@ -14,6 +14,19 @@ else:
     _Mixin = object
 
 
+def hand_back_if_focus_left(widget: "Widget", event: events.Key) -> bool:
+    """Hand *event* back to the app if the focus has left *widget* since the key was handed to it
+    (it then goes to the widget now focused); whether it was handed back."""
+    # ``has_focus`` is only updated once the Blur event reaches the widget: ask the screen.
+    focused = widget.screen.focused
+    if focused is None or focused is widget:
+        return False
+    event.stop()
+    event.prevent_default()
+    widget.app.post_message(events.Key(event.key, event.character))
+    return True
+
+
 class FollowsFocus(_Mixin):
     """A focusable widget that hands keys back to the app once the focus has left it.
 
@@ -24,10 +37,4 @@ class FollowsFocus(_Mixin):
     """
 
     async def _on_key(self, event: events.Key) -> None:
-        # ``has_focus`` is only updated once the Blur event reaches this widget: ask the screen.
-        focused = self.screen.focused
-        if focused is None or focused is self:
-            return
-        event.stop()
-        event.prevent_default()
-        self.app.post_message(events.Key(event.key, event.character))
+        hand_back_if_focus_left(self, event)

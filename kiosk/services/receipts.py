@@ -142,16 +142,18 @@ class Verification:
             f"Request   {payload.request_number}",
             f"Receipt   {payload.serial} from {payload.kiosk_id}, issued "
             f"{riyadh_stamp(issued)} (Riyadh)",
-            f"Printed   {payload.status.value} ({payload.status.label_en})",
+            # The code says what the receipt showed, not that paper came out: a receipt the
+            # printer failed on was shown on screen with the same code.
+            f"Issued as {payload.status.value} ({payload.status.label_en})",
         ]
         if self.status_now is None:
             lines.append("Now       no such request in this data file")
         elif self.status_now is payload.status:
-            lines.append(f"Now       {self.status_now.value}: unchanged since printing")
+            lines.append(f"Now       {self.status_now.value}: unchanged since issue")
         else:
             lines.append(
                 f"Now       {self.status_now.value} ({self.status_now.label_en}): changed since "
-                "printing"
+                "issue"
             )
         return lines
 

@@ -154,6 +154,49 @@ def test_resident_screen(screen: str, language: str, kiosk: KioskFactory, snap_c
     assert snap_compare(app, terminal_size=SIZE, run_before=picture(SCREENS[screen], language))
 
 
+STATUSES = {
+    "under_review": ("9000000100", "6546"),
+    "accepted": ("9000000308", "6546"),
+    "closed": ("9000000407", "6546"),
+    "resubmitted": ("9000000605", "7897"),
+    "late": ("9000000704", "9011"),
+}
+"""The demo requests of the statuses SCREENS does not show, with their owners' last 4 digits."""
+
+
+def status_of(number: str, last4: str, *keys: str) -> Callable[[Pilot[None], str], Awaitable[None]]:
+    """The steps to *number*'s status screen by quick lookup, then *keys*."""
+
+    async def steps(pilot: Pilot[None], language: str) -> None:
+        await start(pilot, language)
+        await pilot.click("#quick")
+        await pilot.pause()
+        await pilot.press(*number, "tab", *last4, "enter")
+        await settle(pilot)
+        await pilot.press(*keys)
+
+    return steps
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("status", list(STATUSES))
+def test_status_at_80x24(status: str, language: str, kiosk: KioskFactory, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """The status screen of every other status: what to act on first, the keys for the rest."""
+    bidi = "app" if language == "ar" else "terminal"
+    app = kiosk(language, bidi=bidi)
+    steps = status_of(*STATUSES[status])
+    assert snap_compare(app, terminal_size=SIZE, run_before=picture(steps, language))
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_status_read_to_the_end(language: str, kiosk: KioskFactory, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """A returned request after PgDn: its history and the call centre, the focus unmoved."""
+    bidi = "app" if language == "ar" else "terminal"
+    app = kiosk(language, bidi=bidi)
+    steps = status_of("9000000209", "6546", "pagedown")
+    assert snap_compare(app, terminal_size=SIZE, run_before=picture(steps, language))
+
+
 def test_staff_exit_pin(kiosk: KioskFactory, snap_compare) -> None:  # type: ignore[no-untyped-def]
     """The staff PIN dialog, in both languages at once."""
 

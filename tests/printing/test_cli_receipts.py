@@ -3,13 +3,17 @@
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kiosk.cli import main
+from kiosk.config import KioskConfig
 from kiosk.domain.models import TawasulRequest
 from kiosk.printing.escpos_bytes import raster_image
+from kiosk.services import Services
+from kiosk.services.receipts import ReceiptService
 from tests.printing.conftest import FakePrinter, free_port, qr_of
 
 
@@ -42,13 +46,32 @@ def test_receipt_bytes_decode_to_a_code_that_verifies(
     code, out, _ = run(capsys, "verify", payload, "--db", str(demo_db))
     assert code == 0
     assert out.startswith("AUTHENTIC")
-    assert "unchanged since printing" in out
+    assert "unchanged since issue" in out
     for picture in (out_file, png):
         code, out, _ = run(capsys, "verify", "--image", str(picture), "--db", str(demo_db))
         assert (code, out.splitlines()[0][:9]) == (0, "AUTHENTIC")
     # The key sits beside the data file, readable by its owner and the data group only.
     key = demo_db.with_name(demo_db.name + ".receipt-key")
     assert key.stat().st_mode & 0o777 == 0o640
+
+
+def test_verify_never_says_printed_for_a_receipt_only_shown_on_screen(
+    capsys: pytest.CaptureFixture[str], demo_db: Path, a_request: TawasulRequest
+) -> None:
+    """With no printer the kiosk shows the receipt's QR on screen; staff who check that code
+    learn what the receipt showed, not that it was printed."""
+    config = replace(KioskConfig(), printer=replace(KioskConfig().printer, kind="none"))
+    services = Services.open(demo_db, config)
+    try:
+        outcome = ReceiptService.open(services).print_receipt(a_request, "en")
+    finally:
+        services.store.close()
+    assert not outcome.printed
+    code, out, _ = run(capsys, "verify", outcome.qr_payload, "--db", str(demo_db))
+    assert code == 0 and out.startswith("AUTHENTIC")
+    assert "print" not in out.lower()
+    label = a_request.status.label_en
+    assert f"Issued as {a_request.status.value} ({label})" in out
 
 
 def test_a_changed_status_and_a_tampered_code_are_told(
@@ -69,7 +92,7 @@ def test_a_changed_status_and_a_tampered_code_are_told(
     assert code == 0, err
     code, out, _ = run(capsys, "verify", payload, "--db", str(demo_db))
     assert code == 0
-    assert "accepted (Accepted): changed since printing" in out
+    assert "accepted (Accepted): changed since issue" in out
     forged = payload.replace("/UR/", "/AC/")
     code, out, _ = run(capsys, "verify", forged, "--db", str(demo_db))
     assert (code, out.split(":")[0]) == (1, "TAMPERED")

@@ -44,7 +44,7 @@ async def test_reprint_and_verify_a_receipt(console: ConsoleFactory, services: S
         await settle(pilot)
         verdict = str(screen.query_one("#verdict", Static).render())
         assert verdict.startswith("AUTHENTIC")
-        assert "unchanged since printing" in verdict
+        assert "unchanged since issue" in verdict
         screen.query_one("#payload", Input).value = payload.replace(UNDER_REVIEW, "9000000209")
         await pilot.press("enter")
         await settle(pilot)
