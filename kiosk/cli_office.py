@@ -38,6 +38,8 @@ bidi = "app"
 # Seconds without input before "are you still there?", and the length of that countdown.
 idle_seconds = 60
 countdown_seconds = 20
+# Seconds the "out of service" notice stays after an unexpected error before Welcome returns.
+out_of_service_seconds = 15
 # The key chord that asks for the staff PIN to leave the kiosk, and the PIN's argon2 hash.
 staff_exit_chord = "ctrl+alt+x"
 staff_pin_hash = ""

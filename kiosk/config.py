@@ -108,7 +108,8 @@ class Bounds:
 RANGES: dict[str, Bounds] = {
     "idle_seconds": Bounds(10, 3600),
     "countdown_seconds": Bounds(5, 300),
-    "out_of_service_seconds": Bounds(5, 300),
+    # Short notices are for rehearsals and tests; five minutes is as long as a hall should wait.
+    "out_of_service_seconds": Bounds(1, 300),
     "staff_session_idle_minutes": Bounds(1, 480),
     "response_target_days": Bounds(1, 60),
     # Ten years: older than that is history, and the cut-off date stays far from year 1.

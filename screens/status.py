@@ -139,12 +139,12 @@ class StatusScreen(ResidentScreen):
         return self.t(key, date=date, days=abs(left))
 
     def on_mount(self) -> None:
-        """Focus Print receipt, or (with no printer) the text, where Enter does nothing.
+        """Focus Print receipt, or (with no printer) Help, where an Enter only opens Help.
 
         Finish is never focused by the program: an Enter meant for something else would end
-        the visit.
+        the visit. The reading pane takes no focus (its keys work from anywhere).
         """
-        target = "#print" if self.ctx.receipts else ".body"
+        target = "#print" if self.ctx.receipts else "#help"
         self.query_one(target).focus()
 
     def show_latest(self) -> None:

@@ -1,6 +1,8 @@
 """Read-only text that goes through the one text layer (DESIGN §6) at the width it is given."""
 
+from rich.cells import cell_len
 from textual.content import Content
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.visual import VisualType
 from textual.widgets import Static
@@ -66,6 +68,10 @@ class BidiText(Static):
     def render(self) -> Content:
         """The display lines at the current width, as plain text (never markup)."""
         return Content("\n".join(self._lines(self.content_size.width)))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """The widest display line at the container's width (what ``width: auto`` takes)."""
+        return max((cell_len(line) for line in self._lines(container.width)), default=0)
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         """As many rows as the wrapped text needs at *width*."""

@@ -95,7 +95,10 @@ async def test_a_status_changed_by_staff_shows_where_the_resident_is(kiosk: Kios
         await settle(pilot)
         assert app.screen is status
         assert "Collect at counter 3" in status.query_one("#collect", BidiText).text
-        assert status.query_one("#updated", BidiText).text == status.t("status.updated")
+        note = status.query_one("#updated", BidiText)
+        assert note.text == status.t("status.updated")
+        # Drawn whole beside the badge, not cut to its first letter.
+        assert note.region.width >= len(note.text)
         assert app.focused is not None and app.focused.id == "help"
         assert status.query_one(".body", VerticalScroll).scroll_y == scrolled
 

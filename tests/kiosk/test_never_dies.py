@@ -73,7 +73,7 @@ ROUTES: dict[str, tuple[Callable[[KioskTerminal], None], str]] = {
     "worker": (sign_in, ""),
     "screen-handler": (open_a_type, ""),
     "printing": (print_receipt, ""),
-    "timer": (start_and_wait, "idle_seconds = 1.0\ncountdown_seconds = 5.0\n"),
+    "timer": (start_and_wait, "idle_seconds = 10.0\ncountdown_seconds = 5.0\n"),
 }
 """For each planted fault: the keys that lead to it, and the settings it needs."""
 

@@ -54,11 +54,16 @@ async def test_without_a_printer_the_status_focuses_its_text_not_finish(
         await sign_in(pilot, *AHMED)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, StatusScreen)
-        assert app.focused is not None and app.focused.id != "finish"
+        status = app.screen
+        assert isinstance(status, StatusScreen)
+        assert app.focused is not None and app.focused.id == "help"
+        # Enter opens Help, Escape comes back: the visit goes on.
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, StatusScreen) and app.visit is not None
+        await settle(pilot)
+        assert app.visit is not None and app.screen is not status
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is status and app.visit is not None
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

@@ -132,12 +132,12 @@ async def test_escapes_pasted_into_the_console_reach_the_resident_harmless(
         await settle(pilot)
         dialog = staff.screen
         assert isinstance(dialog, StatusChangeDialog)
-        await pilot.press("enter")  # Returned, the first choice; the note field is next
+        await pilot.press("down", "enter")  # Returned, the first choice; the note field is next
         await settle(pilot)
         dialog.query_one("#note", Input).post_message(events.Paste(OSC_52 + "Photo too dark"))
         dialog.query_one("#action", Input).post_message(events.Paste(CLEAR_AND_REWRITE))
         await settle(pilot)
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s", "ctrl+s")  # save, then confirm from → to
         await settle(pilot)
         assert isinstance(staff.screen, StaffRequestScreen)
         assert_harmless(staff)
