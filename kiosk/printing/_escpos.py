@@ -18,19 +18,25 @@ from pathlib import Path
 
 
 def _pickle_dir() -> str:
+    # The operator's choice first (a parent process's too: our own tests set it for theirs).
+    chosen = os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR")
     cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    folder = Path(cache) / "tawasul" / "escpos"
+    folder = Path(chosen) if chosen else Path(cache) / "tawasul" / "escpos"
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        usable = os.access(folder, os.W_OK | os.X_OK)
     except OSError:
-        # A read-only home (a locked-down kiosk user): one fixed folder per user instead.
+        usable = False
+    if not usable:
+        # A read-only home (a locked-down kiosk user), or another account's (HOME kept by
+        # runuser or sudo): one fixed folder per user instead.
         folder = Path(tempfile.gettempdir()) / f"tawasul-escpos-{os.getuid()}"
         folder.mkdir(mode=0o700, exist_ok=True)
     return str(folder)
 
 
 _cache = _pickle_dir()
-os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", _cache)
+os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = _cache
 _root = logging.getLogger()
 _handlers_before = list(_root.handlers)
 _folders_before = set(Path(_cache).iterdir())
