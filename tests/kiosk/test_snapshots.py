@@ -23,6 +23,7 @@ from tests.kiosk.conftest import (
     set_banner,
     settle,
 )
+from widgets import BidiText, IdleCountdown
 
 SIZE = (80, 24)
 LANGUAGES = ("en", "ar")
@@ -127,7 +128,18 @@ async def idle_countdown(pilot: Pilot[None], language: str) -> None:
     pilot.app.services  # noqa: B018 - the app is built; now let time pass for it
     clock = pilot.app._monotonic  # type: ignore[attr-defined]
     clock.advance(61)
-    await pilot.pause(1.1)
+    # The idle check runs every second: wait for the countdown itself, not a guessed time, and
+    # show it at its first second (a loaded machine may already have let one tick pass).
+    for _ in range(100):
+        if isinstance(pilot.app.screen, IdleCountdown):
+            break
+        await pilot.pause(0.05)
+    countdown = pilot.app.screen
+    assert isinstance(countdown, IdleCountdown)
+    countdown.remaining = int(pilot.app.services.config.countdown_seconds)
+    message = countdown.query_one("#idle-message", BidiText)
+    message.text = countdown.message.format(seconds=countdown.remaining)
+    await pilot.pause()
 
 
 SCREENS = {
