@@ -96,8 +96,8 @@ def _live(path: Path, number: str, rounds: int) -> None:
     from kiosk.app import make_kiosk_app
     from kiosk.config import KioskConfig
     from kiosk.services import Services
-    from screens.context import KioskContext
-    from screens.status import StatusScreen
+    from screens.resident.context import KioskContext
+    from screens.resident.status import StatusScreen
     from widgets import StatusBadge
 
     services = Services.open(path, KioskConfig())

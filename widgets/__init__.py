@@ -11,7 +11,6 @@ if TYPE_CHECKING:
     from widgets.bidi_text import BidiText
     from widgets.choice_list import ChoiceList
     from widgets.choice_tile import ChoiceTile
-    from widgets.idle_countdown import IdleCountdown
     from widgets.keypad import BACKSPACE, ENTER, Keypad, KeypadKey
     from widgets.qr_code import QrCode, qr_rows
     from widgets.reading_pane import READING_KEYS, ReadingPane
@@ -27,7 +26,6 @@ __getattr__ = lazy_exports(
         "BidiText": "widgets.bidi_text",
         "ChoiceList": "widgets.choice_list",
         "ChoiceTile": "widgets.choice_tile",
-        "IdleCountdown": "widgets.idle_countdown",
         "Keypad": "widgets.keypad",
         "KeypadKey": "widgets.keypad",
         "QrCode": "widgets.qr_code",
@@ -45,7 +43,6 @@ __all__ = [
     "BidiText",
     "ChoiceList",
     "ChoiceTile",
-    "IdleCountdown",
     "Keypad",
     "KeypadKey",
     "QrCode",

@@ -27,12 +27,12 @@ from kiosk.errors import DataFileError
 from kiosk.services import Services
 from kiosk.services.changes import Subscription
 from kiosk.services.receipts_port import ReceiptPrinting
-from screens.live import LiveScreen
-from screens.welcome import WELCOME_CSS, WelcomeScreen
+from screens.resident.live import LiveScreen
+from screens.resident.welcome import WELCOME_CSS, WelcomeScreen
 
 if TYPE_CHECKING:
-    from screens.context import KioskContext
-    from widgets import IdleCountdown
+    from screens.resident import IdleCountdown
+    from screens.resident.context import KioskContext
 
 # The other screens, and what a visit needs, are imported when first used: Welcome is drawn
 # without them (``python -m bench`` measures the kiosk's start against a bare Textual app).
@@ -194,7 +194,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def _check_idle(self) -> None:
         if self.visit is None:
             return
-        from widgets import IdleCountdown
+        from screens.resident import IdleCountdown
 
         if isinstance(self.screen, IdleCountdown):
             return
@@ -222,7 +222,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.end_visit()
 
     def _ask_staff_pin(self) -> None:
-        from screens.exit_pin import ExitPinScreen
+        from screens.resident.exit_pin import ExitPinScreen
 
         if isinstance(self.screen, ExitPinScreen):
             return
@@ -242,8 +242,8 @@ class KioskApp(App[None], inherit_bindings=False):
 
     @on(WelcomeScreen.Start)
     def _start_visit(self, event: WelcomeScreen.Start) -> None:
-        from screens.context import KioskContext
-        from screens.sign_in import SignInScreen
+        from screens.resident.context import KioskContext
+        from screens.resident.sign_in import SignInScreen
 
         if self.visit is not None or self.data_error is not None:
             return  # a key that arrived as the last visit began or the kiosk went out of service
@@ -253,7 +253,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.add_mode(VISIT_MODE, lambda: first)
         self.switch_mode(VISIT_MODE)
 
-    # ResidentScreen.Finished by its handler name: screens.base is not imported before a visit.
+    # ResidentScreen.Finished by its handler name: its module is not imported before a visit.
     def on_resident_screen_finished(self) -> None:
         """Finish pressed on any resident screen: the visit ends."""
         log.info("visit ended: finish")
@@ -337,7 +337,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _recover(self) -> None:
         """Welcome, under a new out-of-service notice: the visit and every dialog are gone."""
-        from screens.out_of_service import OutOfServiceScreen
+        from screens.resident.out_of_service import OutOfServiceScreen
 
         try:
             self.end_visit()

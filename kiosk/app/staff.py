@@ -24,12 +24,12 @@ from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from kiosk.errors import NotAllowed
 from kiosk.services.changes import Subscription
 from kiosk.services.staff import StaffSession
-from screens.staff_audit import StaffAuditScreen
-from screens.staff_banner import StaffBannerScreen
-from screens.staff_base import StaffScreen
-from screens.staff_receipts import StaffReceiptsScreen
-from screens.staff_requests import StaffRequestsScreen
-from screens.staff_supervisor import StaffSupervisorScreen
+from screens.staff.audit import StaffAuditScreen
+from screens.staff.banner import StaffBannerScreen
+from screens.staff.base import StaffScreen
+from screens.staff.receipts import StaffReceiptsScreen
+from screens.staff.requests import StaffRequestsScreen
+from screens.staff.supervisor import StaffSupervisorScreen
 
 HANG_UP_SIGNALS = (signal.SIGHUP, signal.SIGTERM)
 """The signals that end the console: the SSH connection dropped, or the system stops it."""

@@ -12,9 +12,9 @@ from kiosk.app.kiosk import KioskApp
 from kiosk.config import KioskConfig
 from kiosk.services import Services
 from kiosk.services.archive import ArchiveService
-from screens.request_number import RequestNumberScreen
-from screens.request_types import RequestTypeScreen
-from screens.status import StatusScreen
+from screens.resident.request_number import RequestNumberScreen
+from screens.resident.request_types import RequestTypeScreen
+from screens.resident.status import StatusScreen
 from tests.conftest import FROZEN_NOW, frozen_clock
 from tests.kiosk.conftest import AHMED, FakeMonotonic, FakeReceipts, settle, sign_in
 from widgets.bidi_text import BidiText

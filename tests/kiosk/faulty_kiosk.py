@@ -15,14 +15,14 @@ from typing import Any
 FAULTS: dict[str, tuple[str, str, str]] = {
     # A key handler of a screen, on the event loop (Down Enter on the request types).
     "screen-handler": (
-        "screens.request_types",
+        "screens.resident.request_types",
         "RequestTypeScreen",
         "on_option_list_option_selected",
     ),
     # The request types screen's loading worker (a thread).
     "worker": ("kiosk.services.requests", "RequestService", "requests_by_type"),
     # The idle countdown's one-second timer.
-    "timer": ("widgets.idle_countdown", "IdleCountdown", "_tick"),
+    "timer": ("screens.resident.idle_countdown", "IdleCountdown", "_tick"),
     # The print worker, inside the receipt service.
     "printing": ("kiosk.services.receipts", "ReceiptService", "print_receipt"),
     # The sign-in worker, inside the account service.

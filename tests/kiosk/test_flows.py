@@ -9,9 +9,10 @@ from textual.widgets import Input
 
 from kiosk.app.kiosk import KioskApp, chord_keys
 from kiosk.domain.digits import luhn_check_digit
-from screens import (
+from screens.resident import (
     ExitPinScreen,
     HelpScreen,
+    IdleCountdown,
     OutOfServiceScreen,
     PrintFallbackScreen,
     RequestListScreen,
@@ -33,7 +34,7 @@ from tests.kiosk.conftest import (
     settle,
     sign_in,
 )
-from widgets import BidiText, IdleCountdown, QrCode
+from widgets import BidiText, QrCode
 
 KEY_NAMES = {"-": "minus", ".": "dot"}
 """Keypad keys whose id is a name rather than the character."""

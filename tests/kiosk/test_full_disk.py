@@ -12,7 +12,7 @@ from kiosk.app import make_kiosk_app
 from kiosk.app.kiosk import KioskApp
 from kiosk.config import KioskConfig
 from kiosk.services import Services
-from screens import PrintFallbackScreen, StatusScreen
+from screens.resident import PrintFallbackScreen, StatusScreen
 from tests.conftest import frozen_clock
 from tests.kiosk.conftest import AHMED, FakeMonotonic, settle, sign_in
 from tests.small_disk import SmallDisk, small_disk

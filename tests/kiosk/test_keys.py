@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from screens import WelcomeScreen
+from screens.resident import WelcomeScreen
 from tests.conftest import type_ahead
 from tests.kiosk.conftest import KioskFactory, settle
 

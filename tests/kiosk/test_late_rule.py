@@ -17,8 +17,8 @@ from kiosk.printing.layout import Bilingual
 from kiosk.services import Services
 from kiosk.services.i18n import translations
 from kiosk.services.receipts import next_step_of
-from screens import StatusScreen
-from screens.staff_request import StaffRequestScreen
+from screens.resident import StatusScreen
+from screens.staff.request import StaffRequestScreen
 from tests.kiosk.conftest import ABDULLAH, KioskFactory, settle, sign_in
 from tests.kiosk.test_live import MARIA, open_type
 from widgets import BidiText

@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from kiosk.app.kiosk import KioskApp
-from screens import RequestListScreen, RequestTypeScreen, StatusScreen, WelcomeScreen
+from screens.resident import RequestListScreen, RequestTypeScreen, StatusScreen, WelcomeScreen
 from tests.kiosk.conftest import AHMED, KioskFactory, settle, sign_in
 from widgets import BidiText, StatusBadge
 

@@ -4,7 +4,7 @@ import pytest
 from textual.pilot import Pilot
 
 from kiosk.app.kiosk import KioskApp
-from screens import RequestNumberScreen, SignInScreen
+from screens.resident import RequestNumberScreen, SignInScreen
 from tests.kiosk.conftest import AHMED, KioskFactory, settle
 from widgets import BidiText
 

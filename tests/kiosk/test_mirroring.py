@@ -4,7 +4,7 @@ sentences each in their own direction."""
 import pytest
 
 from kiosk.domain.text import has_rtl
-from screens import ExitPinScreen, HelpScreen, PrintFallbackScreen
+from screens.resident import ExitPinScreen, HelpScreen, PrintFallbackScreen
 from tests.kiosk.conftest import FakeReceipts, KioskFactory, settle
 from widgets import BidiText
 

@@ -5,7 +5,7 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Button
 
-from screens import PrintFallbackScreen, RequestNumberScreen, StatusScreen
+from screens.resident import PrintFallbackScreen, RequestNumberScreen, StatusScreen
 from tests.kiosk.conftest import AHMED, FakeReceipts, KioskFactory, settle, sign_in
 
 

@@ -14,7 +14,13 @@ from textual.widgets import Static
 
 import kiosk.app.kiosk as kiosk_app
 from kiosk.app.kiosk import MAX_ERRORS_A_MINUTE, KioskApp
-from screens import HelpScreen, OutOfServiceScreen, RequestTypeScreen, SignInScreen, WelcomeScreen
+from screens.resident import (
+    HelpScreen,
+    OutOfServiceScreen,
+    RequestTypeScreen,
+    SignInScreen,
+    WelcomeScreen,
+)
 from tests.kiosk.conftest import AHMED, KioskFactory, settle, sign_in
 
 NOTICE_SECONDS = 1.0

@@ -7,7 +7,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 from kiosk.app.kiosk import KioskApp
-from screens import HelpScreen, StatusScreen
+from screens.resident import HelpScreen, StatusScreen
 from tests.kiosk.conftest import KioskFactory, settle
 from widgets import BidiText, ReadingPane
 

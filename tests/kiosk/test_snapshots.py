@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
+from screens.resident import IdleCountdown
 from tests.kiosk.conftest import (
     AHMED,
     BANNER,
@@ -23,7 +24,7 @@ from tests.kiosk.conftest import (
     set_banner,
     settle,
 )
-from widgets import BidiText, IdleCountdown
+from widgets import BidiText
 
 SIZE = (80, 24)
 LANGUAGES = ("en", "ar")
@@ -222,7 +223,7 @@ def test_staff_exit_pin(kiosk: KioskFactory, snap_compare) -> None:  # type: ign
 
 def test_out_of_service(kiosk: KioskFactory, snap_compare) -> None:  # type: ignore[no-untyped-def]
     """Out of service, in both languages at once, over a fresh Welcome."""
-    from screens import OutOfServiceScreen
+    from screens.resident import OutOfServiceScreen
 
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)

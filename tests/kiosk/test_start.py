@@ -13,7 +13,7 @@ from kiosk.app.kiosk import VERIFY_AFTER_SECONDS
 from kiosk.config import KioskConfig
 from kiosk.services import Services
 from kiosk.store.storage import DamagedDataFile, MissingDataFile
-from screens import OutOfServiceScreen, WelcomeScreen
+from screens.resident import OutOfServiceScreen, WelcomeScreen
 from tests.conftest import frozen_clock
 from tests.kiosk.conftest import FakeMonotonic, settle
 
@@ -78,7 +78,12 @@ async def test_a_sound_file_leaves_welcome_alone(tmp_path: Path, demo_template: 
 
 def test_the_first_screen_imports_only_what_welcome_needs() -> None:
     heavy = ["escpos", "PIL", "qrcode", "argon2", "holidays", "hijridate", "tinydb"]
-    heavy += ["kiosk.services.receipts", "kiosk.app.staff", "screens.sign_in", "screens.status"]
+    heavy += [
+        "kiosk.services.receipts",
+        "kiosk.app.staff",
+        "screens.resident.sign_in",
+        "screens.resident.status",
+    ]
     probe = (
         "import sys, kiosk.app, kiosk.config, kiosk.services; "
         f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"

@@ -20,10 +20,10 @@ from kiosk.cli import main
 from kiosk.config import KioskConfig
 from kiosk.domain.typed_text import ELLIPSIS, NOTE_LIMIT
 from kiosk.services import Services
-from screens import StatusScreen
-from screens.staff_audit import StaffAuditScreen
-from screens.staff_request import StaffRequestScreen
-from screens.staff_status_change import StatusChangeDialog
+from screens.resident import StatusScreen
+from screens.staff.audit import StaffAuditScreen
+from screens.staff.request import StaffRequestScreen
+from screens.staff.status_change import StatusChangeDialog
 from tests.conftest import frozen_clock
 from tests.kiosk.conftest import AHMED, KioskFactory, settle, sign_in
 

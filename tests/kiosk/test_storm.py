@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from kiosk.app import make_kiosk_app
 from kiosk.config import KioskConfig
 from kiosk.services import Services
-from screens import SignInScreen, StatusScreen
+from screens.resident import SignInScreen, StatusScreen
 from tests.conftest import frozen_clock
 from tests.kiosk.conftest import FakeMonotonic, FakeReceipts, settle
 

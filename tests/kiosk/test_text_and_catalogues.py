@@ -14,8 +14,8 @@ from PIL import Image
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line, display_lines, left_to_right, mirrors_layout
 from kiosk.services.i18n import LANGUAGES, catalogue_path, read_catalogue, translations
-from screens.help import FAQ_KEYS
-from screens.status import KNOWN_PRINT_PROBLEMS
+from screens.resident.help import FAQ_KEYS
+from screens.resident.status import KNOWN_PRINT_PROBLEMS
 from widgets import qr_rows
 
 ROOT = Path(__file__).resolve().parents[2]

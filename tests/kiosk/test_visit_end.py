@@ -5,9 +5,8 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 
 from kiosk.app.kiosk import KioskApp
-from screens import StatusScreen, WelcomeScreen
+from screens.resident import IdleCountdown, StatusScreen, WelcomeScreen
 from tests.kiosk.conftest import AHMED, FakeMonotonic, FakeReceipts, KioskFactory, settle, sign_in
-from widgets import IdleCountdown
 
 
 async def open_status(pilot: Pilot[None]) -> None:

@@ -14,10 +14,10 @@ from kiosk.services import Services
 from kiosk.services.archive import ArchiveService
 from kiosk.services.requests import RequestService
 from kiosk.services.staff import StaffSession
-from screens.staff_archive import PROMPT, ArchivedRequestScreen, StaffArchiveScreen
-from screens.staff_note import InternalNoteDialog
-from screens.staff_requests import StaffRequestsScreen
-from screens.staff_status_change import StatusChangeDialog
+from screens.staff.archive import PROMPT, ArchivedRequestScreen, StaffArchiveScreen
+from screens.staff.note import InternalNoteDialog
+from screens.staff.requests import StaffRequestsScreen
+from screens.staff.status_change import StatusChangeDialog
 from tests.conftest import FROZEN_NOW
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.cli_staff import drop_in_text, setup_problems
+from kiosk.cli.staff import drop_in_text, setup_problems
 from kiosk.errors import InvalidInput
 from kiosk.store import TawasulStore
 

@@ -16,13 +16,13 @@ from kiosk.errors import NotAllowed
 from kiosk.services import Services
 from kiosk.services.staff import StaffDirectory, StaffSession
 from kiosk.store import TawasulStore
-from screens.staff_audit import StaffAuditScreen
-from screens.staff_banner import StaffBannerScreen
-from screens.staff_note import InternalNoteDialog
-from screens.staff_request import StaffRequestScreen
-from screens.staff_requests import PAGE_SIZE, StaffRequestsScreen
-from screens.staff_status_change import StatusChangeDialog
-from screens.staff_supervisor import StaffSupervisorScreen
+from screens.staff.audit import StaffAuditScreen
+from screens.staff.banner import StaffBannerScreen
+from screens.staff.note import InternalNoteDialog
+from screens.staff.request import StaffRequestScreen
+from screens.staff.requests import PAGE_SIZE, StaffRequestsScreen
+from screens.staff.status_change import StatusChangeDialog
+from screens.staff.supervisor import StaffSupervisorScreen
 from tests.conftest import frozen_clock, make_demo_file, type_ahead
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 

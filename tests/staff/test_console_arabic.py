@@ -11,7 +11,7 @@ from textual.widgets import Input
 from kiosk.domain.text import display_line
 from kiosk.services import Services
 from kiosk.services.staff import StaffSession
-from screens.staff_banner import StaffBannerScreen
+from screens.staff.banner import StaffBannerScreen
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 from widgets import BidiText
 

@@ -8,7 +8,7 @@ from textual.widgets import DataTable, Input, Static
 from kiosk.app import make_staff_app
 from kiosk.config import KioskConfig, PrinterConfig
 from kiosk.services import Services
-from screens.staff_receipts import StaffReceiptsScreen
+from screens.staff.receipts import StaffReceiptsScreen
 from tests.conftest import frozen_clock
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 

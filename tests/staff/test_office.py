@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
-from kiosk.cli_office import CONFIG_TEMPLATE
+from kiosk.cli.office import CONFIG_TEMPLATE
 from kiosk.config import KioskConfig, PrinterConfig, load_config
 from kiosk.domain.models import StaffMember, StaffRole
 from kiosk.domain.statuses import RequestStatus

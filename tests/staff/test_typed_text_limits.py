@@ -11,10 +11,10 @@ from kiosk.domain.typed_text import NAME_LIMIT, NOTE_LIMIT
 from kiosk.errors import InvalidInput
 from kiosk.services import Services
 from kiosk.services.staff import StaffSession
-from screens.staff_banner import StaffBannerScreen
-from screens.staff_note import InternalNoteDialog
-from screens.staff_request import StaffRequestScreen
-from screens.staff_status_change import StatusChangeDialog
+from screens.staff.banner import StaffBannerScreen
+from screens.staff.note import InternalNoteDialog
+from screens.staff.request import StaffRequestScreen
+from screens.staff.status_change import StatusChangeDialog
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 
 UNDER_REVIEW = "9000000100"

@@ -7,14 +7,14 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 
 from kiosk.domain.models import StaffMember, StaffRole
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
-from screens.staff_base import StaffScreen
+from screens.staff.base import StaffScreen
 from widgets import TextField
 
 
 class StaffSupervisorScreen(StaffScreen):
     """Account and staff management; every action is checked again as a supervisor's."""
 
-    CSS_PATH = "staff_supervisor.tcss"
+    CSS_PATH = "supervisor.tcss"
 
     def compose(self) -> ComposeResult:
         """The applicant tools above the staff table and its form."""

@@ -9,7 +9,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 
 from kiosk.domain.calendar import riyadh_stamp
 from kiosk.services.receipts_port import PrintOutcome
-from screens.staff_base import StaffScreen
+from screens.staff.base import StaffScreen
 from widgets import TextField
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def outcome_text(outcome: PrintOutcome) -> str:
 class StaffReceiptsScreen(StaffScreen):
     """Reprint, verify, and the print queue; printing runs in the background."""
 
-    CSS_PATH = "staff_receipts.tcss"
+    CSS_PATH = "receipts.tcss"
 
     def compose(self) -> ComposeResult:
         """The three tools, one under the other."""

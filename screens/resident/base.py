@@ -14,8 +14,8 @@ from textual.widgets import Button
 from textual.widgets.button import ButtonVariant
 
 from kiosk.domain.text import display_line
-from screens.context import KioskContext
-from screens.help import HelpScreen
+from screens.resident.context import KioskContext
+from screens.resident.help import HelpScreen
 from widgets import READING_KEYS, BidiText, ReadingPane
 from widgets.reading_pane import ReadingKey
 

@@ -5,7 +5,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli_types import path_argument
+from kiosk.cli.arguments import path_argument
 from kiosk.domain.calendar import riyadh_stamp
 from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable
 from kiosk.printing.problems import problem_text

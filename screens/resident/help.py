@@ -9,7 +9,7 @@ from textual.widgets import Button
 
 from kiosk.domain.text import display_line, mirrors_layout
 from kiosk.services.i18n import Translations
-from screens.notice import NoticeScreen
+from screens.resident.notice import NoticeScreen
 from widgets import READING_KEYS, BidiText, ReadingPane
 from widgets.reading_pane import ReadingKey
 

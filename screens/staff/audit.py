@@ -14,7 +14,7 @@ from kiosk.domain.models import AuditEntry
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from kiosk.errors import InvalidInput
 from kiosk.services.staff import AuditQuery, StaffSession
-from screens.staff_base import StaffScreen
+from screens.staff.base import StaffScreen
 from widgets import TextField
 
 PAGE_SIZE = 100
@@ -24,7 +24,7 @@ PAGE_SIZE = 100
 class StaffAuditScreen(StaffScreen):
     """The audit log, newest first, one page at a time."""
 
-    CSS_PATH = "staff_audit.tcss"
+    CSS_PATH = "audit.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("pagedown", "page(1)", "Next page", priority=True),
         Binding("pageup", "page(-1)", "Previous page", priority=True),

@@ -7,14 +7,14 @@ from textual.widgets import Button, Footer, Header, Input, Label
 
 from kiosk.domain.typed_text import BANNER_LIMIT, drawn_text
 from kiosk.services.staff import BANNER_MAX_LENGTH
-from screens.staff_base import StaffScreen
+from screens.staff.base import StaffScreen
 from widgets import TextField
 
 
 class StaffBannerScreen(StaffScreen):
     """Shows the current banner and lets any staff member change or clear it (audited)."""
 
-    CSS_PATH = "staff_banner.tcss"
+    CSS_PATH = "banner.tcss"
 
     def compose(self) -> ComposeResult:
         """The current banner, the new text and the buttons."""

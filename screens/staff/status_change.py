@@ -14,7 +14,7 @@ from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus, allowed_next, check_transition
 from kiosk.domain.typed_text import clean_note
 from kiosk.errors import InvalidInput, TransitionRefused
-from screens.staff_base import StaffDialog, shaped
+from screens.staff.base import StaffDialog, shaped
 from widgets import ChoiceList, TextField
 
 
@@ -36,7 +36,7 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
     it from → to and confirmed it: a burst of keys never moves a request unseen.
     """
 
-    CSS_PATH = "staff_status_change.tcss"
+    CSS_PATH = "status_change.tcss"
     # Not a priority binding: it must wait behind the keys still queued for the text field.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),

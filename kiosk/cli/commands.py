@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli_archive import register as register_archive_commands
-from kiosk.cli_office import register as register_office_commands
-from kiosk.cli_receipts import register as register_receipt_commands
-from kiosk.cli_staff import register as register_staff_commands
-from kiosk.cli_types import path_argument
+from kiosk.cli.archive import register as register_archive_commands
+from kiosk.cli.arguments import path_argument
+from kiosk.cli.office import register as register_office_commands
+from kiosk.cli.receipts import register as register_receipt_commands
+from kiosk.cli.staff import register as register_staff_commands
 from kiosk.config import Bounds, default_config_path, default_db_path, load_config, state_dir
 from kiosk.domain.calendar import (
     format_both_dates,

@@ -9,9 +9,9 @@ from kiosk.domain.calendar import format_time
 from kiosk.domain.identity import IdCheck, IdKind, IdProblem, check_id, mask_id
 from kiosk.domain.text import left_to_right
 from kiosk.services import SignInOutcome, SignInResult
-from screens.keypad_form import DIGITS_ANY_SCRIPT, KeypadFormScreen
-from screens.request_number import RequestNumberScreen
-from screens.request_types import RequestTypeScreen
+from screens.resident.keypad_form import DIGITS_ANY_SCRIPT, KeypadFormScreen
+from screens.resident.request_number import RequestNumberScreen
+from screens.resident.request_types import RequestTypeScreen
 from widgets import BidiText, Keypad, TextField
 
 

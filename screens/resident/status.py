@@ -14,10 +14,10 @@ from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.typed_text import drawn_text
 from kiosk.services.receipts_port import PrintOutcome
 from kiosk.services.requests import RequestProgress
-from screens.base import ResidentScreen
-from screens.context import KioskContext
-from screens.live import recompose_in_place
-from screens.print_fallback import PrintFallbackScreen
+from screens.resident.base import ResidentScreen
+from screens.resident.context import KioskContext
+from screens.resident.live import recompose_in_place
+from screens.resident.print_fallback import PrintFallbackScreen
 from widgets import BidiText, StatusBadge
 
 KNOWN_PRINT_PROBLEMS = (

@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli_types import path_argument
+from kiosk.cli.arguments import path_argument
 from kiosk.config import default_config_path, default_db_path, load_config
 from kiosk.domain.models import StaffMember, StaffRole
 from kiosk.errors import InvalidInput, TawasulError

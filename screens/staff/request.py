@@ -14,15 +14,15 @@ from kiosk.domain.models import TawasulRequest
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from kiosk.services.i18n import translations
 from kiosk.services.staff import StaffSession
-from screens.staff_base import StaffScreen
-from screens.staff_note import InternalNoteDialog
-from screens.staff_status_change import StatusChange, StatusChangeDialog
+from screens.staff.base import StaffScreen
+from screens.staff.note import InternalNoteDialog
+from screens.staff.status_change import StatusChange, StatusChangeDialog
 
 
 class StaffRequestScreen(StaffScreen):
     """Request *number*: what it is, what happened to it, and what staff may do next."""
 
-    CSS_PATH = "staff_request.tcss"
+    CSS_PATH = "request.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "change_status", "Change status"),
         Binding("n", "add_note", "Internal note"),

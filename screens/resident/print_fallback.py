@@ -6,8 +6,8 @@ from textual.widgets import Button, Digits
 
 from kiosk.domain.text import display_line
 from kiosk.services.receipts_port import PrintOutcome
-from screens.context import KioskContext
-from screens.notice import NoticeScreen
+from screens.resident.context import KioskContext
+from screens.resident.notice import NoticeScreen
 from widgets import BidiText, QrCode
 
 

@@ -14,9 +14,9 @@ from kiosk.domain.identity import mask_id
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import InvalidInput
 from kiosk.services.staff import RequestPage, RequestQuery, SortKey, StaffSession
-from screens.staff_archive import StaffArchiveScreen
-from screens.staff_base import StaffScreen
-from screens.staff_request import StaffRequestScreen
+from screens.staff.archive import StaffArchiveScreen
+from screens.staff.base import StaffScreen
+from screens.staff.request import StaffRequestScreen
 from widgets import TextField
 
 PAGE_SIZE = 50
@@ -43,7 +43,7 @@ def _count(total: int) -> str:
 class StaffRequestsScreen(StaffScreen):
     """Every request, one page at a time; Enter opens the highlighted one."""
 
-    CSS_PATH = "staff_requests.tcss"
+    CSS_PATH = "requests.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("pagedown", "page(1)", "Next page", priority=True),
         Binding("pageup", "page(-1)", "Previous page", priority=True),

@@ -8,12 +8,12 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from kiosk.domain.models import TawasulRequest
-from screens.base import ResidentScreen
-from screens.context import KioskContext
-from screens.live import update_options
-from screens.request_list import RequestListScreen
-from screens.request_number import RequestNumberScreen
-from screens.status import StatusScreen
+from screens.resident.base import ResidentScreen
+from screens.resident.context import KioskContext
+from screens.resident.live import update_options
+from screens.resident.request_list import RequestListScreen
+from screens.resident.request_number import RequestNumberScreen
+from screens.resident.status import StatusScreen
 from widgets import BidiText
 
 

@@ -13,7 +13,7 @@ from textual.widgets import Button, Input
 from kiosk.domain.text import display_line
 from kiosk.services.guards import PinVerdict
 from kiosk.services.i18n import translations
-from screens.keypad_form import DIGITS_ANY_SCRIPT
+from screens.resident.keypad_form import DIGITS_ANY_SCRIPT
 from widgets import BACKSPACE, ENTER, BidiText, Keypad, TextField
 
 LANGUAGES = ("en", "ar")

@@ -80,7 +80,7 @@ class WelcomeScreen(Screen[None]):
         self.load_banner()
 
     def show_latest(self) -> None:
-        """Read the banner again: staff may have changed it (screens.live.LiveScreen)."""
+        """Read the banner again: staff may have changed it (screens.resident.live.LiveScreen)."""
         self.load_banner()
 
     @property
@@ -131,7 +131,7 @@ class WelcomeScreen(Screen[None]):
 
     def action_help(self) -> None:
         """The help in the kiosk's own language."""
-        from screens.help import HelpScreen
+        from screens.resident.help import HelpScreen
 
         self.app.push_screen(
             HelpScreen(translations(self.help_language), self.services.config.bidi)

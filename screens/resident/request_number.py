@@ -14,9 +14,9 @@ from kiosk.domain.request_numbers import (
 )
 from kiosk.errors import InvalidInput, NotFound
 from kiosk.services.guards import LookupVerdict
-from screens.context import KioskContext
-from screens.keypad_form import DIGITS_ANY_SCRIPT, KeypadFormScreen
-from screens.status import StatusScreen
+from screens.resident.context import KioskContext
+from screens.resident.keypad_form import DIGITS_ANY_SCRIPT, KeypadFormScreen
+from screens.resident.status import StatusScreen
 from widgets import BidiText, Keypad, TextField
 
 

@@ -4,7 +4,7 @@ from textual import events, on
 from textual.widget import Widget
 from textual.widgets import Input
 
-from screens.base import ResidentScreen
+from screens.resident.base import ResidentScreen
 from widgets import BACKSPACE, ENTER, BidiText, Keypad
 
 DIGITS_ANY_SCRIPT = "[0-9\u0660-\u0669\u06f0-\u06f9\uff10-\uff19]*"

@@ -11,10 +11,10 @@ from textual.worker import get_current_worker
 from kiosk.domain.calendar import format_gregorian, riyadh_date
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
-from screens.base import ResidentScreen
-from screens.context import KioskContext
-from screens.live import update_options
-from screens.status import StatusScreen
+from screens.resident.base import ResidentScreen
+from screens.resident.context import KioskContext
+from screens.resident.live import update_options
+from screens.resident.status import StatusScreen
 
 STATUS_STYLES = {
     "under_review": "bold $text on $primary",

@@ -10,14 +10,14 @@ from textual.widgets import Button, Input, Label, Static
 
 from kiosk.domain.typed_text import clean_note
 from kiosk.errors import InvalidInput
-from screens.staff_base import StaffDialog
+from screens.staff.base import StaffDialog
 from widgets import TextField
 
 
 class InternalNoteDialog(StaffDialog[str | None]):
     """Asks for the note's text; returns it, or None when cancelled."""
 
-    CSS_PATH = "staff_note.tcss"
+    CSS_PATH = "note.tcss"
     # Not a priority binding: it must wait behind the keys still queued for the text field.
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),

@@ -4,7 +4,6 @@ The archives are read only when asked: a search runs when the member presses Ent
 every key, and not again when the live file changes (only the archive run writes archives).
 """
 
-from pathlib import Path
 from typing import ClassVar
 
 from textual import on
@@ -17,8 +16,8 @@ from kiosk.domain.identity import check_id
 from kiosk.domain.request_numbers import is_request_number
 from kiosk.errors import InvalidInput
 from kiosk.services.staff import ArchivedRequest, ArchiveSearch, StaffSession
-from screens.staff_base import StaffScreen
-from screens.staff_request import StaffRequestScreen
+from screens.staff.archived_request import ArchivedRequestScreen
+from screens.staff.base import StaffScreen
 from widgets import TextField
 
 PROMPT = "Type an ID/Iqama or request number and press Enter to search the archives."
@@ -31,7 +30,7 @@ _COLUMNS = ("Number", "Status", "Submitted", "Updated", "Archive", "Type")
 class StaffArchiveScreen(StaffScreen):
     """Search the archived requests by ID/Iqama or request number; Enter opens one, read only."""
 
-    CSS_PATH = "staff_archive.tcss"
+    CSS_PATH = "archive.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+f", "focus_search", "Search"),
         Binding("escape", "back", "Back"),
@@ -143,34 +142,3 @@ class StaffArchiveScreen(StaffScreen):
     def action_back(self) -> None:
         """Back to the request table."""
         self.dismiss()
-
-
-class ArchivedRequestScreen(StaffRequestScreen):
-    """An archived request in full, read only: the request view without its changes.
-
-    The service refuses changes to archived requests anyway; here none is offered.
-    """
-
-    _READ_ONLY_ACTIONS = frozenset({"change_status", "add_note"})
-
-    def __init__(self, session: StaffSession, archived: ArchivedRequest) -> None:
-        """The view of *archived* for *session*."""
-        super().__init__(session, archived.request.number)
-        self.year = archived.year
-        # The request view's stylesheet (CSS_PATH, inherited), then what this view changes in it.
-        self.css_path = [*self.css_path, Path(__file__).with_name("staff_archive.tcss")]
-
-    def compose(self) -> ComposeResult:
-        """A line saying where the request is kept, then the request view."""
-        yield Static(
-            f"From the {self.year} archive: read only; archived requests cannot be changed.",
-            id="archived-note",
-            markup=False,
-        )
-        yield from super().compose()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """No status change and no note: they are left out of the footer too."""
-        if action in self._READ_ONLY_ACTIONS:
-            return False
-        return super().check_action(action, parameters)
