@@ -1,6 +1,7 @@
 """Fixtures of the resident kiosk tests: apps from the factory, a fake printer, settled pilots."""
 
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -116,6 +117,20 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+async def wait_until(
+    pilot: Pilot[None], condition: Callable[[], bool], seconds: float = 10.0
+) -> None:
+    """Let the app run until *condition* holds, for up to *seconds* of real time.
+
+    For what real timers bring about (the idle check, the countdown's ticks): a fixed pause
+    would be too short on a busy machine or long enough to miss a screen that comes and goes.
+    """
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the app did not get there in time"
+        await pilot.pause(0.05)
 
 
 async def freeze_cursors(pilot: Pilot[None]) -> None:

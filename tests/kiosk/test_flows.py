@@ -33,6 +33,7 @@ from tests.kiosk.conftest import (
     set_banner,
     settle,
     sign_in,
+    wait_until,
 )
 from widgets import BidiText, QrCode
 
@@ -366,18 +367,16 @@ async def test_idle_timeout_over_an_open_dialog_wipes_the_visit(kiosk: KioskFact
     """Idle with Help open: the countdown comes on top, and at zero only Welcome is left."""
     clock = FakeMonotonic()
     receipts = FakeReceipts()
-    app = kiosk("en", receipts, monotonic=clock, countdown_seconds=1.0)
+    app = kiosk("en", receipts, monotonic=clock, countdown_seconds=2.0)
     async with app.run_test() as pilot:
         await sign_in(pilot, *AHMED)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         clock.advance(61)
-        await pilot.wait_for_scheduled_animations()
-        await pilot.pause(1.1)
-        assert isinstance(app.screen, IdleCountdown)
+        await wait_until(pilot, lambda: isinstance(app.screen, IdleCountdown))
         assert isinstance(app.screen_stack[-2], HelpScreen)
-        await pilot.pause(1.3)
+        await wait_until(pilot, lambda: app.visit is None)
         await settle(pilot)
         assert screen_types(app) == ["WelcomeScreen"]
         assert app.visit is None
@@ -393,8 +392,7 @@ async def test_continue_keeps_the_visit(kiosk: KioskFactory) -> None:
         await pilot.press("enter")
         for _ in range(10):
             clock.advance(3)
-            await pilot.pause(0.6)
-            assert isinstance(app.screen, IdleCountdown)
+            await wait_until(pilot, lambda: isinstance(app.screen, IdleCountdown))
             await pilot.press("enter")
             await pilot.pause()
             assert isinstance(app.screen, SignInScreen)

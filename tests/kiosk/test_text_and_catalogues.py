@@ -20,7 +20,7 @@ from widgets import qr_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
-    *ROOT.joinpath("screens").glob("*.py"),
+    *ROOT.joinpath("screens", "resident").glob("*.py"),
     *ROOT.joinpath("widgets").glob("*.py"),
     ROOT / "kiosk" / "app" / "kiosk.py",
 ]
@@ -38,7 +38,6 @@ def used_keys() -> set[str]:
     keys = {
         key
         for path in SOURCES
-        if not path.name.startswith("staff_")
         for key in KEY_LITERAL.findall(path.read_text("utf-8"))
         if not key.endswith(FILE_SUFFIXES) and key.split(".")[0] in NAMESPACES
     } - set(FAQ_KEYS)

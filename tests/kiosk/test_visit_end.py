@@ -6,7 +6,15 @@ from textual.screen import Screen
 
 from kiosk.app.kiosk import KioskApp
 from screens.resident import IdleCountdown, StatusScreen, WelcomeScreen
-from tests.kiosk.conftest import AHMED, FakeMonotonic, FakeReceipts, KioskFactory, settle, sign_in
+from tests.kiosk.conftest import (
+    AHMED,
+    FakeMonotonic,
+    FakeReceipts,
+    KioskFactory,
+    settle,
+    sign_in,
+    wait_until,
+)
 
 
 async def open_status(pilot: Pilot[None]) -> None:
@@ -31,15 +39,14 @@ async def test_the_idle_wipe_shows_welcome_and_nothing_else(how: str, kiosk: Kio
     """From the status screen under the countdown: Welcome is the one screen made current."""
     clock = FakeMonotonic()
     receipts = FakeReceipts()
-    app = kiosk("en", receipts, monotonic=clock, countdown_seconds=1.0)
+    app = kiosk("en", receipts, monotonic=clock, countdown_seconds=2.0)
     async with app.run_test() as pilot:
         await open_status(pilot)
         clock.advance(61)
-        await pilot.pause(1.1)
-        assert isinstance(app.screen, IdleCountdown)
+        await wait_until(pilot, lambda: isinstance(app.screen, IdleCountdown))
         became_current = record_current_screens(app)
         if how == "idle":
-            await pilot.pause(1.3)
+            await wait_until(pilot, lambda: app.visit is None)
         else:
             await pilot.click("#idle-finish")
         await settle(pilot)
