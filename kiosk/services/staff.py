@@ -423,7 +423,7 @@ class StaffSession:
 
     def banner(self) -> str:
         """The line the kiosks show on their welcome screen (empty: none)."""
-        return self.services.store.setting("banner")
+        return self.services.banner()
 
     def set_banner(self, text: str) -> str:
         """Set (or with empty *text* clear) the kiosks' welcome banner (audited)."""
