@@ -70,7 +70,7 @@ def start_kiosk(services: Services, language: str, **options: Any) -> KioskApp:
     every document is verified in a worker once Welcome is up, and damage found there shows
     "out of service" and ends the app with code 1.
     """
-    services.store.check_frame()
+    services.check_data_frame()
     return make_kiosk_app(services, language, verify_data=True, **options)
 
 

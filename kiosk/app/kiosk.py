@@ -171,7 +171,7 @@ class KioskApp(App[None], inherit_bindings=False):
         # Off the first screen's path: at 100,000 stored requests parsing every document takes
         # ~150 ms, and the file's frame was already checked before the app started. Damage
         # found there reaches _handle_exception as any worker's error does.
-        self.run_worker(self.services.store.check, thread=True, group="verify-data")
+        self.run_worker(self.services.check_data, thread=True, group="verify-data")
 
     def _stop(self, number: int) -> None:
         log.info("signal %s: the kiosk stops", signal.Signals(number).name)
@@ -362,7 +362,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def _poll_data_file(self) -> None:
         # One stat every few seconds; the file is parsed again only when it is there and is
         # not the one that was last found damaged.
-        identity = self.services.store.identity()
+        identity = self.services.data_file_identity()
         if identity is None or identity == self._data_file_checked:
             return
         self._data_file_checked = identity
@@ -373,7 +373,7 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _check_data_file(self) -> None:
         try:
-            self.services.store.check()
+            self.services.check_data()
         except (DataFileError, OSError):
             return  # still damaged (or unreadable): wait for the next change
         self.call_from_thread(self._data_file_good_again)

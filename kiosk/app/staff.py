@@ -13,7 +13,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.app import App
@@ -164,6 +164,13 @@ class StaffApp(App[None]):
             self.notify("Your role is now staff: the supervisor screen closed.", severity="warning")
         if isinstance(self.screen, StaffScreen):
             self.screen.show_latest()
+
+
+if TYPE_CHECKING:
+    from screens.staff.base import StaffConsole
+
+    # The console's screens take their app for a StaffConsole: mypy checks here that it is one.
+    _SHOWS_THE_STAFF_SCREENS: type[StaffConsole] = StaffApp
 
 
 def run_console(app: StaffApp) -> int:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from kiosk.services.changes import DataChanges
     from kiosk.services.guards import QuickLookupGuard, StaffExitGuard
     from kiosk.services.requests import RequestService
+    from kiosk.store.storage import FileIdentity
 
 
 class Services:
@@ -41,6 +42,31 @@ class Services:
         None: probed without writing, cheap enough for the staff console's banner to ask every
         few seconds, and cleared by itself once the folder is writable again."""
         return self.store.probe_write_problem()
+
+    # --- the data file as the apps see it: screens and apps talk to these, not to the store ---
+
+    def banner(self) -> str:
+        """The line staff set for the kiosks' Welcome (empty: none); a read of the data file.
+
+        Cheap even at 100,000 requests (the settings table alone is read when it can be):
+        Welcome asks again after every write.
+        """
+        return self.store.setting("banner")
+
+    def check_data_frame(self) -> None:
+        """Read the data file's frame now, not each document: MissingDataFile or
+        DamagedDataFile (DataFileError) when it is not there or not the store's JSON."""
+        self.store.check_frame()
+
+    def check_data(self) -> None:
+        """Parse every document of the data file and check it: DataFileError naming the line
+        when it is damaged. Blocking (~150 ms at 100,000 requests): call it from a worker."""
+        self.store.check()
+
+    def data_file_identity(self) -> "FileIdentity | None":
+        """What tells this version of the data file from the next (one stat, no read); None
+        while there is no file. It changes whenever anyone writes."""
+        return self.store.identity()
 
     @cached_property
     def catalogue(self) -> "RequestTypeCatalogue":

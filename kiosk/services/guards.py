@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from kiosk.errors import DataFileError, StoreUnwritable
+from kiosk.domain.models import TawasulRequest
+from kiosk.errors import DataFileError, InvalidInput, NotFound, StoreUnwritable
 from kiosk.services.clock import Clock, utc_now
 from kiosk.services.passwords import password_policy
 from kiosk.store import StoreTransaction, TawasulStore
@@ -272,6 +273,19 @@ class LookupVerdict:
         )
 
 
+@dataclass(frozen=True)
+class QuickLookup:
+    """How a quick lookup ended: the request, or None, and the budget left after it.
+
+    *refused*: the budget said wait (or see the counter) before anything was looked up; else
+    the request was looked for, and a miss was counted.
+    """
+
+    request: TawasulRequest | None
+    verdict: LookupVerdict
+    refused: bool = False
+
+
 QUICK_LOOKUPS_BY_KIOSK = "quick_lookups.kiosk"
 """The guard that keeps each kiosk's failed quick lookups (kiosk id → times)."""
 
@@ -316,6 +330,21 @@ class QuickLookupGuard:
 
     def _in_force(self) -> LookupLimit:
         return self._limit.stricter() if self._unwritten else self._limit
+
+    def look_up(self, number: str, find: Callable[[], TawasulRequest]) -> QuickLookup:
+        """A quick lookup of request *number* within the budget: *find* it if the budget
+        allows, and count a miss (NotFound or InvalidInput from *find*) against it.
+
+        A wrong last 4 digits and a malformed number are both misses, so a guesser learns
+        nothing from which one it was. Blocking (reads and writes): call it from a worker.
+        """
+        verdict = self.check(number)
+        if not verdict.go:
+            return QuickLookup(None, verdict, refused=True)
+        try:
+            return QuickLookup(find(), verdict)
+        except (NotFound, InvalidInput):
+            return QuickLookup(None, self.record_failure(number))
 
     def check(self, number: str) -> LookupVerdict:
         """Whether a quick lookup of request *number* may go ahead now.

@@ -1,6 +1,7 @@
-"""What the kiosk screens need from receipt printing, independent of how it is done."""
+"""What the screens need from receipt printing, independent of how it is done."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from kiosk.domain.models import TawasulRequest
@@ -30,4 +31,42 @@ class ReceiptPrinting(Protocol):
 
     def visit_ended(self, applicant_id: str) -> None:
         """The visit of *applicant_id* ended (Finish or idle): settle their unprinted jobs."""
+        ...
+
+
+class QueuedReceipt(Protocol):
+    """A receipt waiting in the print queue, as the staff console shows it.
+
+    The spool's own job (kiosk.printing.spool.SpoolJob) is one: screens read it through this,
+    so they never import the printing code, and its rules (what *standing* says) stay there.
+    """
+
+    @property
+    def job_id(self) -> str:
+        """The receipt's serial, which names its job in the spool."""
+        ...
+
+    @property
+    def request_number(self) -> str:
+        """The request the receipt is of."""
+        ...
+
+    @property
+    def created(self) -> datetime:
+        """When the receipt was spooled (UTC)."""
+        ...
+
+    @property
+    def standing(self) -> str:
+        """Where the job stands, in the words staff read (waiting, uncertain, visit ended)."""
+        ...
+
+    @property
+    def attempts(self) -> int:
+        """How many times it was sent to the printer."""
+        ...
+
+    @property
+    def problem(self) -> str | None:
+        """The code of the last printer problem, or None."""
         ...

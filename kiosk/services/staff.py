@@ -8,7 +8,7 @@ by a supervisor loses the right at once, even in a console that is already open.
 import os
 import pwd
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date
 from enum import StrEnum
@@ -26,14 +26,13 @@ from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
 from kiosk.services.archive import ArchiveService
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock
-from kiosk.services.receipts_port import PrintOutcome
+from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt
 from kiosk.services.requests import RequestProgress
 from kiosk.store import TawasulStore
 from kiosk.store.storage import FileIdentity
 
 if TYPE_CHECKING:
     # Receipts pull in python-escpos, which the console loads only when receipts are used.
-    from kiosk.printing.spool import SpoolJob
     from kiosk.services.receipts import ReceiptService, Verification
 
 # POSIX-portable login names, as useradd accepts them by default on Debian.
@@ -424,7 +423,7 @@ class StaffSession:
 
     def banner(self) -> str:
         """The line the kiosks show on their welcome screen (empty: none)."""
-        return self.services.store.setting("banner")
+        return self.services.banner()
 
     def set_banner(self, text: str) -> str:
         """Set (or with empty *text* clear) the kiosks' welcome banner (audited)."""
@@ -459,7 +458,7 @@ class StaffSession:
         self.current_member()
         return self.receipts.verify(payload)
 
-    def print_queue(self) -> list["SpoolJob"]:
+    def print_queue(self) -> Sequence[QueuedReceipt]:
         """The receipts waiting in the spool, oldest first."""
         self.current_member()
         return self.receipts.pending_jobs()
@@ -472,7 +471,7 @@ class StaffSession:
         self._audit(member, "receipt.retry", job.request_number, _outcome_details(outcome))
         return outcome
 
-    def drop_print(self, job_id: str) -> "SpoolJob":
+    def drop_print(self, job_id: str) -> QueuedReceipt:
         """Remove a spooled receipt without printing it (audited)."""
         member = self.current_member()
         job = self.receipts.drop(job_id)

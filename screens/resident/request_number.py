@@ -1,5 +1,7 @@
 """Find a request by its number: signed in, or as a quick lookup with the ID's last 4 digits."""
 
+import contextlib
+
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -123,26 +125,24 @@ class RequestNumberScreen(KeypadFormScreen):
     def look_up(self, number: str, last4: str) -> None:
         """Read the request off the event loop; only the owner (or the last 4 digits) sees it.
 
-        A quick lookup first asks the office's guessing budget (this kiosk's and this number's
-        failures, kept in the data file) and counts a miss against it.
+        A quick lookup goes through the office's guessing budget (this kiosk's and this
+        number's failures, kept in the data file), which counts a miss against it.
         """
         services = self.ctx.services
         found: TawasulRequest | None = None
         verdict = LookupVerdict()
         if self.quick:
-            verdict = services.quick_lookups.check(number)
-            if not verdict.go:
-                self.app.call_from_thread(self._refused, verdict)
+            lookup = services.quick_lookups.look_up(
+                number, lambda: services.requests.quick_lookup(number, last4)
+            )
+            if lookup.refused:
+                self.app.call_from_thread(self._refused, lookup.verdict)
                 return
-        try:
-            if self.quick:
-                found = services.requests.quick_lookup(number, last4)
-            else:
-                assert self.ctx.applicant is not None
+            found, verdict = lookup.request, lookup.verdict
+        else:
+            assert self.ctx.applicant is not None
+            with contextlib.suppress(NotFound, InvalidInput):
                 found = services.requests.request_for_owner(self.ctx.applicant.id_number, number)
-        except (NotFound, InvalidInput):
-            if self.quick:
-                verdict = services.quick_lookups.record_failure(number)
         self.app.call_from_thread(self._found, found, verdict)
 
     def _refused(self, verdict: LookupVerdict) -> None:

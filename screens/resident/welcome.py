@@ -95,7 +95,7 @@ class WelcomeScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="banner")
     def load_banner(self) -> None:
         """Read the banner staff set (a data file read, off the event loop)."""
-        text = self.services.store.setting("banner")
+        text = self.services.banner()
         self.app.call_from_thread(self._show_banner, text)
 
     def _show_banner(self, stored: str) -> None:

@@ -4,7 +4,7 @@ import contextlib
 import logging
 import unicodedata
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from rich.text import Text
 from textual import on
@@ -38,6 +38,19 @@ def shaped(text: str, bidi: str) -> str:
     """*text* as one display line for the *bidi* setting, its direction from its first letter."""
     line = text.replace("\n", " ")
     return display_line(line, bidi, starts_right_to_left(line))
+
+
+class StaffConsole(Protocol):
+    """What a console screen asks of the app that shows it (kiosk.app.staff.StaffApp).
+
+    Screens never import the app (the layers contract): they name what they use here, and
+    mypy checks that StaffApp has it where the app is defined.
+    """
+
+    @property
+    def data_version(self) -> int:
+        """Goes up by one whenever a write to the data is heard."""
+        ...
 
 
 class StaffPane(Screen[Result]):
@@ -132,14 +145,19 @@ class StaffScreen(StaffPane[None]):
         """Show the data (after the subclass's own on_mount has set its tables up)."""
         self.show_latest()
 
+    @property
+    def console(self) -> StaffConsole:
+        """The app that shows this screen, as the screen uses it."""
+        return cast(StaffConsole, self.app)
+
     def on_screen_resume(self) -> None:
         """Coming back to this screen: show what changed meanwhile."""
-        if self._seen_version != getattr(self.app, "data_version", 0):
+        if self._seen_version != self.console.data_version:
             self.show_latest()
 
     def show_latest(self) -> None:
         """Show the data as the file holds it now; screens extend this to load their data."""
-        self._seen_version = getattr(self.app, "data_version", 0)
+        self._seen_version = self.console.data_version
 
     def shown(self, text: str, limit: int = NOTE_LIMIT) -> Text:
         """One line of stored text (a note, a name, a table cell) through the one safe path,

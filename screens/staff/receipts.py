@@ -1,5 +1,6 @@
 """Receipts for staff: reprint one, verify a receipt's QR payload, retry or drop spooled jobs."""
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -8,12 +9,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from kiosk.domain.calendar import riyadh_stamp
-from kiosk.services.receipts_port import PrintOutcome
+from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt
 from screens.staff.base import StaffScreen
 from widgets import TextField
 
 if TYPE_CHECKING:
-    from kiosk.printing.spool import SpoolJob
     from kiosk.services.receipts import Verification
 
 
@@ -69,7 +69,7 @@ class StaffReceiptsScreen(StaffScreen):
         super().show_latest()
         self.in_background(self.session.print_queue, self._show_queue, group="search")
 
-    def _show_queue(self, jobs: list["SpoolJob"]) -> None:
+    def _show_queue(self, jobs: Sequence[QueuedReceipt]) -> None:
         table = self.query_one("#queue", DataTable)
         table.clear()
         for job in jobs:
@@ -134,6 +134,6 @@ class StaffReceiptsScreen(StaffScreen):
         if job_id is not None:
             self.in_background(lambda: self.session.drop_print(job_id), self._dropped)
 
-    def _dropped(self, job: "SpoolJob") -> None:
+    def _dropped(self, job: QueuedReceipt) -> None:
         self.notify(f"Receipt {job.job_id} of request {job.request_number} was dropped.")
         self.show_latest()

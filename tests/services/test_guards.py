@@ -3,12 +3,14 @@
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from kiosk.config import KioskConfig
+from kiosk.domain.models import TawasulRequest
 from kiosk.services import Services, SignInOutcome
 from kiosk.services.guards import LookupVerdict, PinVerdict
 from tests.conftest import TEST_PASSWORDS, MovableClock
@@ -51,6 +53,35 @@ def test_three_misses_are_free_then_2_4_8_seconds_then_the_counter(
     assert guard.check(NUMBER) == COUNTER
     clock.advance(1)
     assert guard.check(NUMBER).go
+
+
+def test_a_quick_lookup_asks_the_budget_first_and_counts_each_miss(
+    demo_db: Path, clock: MovableClock
+) -> None:
+    services = kiosk(demo_db, clock)
+    looked: list[str] = []
+
+    def find(last4: str) -> Callable[[], TawasulRequest]:
+        def look() -> TawasulRequest:
+            looked.append(last4)
+            return services.requests.quick_lookup(NUMBER, last4)
+
+        return look
+
+    guard = services.quick_lookups
+    found = guard.look_up(NUMBER, find("6546"))
+    assert found.request is not None and found.request.number == NUMBER
+    assert found.verdict.go and not found.refused
+    # A wrong last 4 and a malformed one are both misses: the guesser learns nothing either way.
+    misses = [guard.look_up(NUMBER, find(last4)) for last4 in ("0000", "65", "1111")]
+    assert [(miss.request, miss.refused) for miss in misses] == [(None, False)] * 3
+    assert [miss.verdict for miss in misses] == [LookupVerdict(), LookupVerdict(), WAIT_2]
+    # While the wait lasts the request is not looked for, not even with the right digits.
+    refused = guard.look_up(NUMBER, find("6546"))
+    assert (refused.request, refused.refused, refused.verdict) == (None, True, WAIT_2)
+    assert looked == ["6546", "0000", "65", "1111"]
+    clock.advance(2)
+    assert guard.look_up(NUMBER, find("6546")).request == found.request
 
 
 def test_a_second_kiosk_and_a_restart_see_the_first_kiosks_misses(

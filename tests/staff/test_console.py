@@ -420,6 +420,35 @@ async def test_another_process_s_change_shows_without_reopening(
         assert app.data_version == 1
 
 
+async def test_a_screen_shown_again_reads_the_data_only_if_it_changed_meanwhile(
+    console: ConsoleFactory, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """StaffScreen asks its app (a StaffConsole) for the data version when it is shown again."""
+    reads: list[str] = []
+    real = StaffBannerScreen.show_latest
+
+    def counted(self: StaffBannerScreen) -> None:
+        reads.append(self.session.banner())
+        real(self)
+
+    monkeypatch.setattr(StaffBannerScreen, "show_latest", counted)
+    app = console("staff")
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("f4", "f2", "f4", "f2"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert reads == [""]  # nothing was written between: shown again as it was
+        StaffSession(services, "supervisor", CLIENT).set_banner("Closed on Thursday")
+        for _ in range(100):  # heard through the data file's change signal, within ms
+            if app.data_version:
+                break
+            await pilot.pause(0.1)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert reads[-1] == "Closed on Thursday"
+        assert text_of(app, "#current") == "Closed on Thursday"
+
+
 async def test_a_member_removed_by_a_supervisor_is_signed_out(
     console: ConsoleFactory, services: Services
 ) -> None:
