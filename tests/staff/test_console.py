@@ -1,5 +1,7 @@
 """The staff console driven through Textual's Pilot: every flow a member goes through."""
 
+import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line
 from kiosk.errors import NotAllowed
 from kiosk.services import Services
-from kiosk.services.staff import StaffDirectory, StaffSession
+from kiosk.services.staff import RequestPage, RequestQuery, StaffDirectory, StaffSession
 from kiosk.store import TawasulStore
 from screens.staff.audit import StaffAuditScreen
 from screens.staff.banner import StaffBannerScreen
@@ -640,3 +642,32 @@ async def test_the_filter_bar_fits_on_one_line(console: ConsoleFactory, width: i
             assert widget.region.height == 3, widget.id  # a prompt that wraps grows taller
             if isinstance(widget, Input):
                 assert widget.content_region.width >= len(widget.placeholder), widget.id
+
+
+async def test_an_older_search_never_shows_over_a_newer_one(
+    console: ConsoleFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The member types a number, then clears it before that search is back: the table shows
+    what the cleared field asks for when both are done (the older worker was cancelled)."""
+    search = StaffSession.search
+
+    def slow_for_the_number(
+        session: StaffSession, query: RequestQuery, page: int, size: int
+    ) -> RequestPage:
+        if query.text == UNDER_REVIEW:
+            time.sleep(1.0)
+        return search(session, query, page, size)
+
+    monkeypatch.setattr(StaffSession, "search", slow_for_the_number)
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        field = app.screen.query_one("#search", Input)
+        field.value = UNDER_REVIEW
+        await pilot.pause()
+        field.value = ""
+        await settle(pilot)
+        await asyncio.sleep(1.2)  # the older search's thread ends; nothing of it may show
+        await settle(pilot)
+        assert app.screen.query_one("#requests", DataTable).row_count == PAGE_SIZE
+        assert not text_of(app, "#summary").startswith("Page 1 of 1 · 1 request")
