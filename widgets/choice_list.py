@@ -3,7 +3,7 @@
 from textual import events
 from textual.widgets import OptionList
 
-from widgets.typed_ahead import FollowsFocus
+from widgets.typed_ahead import FollowsFocus, own_binding
 
 
 class ChoiceList(FollowsFocus, OptionList):
@@ -15,15 +15,18 @@ class ChoiceList(FollowsFocus, OptionList):
     them, and hands the keys after the Enter to the field now focused (see FollowsFocus).
     """
 
-    async def _on_key(self, event: events.Key) -> None:
-        # Runs before FollowsFocus's handler, which hands the key back if the focus has moved.
+    async def on_key(self, event: events.Key) -> None:
+        """Run the list's own binding for *event* now, in turn with the keys before it.
+
+        Runs before FollowsFocus's handler, which hands the key back if the focus has moved.
+        """
         if self.screen.focused is not self:
             return
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+        binding = own_binding(self, event.key)
+        if binding is not None:
             event.stop()
             event.prevent_default()
             await self.run_action(binding.action)
-            return
 
     def action_select(self) -> None:
         """Choose the highlighted option, then move on to the next field."""

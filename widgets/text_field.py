@@ -3,7 +3,7 @@
 from textual import events
 from textual.widgets import Input
 
-from widgets.typed_ahead import hand_back_if_focus_left
+from widgets.typed_ahead import hand_back_if_focus_left, own_binding
 
 
 class TextField(Input):
@@ -31,16 +31,18 @@ class TextField(Input):
         event.stop()
         self.screen.focus_previous()
 
-    async def _on_key(self, event: events.Key) -> None:
-        # Input's own handling follows unless the focus has moved on since this key was handed.
+    async def on_key(self, event: events.Key) -> None:
+        """Act on *event* in turn: hand it back if the focus has moved on, run the field's own
+        binding for it now, or leave it to Input (characters) and Textual (Tab).
+
+        Public ``on_key`` runs before Input's own ``_on_key`` (see widgets.typed_ahead), which
+        ``prevent_default()`` keeps from typing a key that was handed back.
+        """
         if hand_back_if_focus_left(self, event):
             return
-        # The field's own bindings, now rather than from the app. Priority bindings were
-        # already tried before the key was handed here; the rest start at the focused widget,
-        # which is this field, so the same binding wins as when the app resolves it. The key
-        # stops here (it must not run again from the app); Input still sees it, to show the
-        # cursor steadily while typing.
-        for binding in self._bindings.key_to_bindings.get(event.key, ()):
-            if not binding.priority and await self.app.run_action(binding.action, self):
-                event.stop()
-                return
+        # The field's own bindings, now rather than from the app, the same binding that would
+        # win there. The key stops here (it must not run again from the app); Input still sees
+        # it, to show the cursor steadily while typing.
+        binding = own_binding(self, event.key)
+        if binding is not None and await self.app.run_action(binding.action, self):
+            event.stop()

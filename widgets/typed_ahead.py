@@ -1,8 +1,17 @@
-"""Keys typed ahead follow the focus: the one rule TextField and ChoiceList share."""
+"""Keys typed ahead follow the focus: the one rule TextField and ChoiceList share.
+
+What this relies on in Textual (tests/unit/test_textual_behaviour.py fails if an upgrade
+changes it):
+- a key is dispatched to a widget's handlers along its class's MRO, a subclass's public
+  ``on_key`` before its base classes' own ``_on_key``, and ``prevent_default()`` stops it there;
+- ``Screen.active_bindings`` maps a key to the binding of the focused widget first (a priority
+  binding higher up replaces it), with the node that defines it.
+"""
 
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.binding import Binding
 
 if TYPE_CHECKING:
     from textual.widget import Widget
@@ -27,6 +36,15 @@ def hand_back_if_focus_left(widget: "Widget", event: events.Key) -> bool:
     return True
 
 
+def own_binding(widget: "Widget", key: str) -> Binding | None:
+    """The binding *widget* itself has for *key*, as the app would resolve it now: none when a
+    priority binding higher up takes the key (the app has run those before handing it here)."""
+    active = widget.screen.active_bindings.get(key)
+    if active is None or active.node is not widget or active.binding.priority:
+        return None
+    return active.binding
+
+
 class FollowsFocus(_Mixin):
     """A focusable widget that hands keys back to the app once the focus has left it.
 
@@ -36,5 +54,6 @@ class FollowsFocus(_Mixin):
     to the widget now focused. Mixed in first, so it runs before the widget's own key handling.
     """
 
-    async def _on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
+        """Hand *event* back to the app if the focus has moved on since it was handed here."""
         hand_back_if_focus_left(self, event)

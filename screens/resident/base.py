@@ -86,7 +86,13 @@ class ResidentScreen(Screen[None]):
     def focus_chain(self) -> list[Widget]:
         """Textual's focus order, in which each row runs left to right; on a mirrored screen each
         row runs right to left instead, as Arabic reads (Tab from a field to the next field on
-        its left, along the buttons from the screen's own action to Finish)."""
+        its left, along the buttons from the screen's own action to Finish).
+
+        Textual has no right-to-left layout, and a mirrored row is composed in reverse so that
+        it reads from the right: its widgets' order is the reverse of Arabic reading order.
+        This overrides the public ``focus_chain`` property, which Tab and Shift+Tab follow
+        (tests/unit/test_textual_behaviour.py checks that Textual still does), and reads only
+        public geometry (``virtual_region``, ``styles.margin``)."""
         chain = super().focus_chain
         return sorted(chain, key=self._mirrored_place) if self.ctx.mirrored else chain
 

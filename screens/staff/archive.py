@@ -4,9 +4,10 @@ The archives are read only when asked: a search runs when the member presses Ent
 every key, and not again when the live file changes (only the archive run writes archives).
 """
 
+import asyncio
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Footer, Header, Input, Static
@@ -41,7 +42,6 @@ class StaffArchiveScreen(StaffScreen):
         super().__init__(session)
         self.typed = typed
         self.found: list[ArchivedRequest] = []
-        self._ticket = 0
 
     def compose(self) -> ComposeResult:
         """The search field, what the last search said, and the requests it found."""
@@ -58,16 +58,12 @@ class StaffArchiveScreen(StaffScreen):
         if is_request_number(self.typed) or check_id(self.typed).is_valid:
             self.search(self.typed)
 
-    def search(self, typed: str) -> None:
-        """Search the archives for *typed* in the background."""
-        self._ticket += 1
-        ticket = self._ticket
+    @work(exclusive=True, group="archive", exit_on_error=False)
+    async def search(self, typed: str) -> None:
+        """Search the archives for *typed* off the event loop and show what was found; a newer
+        search cancels this one (the worker is exclusive)."""
         self._say("Searching the archive…")
-        self.in_background(
-            lambda: self._search_or_mistake(typed),
-            lambda outcome: self._show(ticket, outcome),
-            group="archive",
-        )
+        self._show(await asyncio.to_thread(self._search_or_mistake, typed))
 
     def _search_or_mistake(self, typed: str) -> ArchiveSearch | InvalidInput:
         # A mistyped number is an answer to show under the field, not an error to pop up.
@@ -76,9 +72,7 @@ class StaffArchiveScreen(StaffScreen):
         except InvalidInput as mistake:
             return mistake
 
-    def _show(self, ticket: int, outcome: ArchiveSearch | InvalidInput) -> None:
-        if ticket != self._ticket:
-            return  # a newer search was started while this one ran
+    def _show(self, outcome: ArchiveSearch | InvalidInput) -> None:
         if isinstance(outcome, InvalidInput):
             # One sentence; the requests found before stay as they were.
             self._say(str(outcome), problem=True)

@@ -1,9 +1,10 @@
 """The audit log for staff: who changed what and from where, filtered by member and date."""
 
+import asyncio
 import json
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -35,7 +36,6 @@ class StaffAuditScreen(StaffScreen):
         super().__init__(session)
         self.page = 0
         self.entries: list[AuditEntry] = []
-        self._ticket = 0
 
     def compose(self) -> ComposeResult:
         """The filters, the table and the page summary."""
@@ -75,17 +75,17 @@ class StaffAuditScreen(StaffScreen):
         except InvalidInput as error:
             self.report(error)
             return
-        self._ticket += 1
-        ticket = self._ticket
-        self.in_background(
-            lambda: (self.session.audit(query), self.session.actors()),
-            lambda found: self._show(ticket, *found),
-            group="search",
-        )
+        self.load(query)
 
-    def _show(self, ticket: int, entries: list[AuditEntry], actors: list[str]) -> None:
-        if ticket != self._ticket:
-            return
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def load(self, query: AuditQuery) -> None:
+        """Read the entries of *query* and the members who wrote any, then show them; a newer
+        read cancels this one (the worker is exclusive)."""
+        entries = await asyncio.to_thread(self.session.audit, query)
+        actors = await asyncio.to_thread(self.session.actors)
+        self._show(entries, actors)
+
+    def _show(self, entries: list[AuditEntry], actors: list[str]) -> None:
         self.entries = entries
         actor = self.query_one("#actor", Select)
         chosen = actor.value

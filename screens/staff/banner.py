@@ -1,6 +1,8 @@
 """The banner line that the kiosks show on their welcome screen, as staff set it."""
 
-from textual import on
+import asyncio
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Header, Input, Label
@@ -36,7 +38,12 @@ class StaffBannerScreen(StaffScreen):
     def show_latest(self) -> None:
         """Read the banner as stored now."""
         super().show_latest()
-        self.in_background(self.session.banner, self._show)
+        self.load()
+
+    @work(exclusive=True, group="read", exit_on_error=False)
+    async def load(self) -> None:
+        """Read the stored banner off the event loop and show it."""
+        self._show(await asyncio.to_thread(self.session.banner))
 
     def _show(self, banner: str) -> None:
         self.show_paragraph("#current", drawn_text(banner, BANNER_LIMIT) or "(no banner)")
@@ -45,17 +52,17 @@ class StaffBannerScreen(StaffScreen):
     @on(Button.Pressed, "#save")
     def save(self) -> None:
         """Store the typed banner."""
-        self._set(self.query_one("#text", Input).value)
+        self.store(self.query_one("#text", Input).value)
 
     @on(Button.Pressed, "#clear")
     def clear(self) -> None:
         """Remove the banner from the kiosks."""
-        self._set("")
+        self.store("")
 
-    def _set(self, text: str) -> None:
-        self.in_background(lambda: self.session.set_banner(text), self._saved)
-
-    def _saved(self, banner: str) -> None:
+    @work(group="write", exit_on_error=False)
+    async def store(self, text: str) -> None:
+        """Store *text* as the banner off the event loop ("" removes it), then show it."""
+        banner = await asyncio.to_thread(self.session.set_banner, text)
         self.query_one("#text", Input).value = ""
         self._show(banner)
         self.notify("The banner is saved." if banner else "The banner is cleared.")

@@ -1,15 +1,14 @@
 """What every staff console screen shares: the session, background work, errors, live data."""
 
-import contextlib
 import logging
 import unicodedata
-from collections.abc import Callable
-from typing import Any, Protocol, TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 from rich.text import Text
 from textual import on
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from kiosk.domain.text import BidiMode, display_line, has_rtl
 from kiosk.domain.typed_text import NOTE_LIMIT, drawn_text
@@ -20,7 +19,6 @@ from widgets import BidiText
 log = logging.getLogger("tawasul.staff")
 
 Result = TypeVar("Result")
-Outcome = TypeVar("Outcome")
 
 
 def starts_right_to_left(text: str) -> bool:
@@ -54,10 +52,13 @@ class StaffConsole(Protocol):
 
 
 class StaffPane(Screen[Result]):
-    """A screen or dialog of the console: runs blocking use cases in a worker thread.
+    """A screen or dialog of the console, whose blocking use cases run off the event loop.
 
     TinyDB writes wait for the file lock and argon2 is slow on purpose: neither may freeze the
-    screen. Errors a person caused are shown as one sentence, never as a traceback.
+    screen. Each screen runs them in Textual workers (``@work``, with ``exit_on_error=False``),
+    awaiting the use case in a thread (``asyncio.to_thread``). A read is an exclusive worker of
+    its group: a newer read cancels the older one at its await, so an older answer is never
+    shown over a newer one. Errors are shown as one sentence, never as a traceback.
     """
 
     def stop_blinking(self) -> None:
@@ -77,31 +78,13 @@ class StaffPane(Screen[Result]):
                 timeout=8,
             )
 
-    def in_background(
-        self,
-        work: Callable[[], Outcome],
-        done: Callable[[Outcome], None],
-        *,
-        group: str = "write",
-        exclusive: bool = False,
-    ) -> None:
-        """Run *work* in a thread, then *done* with its result on the screen's thread."""
-        app = self.app
-
-        def deliver(callback: Callable[[Any], None], value: object) -> None:
-            # After a hang-up the app is gone; a finished write stands, nothing is left to show.
-            with contextlib.suppress(RuntimeError):
-                app.call_from_thread(callback, value)
-
-        def run() -> None:
-            try:
-                result = work()
-            except Exception as error:
-                deliver(self.report, error)
-                return
-            deliver(done, result)
-
-        self.run_worker(run, thread=True, group=group, exclusive=exclusive)
+    @on(Worker.StateChanged)
+    def _report_failed_work(self, event: Worker.StateChanged) -> None:
+        # The screens' workers run with exit_on_error=False: what one raised is told to the
+        # member here in one sentence, and the console goes on.
+        error = event.worker.error
+        if event.state is WorkerState.ERROR and isinstance(error, Exception):
+            self.report(error)
 
     def preview(self, field_id: str, bidi: str) -> BidiText:
         """A line under the field *field_id* that shows Arabic typed into it as it will read.

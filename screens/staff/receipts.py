@@ -1,9 +1,9 @@
 """Receipts for staff: reprint one, verify a receipt's QR payload, retry or drop spooled jobs."""
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+import asyncio
+from collections.abc import Callable, Sequence
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
@@ -12,9 +12,6 @@ from kiosk.domain.calendar import riyadh_stamp
 from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt
 from screens.staff.base import StaffScreen
 from widgets import TextField
-
-if TYPE_CHECKING:
-    from kiosk.services.receipts import Verification
 
 
 def outcome_text(outcome: PrintOutcome) -> str:
@@ -67,9 +64,12 @@ class StaffReceiptsScreen(StaffScreen):
     def show_latest(self) -> None:
         """Read the print queue as it is now."""
         super().show_latest()
-        self.in_background(self.session.print_queue, self._show_queue, group="search")
+        self.load_queue()
 
-    def _show_queue(self, jobs: Sequence[QueuedReceipt]) -> None:
+    @work(exclusive=True, group="read", exit_on_error=False)
+    async def load_queue(self) -> None:
+        """Read the print queue off the event loop and show it (a newer read cancels this)."""
+        jobs: Sequence[QueuedReceipt] = await asyncio.to_thread(self.session.print_queue)
         table = self.query_one("#queue", DataTable)
         table.clear()
         for job in jobs:
@@ -98,9 +98,12 @@ class StaffReceiptsScreen(StaffScreen):
         """Print the typed request's receipt in the chosen language."""
         number = self.query_one("#number", Input).value
         language = str(self.query_one("#language", Select).value)
-        self.in_background(lambda: self.session.reprint(number, language), self._printed)
+        self.print_receipt(lambda: self.session.reprint(number, language))
 
-    def _printed(self, outcome: PrintOutcome) -> None:
+    @work(group="write", exit_on_error=False)
+    async def print_receipt(self, printing: Callable[[], PrintOutcome]) -> None:
+        """Run *printing* (a reprint or a retry) off the event loop; say how it went."""
+        outcome = await asyncio.to_thread(printing)
         self.notify(outcome_text(outcome), severity="information" if outcome.printed else "warning")
         self.show_latest()
 
@@ -110,9 +113,12 @@ class StaffReceiptsScreen(StaffScreen):
         """Check the pasted payload against the office key and the data."""
         payload = self.query_one("#payload", Input).value
         self.query_one("#verdict", Static).update("Checking…")  # never the last receipt's verdict
-        self.in_background(lambda: self.session.verify_receipt(payload), self._verified)
+        self.check_receipt(payload)
 
-    def _verified(self, verification: "Verification") -> None:
+    @work(exclusive=True, group="verify", exit_on_error=False)
+    async def check_receipt(self, payload: str) -> None:
+        """Verify *payload* off the event loop and show the verdict."""
+        verification = await asyncio.to_thread(self.session.verify_receipt, payload)
         self.query_one("#verdict", Static).update("\n".join(verification.lines()))
 
     def report(self, error: Exception) -> None:
@@ -125,15 +131,18 @@ class StaffReceiptsScreen(StaffScreen):
         """Send the highlighted job to the printer again."""
         job_id = self._highlighted_job()
         if job_id is not None:
-            self.in_background(lambda: self.session.retry_print(job_id), self._printed)
+            self.print_receipt(lambda: self.session.retry_print(job_id))
 
     @on(Button.Pressed, "#drop")
     def drop(self) -> None:
         """Remove the highlighted job without printing it."""
         job_id = self._highlighted_job()
         if job_id is not None:
-            self.in_background(lambda: self.session.drop_print(job_id), self._dropped)
+            self.drop_job(job_id)
 
-    def _dropped(self, job: QueuedReceipt) -> None:
+    @work(group="write", exit_on_error=False)
+    async def drop_job(self, job_id: str) -> None:
+        """Remove job *job_id* from the queue off the event loop; say which receipt it was."""
+        job = await asyncio.to_thread(self.session.drop_print, job_id)
         self.notify(f"Receipt {job.job_id} of request {job.request_number} was dropped.")
         self.show_latest()

@@ -1,8 +1,9 @@
 """One request in full for staff: every field, the history, the internal notes, and changes."""
 
+import asyncio
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
@@ -58,7 +59,12 @@ class StaffRequestScreen(StaffScreen):
     def show_latest(self) -> None:
         """Read the request as stored now."""
         super().show_latest()
-        self.in_background(lambda: self.session.request(self.number), self.show_request)
+        self.load()
+
+    @work(exclusive=True, group="read", exit_on_error=False)
+    async def load(self) -> None:
+        """Read the request off the event loop and show it (a newer read cancels this one)."""
+        self.show_request(await asyncio.to_thread(self.session.request, self.number))
 
     def show_request(self, request: TawasulRequest) -> None:
         """Fill the screen with *request*."""
@@ -115,16 +121,20 @@ class StaffRequestScreen(StaffScreen):
             )
 
     def _change_chosen(self, change: StatusChange | None) -> None:
-        if change is None:
-            return
-        self.in_background(
-            lambda: self.session.change_status(
-                self.number, change.status, change.note, change.required_action, change.seen
-            ),
-            self._changed,
-        )
+        if change is not None:
+            self.save_change(change)
 
-    def _changed(self, request: TawasulRequest) -> None:
+    @work(group="write", exit_on_error=False)
+    async def save_change(self, change: StatusChange) -> None:
+        """Make the status *change* off the event loop, then show the request as changed."""
+        request = await asyncio.to_thread(
+            self.session.change_status,
+            self.number,
+            change.status,
+            change.note,
+            change.required_action,
+            change.seen,
+        )
         self.notify(f"Request {request.number} is now {request.status.staff_label}.", markup=False)
         self.show_request(request)
 
@@ -135,11 +145,13 @@ class StaffRequestScreen(StaffScreen):
         self.app.push_screen(dialog, self._note_written)
 
     def _note_written(self, text: str | None) -> None:
-        if text is None:
-            return
-        self.in_background(lambda: self.session.add_note(self.number, text), self._noted)
+        if text is not None:
+            self.save_note(text)
 
-    def _noted(self, request: TawasulRequest) -> None:
+    @work(group="write", exit_on_error=False)
+    async def save_note(self, text: str) -> None:
+        """Add the internal note *text* off the event loop, then show the request with it."""
+        request = await asyncio.to_thread(self.session.add_note, self.number, text)
         self.notify("Internal note added.")
         self.show_request(request)
 

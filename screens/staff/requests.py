@@ -1,13 +1,15 @@
 """The staff request table: search, filters, sorting and paging over every request."""
 
+import asyncio
 from datetime import date
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.worker import Worker
 
 from kiosk.domain.calendar import parse_date, riyadh_date
 from kiosk.domain.identity import mask_id
@@ -60,8 +62,7 @@ class StaffRequestsScreen(StaffScreen):
         self.sort = SortKey.CREATED
         self.descending = True
         self.current_page: RequestPage | None = None
-        self._ticket = 0
-        self._shown_ticket = -1
+        self._search: Worker[None] | None = None
         # Enter pressed while the search still ran: open its one match when it arrives.
         self._open_single_match = False
 
@@ -132,19 +133,16 @@ class StaffRequestsScreen(StaffScreen):
         except InvalidInput as error:
             self.report(error)
             return
-        self._ticket += 1
-        ticket = self._ticket
-        page = self.page
-        self.in_background(
-            lambda: self.session.search(query, page, PAGE_SIZE),
-            lambda found: self._show_page(ticket, found),
-            group="search",
-        )
+        self._search = self.load_page(query, self.page)
 
-    def _show_page(self, ticket: int, found: RequestPage) -> None:
-        if ticket != self._ticket:
-            return  # a newer search was started while this one ran
-        self._shown_ticket = ticket
+    @work(exclusive=True, group="search", exit_on_error=False)
+    async def load_page(self, query: RequestQuery, page: int) -> None:
+        """Read *page* of *query* off the event loop and show it; a newer search cancels this
+        one (the worker is exclusive), so its answer is never drawn over the newer one's."""
+        found = await asyncio.to_thread(self.session.search, query, page, PAGE_SIZE)
+        self._show_page(found)
+
+    def _show_page(self, found: RequestPage) -> None:
         table = self.query_one("#requests", DataTable)
         highlighted = table.cursor_row
         self.current_page = found
@@ -175,7 +173,8 @@ class StaffRequestsScreen(StaffScreen):
             f"sorted by {self.sort.value}, {direction}"
         )
         if self._open_single_match:
-            self._search_submitted()
+            self._open_single_match = False
+            self._open_or_focus(found)
 
     # --- events and actions --------------------------------------------------------------
 
@@ -194,10 +193,13 @@ class StaffRequestsScreen(StaffScreen):
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self) -> None:
-        shown = self.current_page
-        self._open_single_match = self._shown_ticket != self._ticket
-        if self._open_single_match:
+        if self._search is not None and not self._search.is_finished:
+            self._open_single_match = True  # the search still runs: answer when it is shown
             return
+        self._open_or_focus(self.current_page)
+
+    def _open_or_focus(self, shown: RequestPage | None) -> None:
+        """Open the one request *shown*, or go to the table to choose among several."""
         if shown is not None and shown.total == 1:
             self.open_request(shown.rows[0].request.number)
         else:

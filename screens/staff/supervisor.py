@@ -1,6 +1,10 @@
 """Supervisors' tools: unlock an applicant, reset a password, and manage the staff table."""
 
-from textual import on
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
@@ -52,9 +56,12 @@ class StaffSupervisorScreen(StaffScreen):
     def show_latest(self) -> None:
         """Read the staff table as stored now."""
         super().show_latest()
-        self.in_background(self.session.staff_members, self._show_staff)
+        self.load_staff()
 
-    def _show_staff(self, members: list[StaffMember]) -> None:
+    @work(exclusive=True, group="read", exit_on_error=False)
+    async def load_staff(self) -> None:
+        """Read the staff table off the event loop and show it."""
+        members: list[StaffMember] = await asyncio.to_thread(self.session.staff_members)
         table = self.query_one("#staff", DataTable)
         table.clear()
         for member in members:
@@ -81,9 +88,9 @@ class StaffSupervisorScreen(StaffScreen):
     def unlock(self) -> None:
         """Clear the applicant's failed sign-ins and lock."""
         typed = self._applicant_id()
-        self.in_background(
+        self.act(
             lambda: self.session.unlock_applicant(typed),
-            lambda _: self.notify("The applicant can sign in again."),
+            lambda _: "The applicant can sign in again.",
         )
 
     @on(Button.Pressed, "#reset")
@@ -93,9 +100,9 @@ class StaffSupervisorScreen(StaffScreen):
         password_field = self.query_one("#password", Input)
         password = password_field.value
         password_field.value = ""
-        self.in_background(
+        self.act(
             lambda: self.session.reset_password(typed, password),
-            lambda _: self.notify("The password is reset; the applicant can sign in with it."),
+            lambda _: "The password is reset; the applicant can sign in with it.",
         )
 
     @on(Button.Pressed, "#put")
@@ -104,20 +111,24 @@ class StaffSupervisorScreen(StaffScreen):
         username = self.query_one("#username", Input).value
         name = self.query_one("#name", Input).value
         role = StaffRole(str(self.query_one("#role", Select).value))
-        self.in_background(
+        self.act(
             lambda: self.session.put_staff(username, name, role),
-            lambda member: self._done(f"{member.username} is saved as {member.role.value}."),
+            lambda member: f"{member.username} is saved as {member.role.value}.",
         )
 
     @on(Button.Pressed, "#remove")
     def remove_member(self) -> None:
         """Remove the member named in the form."""
         username = self.query_one("#username", Input).value.strip()
-        self.in_background(
+        self.act(
             lambda: self.session.remove_staff(username),
-            lambda _: self._done(f"{username} can no longer use the staff console."),
+            lambda _: f"{username} can no longer use the staff console.",
         )
 
-    def _done(self, message: str) -> None:
-        self.notify(message, markup=False)
+    @work(group="write", exit_on_error=False)
+    async def act(self, change: Callable[[], Any], saying: Callable[[Any], str]) -> None:
+        """Make *change* off the event loop (the service checks the supervisor's role again),
+        then say what *saying* makes of its result and show the staff table as it is now."""
+        done = await asyncio.to_thread(change)
+        self.notify(saying(done), markup=False)
         self.show_latest()

@@ -159,7 +159,8 @@ async def test_welcome_shows_the_staff_banner(kiosk: KioskFactory) -> None:
         await settle(pilot)
         assert not app.screen.query_one("#banner").display
         set_banner(app, BANNER)
-        app.screen.load_banner()  # type: ignore[attr-defined]
+        assert isinstance(app.screen, WelcomeScreen)
+        app.screen.load_banner()
         await settle(pilot)
         banner = app.screen.query_one("#banner", BidiText)
         assert banner.display
@@ -184,7 +185,8 @@ async def test_welcome_tiles_answer_keys_and_focus_the_kiosk_language_again(
         await pilot.pause()
         assert screen_types(app) == ["WelcomeScreen"] and app.visit is None
         assert app.focused is not None and app.focused.id == f"start-{language}"
-        app.screen.load_banner()  # type: ignore[attr-defined]
+        assert isinstance(app.screen, WelcomeScreen)
+        app.screen.load_banner()
         await settle(pilot)
         assert app.screen.query_one("#banner", BidiText).text == BANNER
 

@@ -96,6 +96,7 @@ async def test_a_status_changed_by_staff_shows_where_the_resident_is(kiosk: Kios
         assert app.screen is status
         assert "Collect at counter 3" in status.query_one("#collect", BidiText).text
         note = status.query_one("#updated", BidiText)
+        assert isinstance(status, StatusScreen)
         assert note.text == status.t("status.updated")
         # Drawn whole beside the badge, not cut to its first letter.
         assert note.region.width >= len(note.text)
@@ -161,6 +162,7 @@ async def test_the_list_and_the_counts_follow_staff_changes(kiosk: KioskFactory)
         assert app.screen is types
         highlighted = types.query_one("#types", OptionList).highlighted_option
         assert highlighted is not None and highlighted.id == "iqama_inside"
+        assert isinstance(types, RequestTypeScreen)
         assert types.by_type["iqama_inside"][0].status.value == "rejected"
 
 

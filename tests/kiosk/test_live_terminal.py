@@ -26,7 +26,7 @@ SOON = 10.0
 def kiosk_in_terminal(open_terminal: Callable[[list[str]], Terminal], db: Path) -> Terminal:
     """The kiosk over *db* in English, in a terminal of the documented minimum size, 80×24."""
     screen = open_terminal([str(TAWASUL), "kiosk", "--db", str(db), "--lang", "en"])
-    screen._tmux("resize-window", "-t", "t", "-x", "80", "-y", "24")
+    screen.resize(80, 24)
     screen.wait_for("· Help")
     return screen
 

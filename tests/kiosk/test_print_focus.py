@@ -32,6 +32,7 @@ async def test_enter_after_print_keeps_the_visit_on_the_status(
         assert app.screen is status
         assert app.focused is not None and app.focused.id == "print"
         assert isinstance(app.focused, Button)
+        assert isinstance(status, StatusScreen)
         assert str(app.focused.label) == status.shaped(status.t("status.print_again"))
         # The whole new label fits (Textual keeps the old width unless told to lay it out).
         assert app.focused.size.width >= cell_len(str(app.focused.label)) + 2

@@ -243,7 +243,8 @@ def test_every_problem_code_has_both_sentences() -> None:
 
 def _named(name: str, base: type[BaseException]) -> BaseException:
     """An exception of a class called *name*, like pyusb's and pyserial's (not installed here)."""
-    return type(name, (base,), {})("from the driver")
+    driver_error: type[BaseException] = type(name, (base,), {})
+    return driver_error("from the driver")
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,10 @@ from PIL import Image
 from kiosk.cli import main
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
+from kiosk.domain.text import REPLACEMENT_CHARACTER
 from kiosk.domain.typed_text import NOTE_LIMIT
 from kiosk.printing.escpos_bytes import raster_image
-from kiosk.printing.text import REPLACEMENT_CHARACTER, Shaping, text_style
+from kiosk.printing.text import Shaping, text_style
 from kiosk.services import Services
 from tests.printing.conftest import qr_of
 

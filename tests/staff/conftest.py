@@ -3,6 +3,8 @@
 from collections.abc import Callable
 
 import pytest
+from textual.message import Message
+from textual.notifications import Notify
 from textual.pilot import Pilot
 
 from kiosk.app import make_staff_app
@@ -34,3 +36,19 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+class Notices:
+    """The notifications an app shows, heard as messages (``run_test(message_hook=…)``).
+
+    Textual posts a Notify message for each one; listening for it reads no private state.
+    """
+
+    def __init__(self) -> None:
+        """Nothing heard yet."""
+        self.heard: list[str] = []
+
+    def hear(self, message: Message) -> None:
+        """The message hook: keep the text of each notification."""
+        if isinstance(message, Notify):
+            self.heard.append(message.notification.message)

@@ -14,7 +14,8 @@ from kiosk.services import Services
 from kiosk.services.archive import ArchiveService
 from kiosk.services.requests import RequestService
 from kiosk.services.staff import StaffSession
-from screens.staff.archive import PROMPT, ArchivedRequestScreen, StaffArchiveScreen
+from screens.staff.archive import PROMPT, StaffArchiveScreen
+from screens.staff.archived_request import ArchivedRequestScreen
 from screens.staff.note import InternalNoteDialog
 from screens.staff.requests import StaffRequestsScreen
 from screens.staff.status_change import StatusChangeDialog

@@ -1,5 +1,7 @@
 """The staff console driven through Textual's Pilot: every flow a member goes through."""
 
+import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -14,17 +16,18 @@ from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line
 from kiosk.errors import NotAllowed
 from kiosk.services import Services
-from kiosk.services.staff import StaffDirectory, StaffSession
+from kiosk.services.staff import RequestPage, RequestQuery, StaffDirectory, StaffSession
 from kiosk.store import TawasulStore
 from screens.staff.audit import StaffAuditScreen
 from screens.staff.banner import StaffBannerScreen
+from screens.staff.base import StaffScreen
 from screens.staff.note import InternalNoteDialog
 from screens.staff.request import StaffRequestScreen
 from screens.staff.requests import PAGE_SIZE, StaffRequestsScreen
 from screens.staff.status_change import StatusChangeDialog
 from screens.staff.supervisor import StaffSupervisorScreen
 from tests.conftest import frozen_clock, make_demo_file, type_ahead
-from tests.staff.conftest import CLIENT, ConsoleFactory, settle
+from tests.staff.conftest import CLIENT, ConsoleFactory, Notices, settle
 
 UNDER_REVIEW = "9000000100"
 CLOSED = "9000000407"
@@ -87,14 +90,14 @@ async def test_an_answered_request_is_never_shown_late(console: ConsoleFactory) 
 
 @pytest.mark.parametrize("screen", [StaffRequestsScreen, StaffRequestScreen, StaffAuditScreen])
 async def test_a_staff_screen_reads_its_data_once_when_it_opens(
-    console: ConsoleFactory, monkeypatch: pytest.MonkeyPatch, screen: type[StaffRequestScreen]
+    console: ConsoleFactory, monkeypatch: pytest.MonkeyPatch, screen: type[StaffScreen]
 ) -> None:
     """Textual runs every class's on_mount itself: a screen that also called its base's read
     the data file twice each time it opened."""
     reads: list[str] = []
     real = screen.show_latest
 
-    def counted(self: StaffRequestScreen) -> None:
+    def counted(self: StaffScreen) -> None:
         reads.append(type(self).__name__)
         real(self)
 
@@ -243,7 +246,8 @@ async def test_a_change_refused_by_the_stored_state_is_reported(
     console: ConsoleFactory, services: Services
 ) -> None:
     app = console()
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notices.hear) as pilot:
         await open_request(pilot, UNDER_REVIEW)
         await pilot.press("c")
         await settle(pilot)
@@ -252,8 +256,7 @@ async def test_a_change_refused_by_the_stored_state_is_reported(
         other.change_status(UNDER_REVIEW, RequestStatus.ACCEPTED, "done elsewhere")
         await pilot.press("down", "down", "down", "enter", *"no", "ctrl+s", "ctrl+s")
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
-        assert messages[-1] == (
+        assert notices.heard[-1] == (
             f"staff changed request {UNDER_REVIEW} meanwhile: it is now Accepted. "
             "Nothing was saved; look at it again."
         )
@@ -282,7 +285,7 @@ async def test_add_an_internal_note(console: ConsoleFactory, services: Services)
         assert "cannot be empty" in text_of(app, "#problem")
         await pilot.press(*"[sponsor]", "enter")
         await settle(pilot)
-        assert app.screen is screen
+        assert app.screen_stack[-1] is screen
         notes = screen.query_one("#notes", DataTable)
         assert notes.row_count == 1
         assert str(notes.get_row_at(0)[2]) == "[sponsor]"
@@ -366,20 +369,23 @@ async def test_supervisors_unlock_reset_and_manage_staff(
 
 async def test_staff_have_no_supervisor_screen_and_f5_says_why(console: ConsoleFactory) -> None:
     app = console("staff")
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notices.hear) as pilot:
         await settle(pilot)
         await pilot.press("f5")
         await settle(pilot)
         assert isinstance(app.screen, StaffRequestsScreen)
-        messages = [n.message for n in app._notifications]
-        assert messages == ["The supervisor screen is for supervisors only; your role is staff."]
+        assert notices.heard == [
+            "The supervisor screen is for supervisors only; your role is staff."
+        ]
 
 
 async def test_a_demoted_supervisor_leaves_the_supervisor_screen(
     console: ConsoleFactory, services: Services
 ) -> None:
     app = console("supervisor")
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    notices = Notices()
+    async with app.run_test(size=SIZE, notifications=True, message_hook=notices.hear) as pilot:
         await settle(pilot)
         await pilot.press("f5")
         await settle(pilot)
@@ -391,7 +397,7 @@ async def test_a_demoted_supervisor_leaves_the_supervisor_screen(
         app.check_for_changes()
         await settle(pilot)
         assert isinstance(app.screen, StaffRequestsScreen)
-        assert "supervisor screen closed" in [n.message for n in app._notifications][-1]
+        assert "supervisor screen closed" in notices.heard[-1]
         await pilot.press("f5")
         await settle(pilot)
         assert isinstance(app.screen, StaffRequestsScreen)
@@ -528,7 +534,9 @@ async def test_only_one_page_of_many_requests_reaches_the_screen(db_path: Path) 
         await pilot.press("pagedown", "pagedown", "pagedown", "pageup")
         await settle(pilot)
         assert text_of(app, "#summary").startswith(f"Page 3 of {pages}")
-        app.screen.action_page(10_000)  # far past the end: the last page
+        requests = app.screen
+        assert isinstance(requests, StaffRequestsScreen)
+        requests.action_page(10_000)  # far past the end: the last page
         await settle(pilot)
         assert text_of(app, "#summary").startswith(f"Page {pages} of {pages}")
         assert table.row_count == total - (pages - 1) * PAGE_SIZE
@@ -634,3 +642,32 @@ async def test_the_filter_bar_fits_on_one_line(console: ConsoleFactory, width: i
             assert widget.region.height == 3, widget.id  # a prompt that wraps grows taller
             if isinstance(widget, Input):
                 assert widget.content_region.width >= len(widget.placeholder), widget.id
+
+
+async def test_an_older_search_never_shows_over_a_newer_one(
+    console: ConsoleFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The member types a number, then clears it before that search is back: the table shows
+    what the cleared field asks for when both are done (the older worker was cancelled)."""
+    search = StaffSession.search
+
+    def slow_for_the_number(
+        session: StaffSession, query: RequestQuery, page: int, size: int
+    ) -> RequestPage:
+        if query.text == UNDER_REVIEW:
+            time.sleep(1.0)
+        return search(session, query, page, size)
+
+    monkeypatch.setattr(StaffSession, "search", slow_for_the_number)
+    app = console()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        field = app.screen.query_one("#search", Input)
+        field.value = UNDER_REVIEW
+        await pilot.pause()
+        field.value = ""
+        await settle(pilot)
+        await asyncio.sleep(1.2)  # the older search's thread ends; nothing of it may show
+        await settle(pilot)
+        assert app.screen.query_one("#requests", DataTable).row_count == PAGE_SIZE
+        assert not text_of(app, "#summary").startswith("Page 1 of 1 · 1 request")

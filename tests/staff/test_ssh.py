@@ -166,6 +166,10 @@ class Terminal:
         self.socket = f"tawasul-test-{name}-{os.getpid()}"
         self._tmux("new-session", "-d", "-s", "t", "-x", "150", "-y", "45", *command)
 
+    def resize(self, columns: int, lines: int) -> None:
+        """Make the terminal *columns* wide and *lines* high."""
+        self._tmux("resize-window", "-t", "t", "-x", str(columns), "-y", str(lines))
+
     def _tmux(self, *args: str) -> str:
         done = subprocess.run(
             ["tmux", "-L", self.socket, "-f", "/dev/null", *args],

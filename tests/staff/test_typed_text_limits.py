@@ -1,5 +1,7 @@
 """Over-long typed text is refused in one sentence on every write, and nothing is stored."""
 
+from collections.abc import Callable
+
 import pytest
 from textual import events
 from textual.widgets import Input, Static
@@ -25,7 +27,7 @@ def test_every_write_refuses_over_long_text_and_stores_nothing(services: Service
     session = StaffSession(services, "supervisor", CLIENT)
     before = services.store.request(UNDER_REVIEW)
     audited = len(services.store.audit_entries())
-    refused = [
+    refused: list[Callable[[], object]] = [
         lambda: session.change_status(UNDER_REVIEW, RequestStatus.REJECTED, TOO_LONG),
         lambda: session.change_status(UNDER_REVIEW, RequestStatus.RETURNED, "Photo", TOO_LONG),
         lambda: session.add_note(UNDER_REVIEW, TOO_LONG),
