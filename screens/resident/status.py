@@ -13,7 +13,7 @@ from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.typed_text import drawn_text
 from kiosk.services.receipts_port import PrintOutcome
-from kiosk.services.requests import RequestProgress
+from kiosk.services.requests import RequestProgress, next_steps
 from screens.resident.base import ResidentScreen
 from screens.resident.context import KioskContext
 from screens.resident.live import recompose_in_place
@@ -60,8 +60,6 @@ class StatusScreen(ResidentScreen):
         services = self.ctx.services
         kind = services.requests.request_type(request)
         progress = services.requests.progress(request)
-        # Stored text takes the one safe path; what is left of it decides whether it is shown.
-        action, last_note = drawn_text(request.required_action), drawn_text(request.last_note)
         yield from self.compose_header("status.title", number=request.number)
         # What the resident acts on comes first, so 80×24 shows it whole: the status, what to
         # do next and the expected date; the details and the history follow, read with ↑/↓.
@@ -78,25 +76,10 @@ class StatusScreen(ResidentScreen):
                 yield from reversed(row) if self.ctx.mirrored else row
             yield self.paragraph(self.t(f"status.{request.status.value}.meaning"), id="meaning")
             yield self.paragraph(self.t("status.next_title"), classes="section")
-            yield self.paragraph(self.t(progress.next_step), id="next")
-            if request.status is RequestStatus.RETURNED and action:
-                yield self.paragraph(
-                    self.t("status.required_action", action=action),
-                    id="action",
-                    classes="important",
-                )
-            if request.status is RequestStatus.REJECTED and last_note:
-                yield self.paragraph(
-                    self.t("status.reject_reason", reason=last_note),
-                    id="reason",
-                    classes="important",
-                )
-            if request.status is RequestStatus.ACCEPTED and last_note:
-                yield self.paragraph(
-                    self.t("status.accepted_note", note=last_note),
-                    id="collect",
-                    classes="important",
-                )
+            # The same sentences, in the same order, as the receipt's next step.
+            for step in next_steps(request, progress):
+                important = "important" if step.part != "next" else None
+                yield self.paragraph(step.said(self.ctx.tr), id=step.part, classes=important)
             if request.status.awaits_office:
                 yield self.paragraph(self._expected_text(progress), id="expected")
             yield self.paragraph(

@@ -23,13 +23,15 @@ SOURCES = [
     *ROOT.joinpath("screens", "resident").glob("*.py"),
     *ROOT.joinpath("widgets").glob("*.py"),
     ROOT / "kiosk" / "app" / "kiosk.py",
+    *ROOT.joinpath("kiosk", "services").glob("*.py"),
 ]
 # A string literal that looks like a message key (dotted lower-case words), wherever it is:
 # handed to a translating helper, or kept in a table that picks the key.
 KEY_LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 FILE_SUFFIXES = (".tcss", ".py", ".po", ".json")
 NAMESPACES = {"common", "welcome", "signin", "number", "types", "list", "status", "print"}
-NAMESPACES |= {"fallback", "help", "idle", "pin", "oos"}
+NAMESPACES |= {"fallback", "help", "idle", "pin", "oos", "receipt.expected"}
+# (only receipt.expected: the services also name audit actions such as receipt.retry)
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -39,7 +41,8 @@ def used_keys() -> set[str]:
         key
         for path in SOURCES
         for key in KEY_LITERAL.findall(path.read_text("utf-8"))
-        if not key.endswith(FILE_SUFFIXES) and key.split(".")[0] in NAMESPACES
+        if not key.endswith(FILE_SUFFIXES)
+        and any(f"{key}.".startswith(f"{space}.") for space in NAMESPACES)
     } - set(FAQ_KEYS)
     keys |= {f"status.{s.value}.{part}" for s in RequestStatus for part in ("meaning", "next")}
     keys |= {s.next_step(working_days_left=-1) for s in RequestStatus}  # a late request's

@@ -48,10 +48,8 @@ def test_the_command_refuses_it_in_the_same_words(
 ) -> None:
     db = Path(services.store.path)
     before = db.read_bytes()
-    status = main(
-        ["request", "set-status", UNDER_REVIEW, "returned", "--by", "amal"]
-        + ["--note", "Photo too dark", "--db", str(db)]
-    )
+    argv = ["request", "set-status", UNDER_REVIEW, "returned", "--by", "amal"]
+    status = main([*argv, "--note", "Photo too dark", "--db", str(db)])
     error = capsys.readouterr().err
     assert status == 2
     assert error.count("\n") == 1 and the_rule_says() in error

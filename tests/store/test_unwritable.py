@@ -203,7 +203,8 @@ def test_a_file_size_limit_refuses_the_write_as_a_full_disk_without_root(
     make_demo_file(db_path)
     saved = db_path.read_bytes()
     command = [sys.executable, "-m", "kiosk", "request", "set-status", UNDER_REVIEW[0],
-               "returned", "--by", "amal", "--note", "x", "--action", "y", "--db", str(db_path)]  # fmt: skip
+               "returned", "--by", "amal", "--note", "x", "--action", "y",
+               "--db", str(db_path)]  # fmt: skip
     limited = subprocess.run(command, capture_output=True, text=True, preexec_fn=_limit_file_size)
     assert limited.returncode == 4, limited.stderr
     assert "the disk is full" in limited.stderr and limited.stderr.count("\n") == 1
