@@ -8,7 +8,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -26,7 +26,6 @@ from kiosk.domain.identity import mask_id
 from kiosk.domain.models import AuditEntry, TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import DataFileError, InvalidInput, StoreUnwritable
-from kiosk.printing import problems
 from kiosk.printing.escpos_bytes import receipt_bytes
 from kiosk.printing.layout import PAPER_DOTS, Bilingual, ReceiptContent, render_receipt
 from kiosk.printing.payload import (
@@ -37,14 +36,14 @@ from kiosk.printing.payload import (
     parse_payload,
 )
 from kiosk.printing.printers import PrinterReport, ReceiptPrinter
-from kiosk.printing.problems import PrinterProblem
+from kiosk.printing.problems import PrinterProblem, Problem
 from kiosk.printing.qr_reader import read_payload
 from kiosk.printing.spool import JobState, Spool, SpoolError, SpoolJob
 from kiosk.printing.text import ReceiptFontError, Shaping, check_fonts
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock, utc_now
 from kiosk.services.i18n import translations
-from kiosk.services.receipts_port import PrintOutcome
+from kiosk.services.receipts_port import PrintOutcome, problem_sentence
 from kiosk.services.requests import RequestProgress, RequestService, next_steps
 
 log = logging.getLogger("tawasul.receipts")
@@ -252,7 +251,7 @@ class ReceiptService:
             log.error("receipt not drawn: %s", error)
             serial = self.spool.next_serial()
             return PrintOutcome(
-                False, self._sign(request, serial, self._clock()), serial, problems.NO_FONT
+                False, self._sign(request, serial, self._clock()), serial, Problem.NO_FONT
             )
         job = SpoolJob(
             job_id=receipt.serial,
@@ -263,7 +262,7 @@ class ReceiptService:
             qr_payload=receipt.payload,
         )
         if self.config.printer.kind == "none":
-            return PrintOutcome(False, receipt.payload, receipt.serial, problems.NO_PRINTER)
+            return PrintOutcome(False, receipt.payload, receipt.serial, Problem.NO_PRINTER)
         try:
             self.spool.add(job, receipt.data)
         except SpoolError as error:
@@ -375,8 +374,13 @@ class ReceiptService:
         return job
 
     def check_printer(self) -> PrinterReport:
-        """Whether the configured printer is reachable and ready, in plain words."""
-        return self.printer.check()
+        """Whether the configured printer is reachable and ready, in plain words: for a problem,
+        its sentence from the catalogues, then what the check saw."""
+        report = self.printer.check()
+        if report.problem is None:
+            return report
+        sentence = problem_sentence(report.problem, translations("en"))
+        return replace(report, words=f"{sentence[:1].upper()}{sentence[1:]} ({report.words})")
 
     # --- staff: verifying ------------------------------------------------------------------
 

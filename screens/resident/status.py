@@ -12,27 +12,13 @@ from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.typed_text import drawn_text
-from kiosk.services.receipts_port import PrintOutcome
+from kiosk.services.receipts_port import PrintOutcome, problem_sentence
 from kiosk.services.requests import RequestProgress, next_steps
 from screens.resident.base import ResidentScreen
 from screens.resident.context import KioskContext
 from screens.resident.live import recompose_in_place
 from screens.resident.print_fallback import PrintFallbackScreen
 from widgets import BidiText, StatusBadge
-
-KNOWN_PRINT_PROBLEMS = (
-    "no_printer",
-    "printer_off",
-    "no_driver",
-    "timeout",
-    "paper_out",
-    "cover_open",
-    "printer_error",
-    "connection_lost",
-    "busy",
-    "no_font",
-)
-"""Printer problems with their own sentence; any other code gets the general one."""
 
 UPDATED_NOTE_SECONDS = 60.0
 """How long "updated just now" stays beside a status that staff changed while it was shown."""
@@ -181,8 +167,7 @@ class StatusScreen(ResidentScreen):
         if outcome.printed:
             self._say(self.t("print.done"))
             return
-        problem = outcome.problem if outcome.problem in KNOWN_PRINT_PROBLEMS else "other"
-        reason = self.t(f"print.problem.{problem}")
+        reason = problem_sentence(outcome.problem, self.ctx.tr)
         self._say(self.t("print.failed", reason=reason))
         self.app.push_screen(PrintFallbackScreen(self.ctx, self.request.number, outcome, reason))
 

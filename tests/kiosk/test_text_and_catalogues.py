@@ -13,9 +13,9 @@ from PIL import Image
 
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line, display_lines, left_to_right, mirrors_layout
+from kiosk.printing.problems import Problem
 from kiosk.services.i18n import LANGUAGES, catalogue_path, read_catalogue, translations
 from screens.resident.help import FAQ_KEYS
-from screens.resident.status import KNOWN_PRINT_PROBLEMS
 from widgets import qr_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +47,7 @@ def used_keys() -> set[str]:
     keys |= {f"status.{s.value}.{part}" for s in RequestStatus for part in ("meaning", "next")}
     keys |= {s.next_step(working_days_left=-1) for s in RequestStatus}  # a late request's
     keys |= {f"{key}.{part}" for key in FAQ_KEYS for part in ("q", "a")}
-    keys |= {f"print.problem.{code}" for code in (*KNOWN_PRINT_PROBLEMS, "other")}
+    keys |= {f"print.problem.{code}" for code in (*Problem, "other")}
     keys |= {"pin.wrong", "pin.locked", "pin.not_set"}
     return keys
 
