@@ -146,7 +146,7 @@ def _audit(request: TawasulRequest, changed: TawasulRequest, by: str) -> AuditEn
 
 
 def _advanced(request: TawasulRequest, by: str) -> TawasulRequest:
-    return request.with_status(NEXT_IN_CYCLE[request.status], NOW, by, _NOTE)
+    return request.with_status(NEXT_IN_CYCLE[request.status], NOW, by, _NOTE, _NOTE)
 
 
 class TawasulBackend:

@@ -140,7 +140,7 @@ def _walk(
         kind = status.value if status.value in notes else "other"
         note = rng.choice(notes[kind])
         before = request.status
-        request = request.with_status(status, moment, by, note)
+        request = request.with_status(status, moment, by, note, note)
         details: dict[str, object] = {"from": before.value, "to": status.value, "note": note}
         steps.append(AuditEntry(moment, by, "request.status", number, details))
     return request, steps

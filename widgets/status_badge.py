@@ -5,24 +5,34 @@ from textual.widgets import Static
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line
 
+BADGE_COLOURS: dict[RequestStatus, tuple[str, str]] = {
+    RequestStatus.UNDER_REVIEW: ("$text", "$primary"),
+    RequestStatus.RETURNED: ("black", "$warning"),
+    RequestStatus.RESUBMITTED: ("$text", "$accent"),
+    RequestStatus.ACCEPTED: ("black", "$success"),
+    RequestStatus.REJECTED: ("$text", "$error"),
+    RequestStatus.CLOSED: ("$text", "$panel-lighten-2"),
+}
+"""Each status's text and background colour: the badge, and the list rows that draw one."""
+
+
+def badge_style(status: RequestStatus) -> str:
+    """The badge of *status* as a Content style, for a badge drawn inside a line of text."""
+    text, background = BADGE_COLOURS[status]
+    return f"bold {text} on {background}"
+
 
 class StatusBadge(Static):
     """The status label on the colour of its status (class ``-<status code>``)."""
 
-    DEFAULT_CSS = """
-    StatusBadge {
-        width: auto;
-        padding: 0 1;
-        text-style: bold;
-        color: $text;
-        background: $primary;
-        &.-returned { background: $warning; color: black; }
-        &.-resubmitted { background: $accent; }
-        &.-accepted { background: $success; color: black; }
-        &.-rejected { background: $error; }
-        &.-closed { background: $panel-lighten-2; }
-    }
-    """
+    DEFAULT_CSS = (
+        "StatusBadge { width: auto; padding: 0 1; text-style: bold; "
+        + " ".join(
+            f"&.-{status.value} {{ color: {text}; background: {background}; }}"
+            for status, (text, background) in BADGE_COLOURS.items()
+        )
+        + " }"
+    )
 
     def __init__(
         self, status: RequestStatus, language: str, bidi: str, *, id: str | None = None

@@ -8,10 +8,10 @@ from typing import Any
 from kiosk.cli.arguments import path_argument
 from kiosk.domain.calendar import riyadh_stamp
 from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable
-from kiosk.printing.problems import problem_text
 from kiosk.services import Services
+from kiosk.services.i18n import translations
 from kiosk.services.receipts import ReceiptService
-from kiosk.services.receipts_port import PrintOutcome
+from kiosk.services.receipts_port import PrintOutcome, problem_sentence
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -103,7 +103,8 @@ def _report(outcome: PrintOutcome) -> int:
         print(f"Printed receipt {outcome.receipt_serial}.")
         return 0
     assert outcome.problem is not None
-    print(f"Receipt {outcome.receipt_serial} not printed: {problem_text(outcome.problem, 'en')}")
+    reason = problem_sentence(outcome.problem, translations("en"))
+    print(f"Receipt {outcome.receipt_serial} not printed: {reason}")
     print(f"QR: {outcome.qr_payload}")
     return 1
 
@@ -127,9 +128,10 @@ def _run_printer_check(args: argparse.Namespace) -> int:
 
 def _run_spool_list(args: argparse.Namespace) -> int:
     jobs = _receipts(args).pending_jobs()
+    english = translations("en")
     for job in jobs:
         created = riyadh_stamp(job.created)
-        problem = problem_text(job.problem, "en") if job.problem else "not tried yet"
+        problem = problem_sentence(job.problem, english) if job.problem else "not tried yet"
         print(
             f"{job.job_id}  {created}  request {job.request_number}  {job.standing:<9}  "
             f"tries {job.attempts}  {problem}"

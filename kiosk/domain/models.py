@@ -78,10 +78,12 @@ class TawasulRequest:
     ) -> "TawasulRequest":
         """This request moved to *status*, if the rules allow it (else TransitionRefused).
 
-        A required action belongs to a return; any other status clears it.
+        A required action belongs to a return, which must have one; any other status clears it.
         """
-        check_transition(self.status, status, note)
-        action = (required_action or note).strip() if status is RequestStatus.RETURNED else ""
+        action = (required_action or "").strip()
+        check_transition(self.status, status, note, action)
+        if not status.needs_action:
+            action = ""
         return replace(
             self,
             status=status,

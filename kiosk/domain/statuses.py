@@ -65,6 +65,11 @@ class RequestStatus(StrEnum):
         """Whether moving *to* this status must say why (the resident reads the note)."""
         return self in (RequestStatus.RETURNED, RequestStatus.REJECTED)
 
+    @property
+    def needs_action(self) -> bool:
+        """Whether moving *to* this status must say what the resident must do, and where."""
+        return self is RequestStatus.RETURNED
+
 
 LATE_NEXT_STEP = "status.late.next"
 """The catalogue key of the next step of a late request (see RequestStatus.next_step)."""
@@ -116,8 +121,13 @@ def allowed_next(status: RequestStatus) -> list[RequestStatus]:
     return [s for s in RequestStatus if s in ALLOWED_TRANSITIONS[status]]
 
 
-def check_transition(current: RequestStatus, new: RequestStatus, note: str) -> None:
-    """Raise TransitionRefused unless *current* may become *new* with this *note*."""
+def check_transition(
+    current: RequestStatus, new: RequestStatus, note: str, required_action: str = ""
+) -> None:
+    """Raise TransitionRefused unless *current* may become *new* with this *note* and
+    *required_action*: the one rule the console, the staff service, the CLI and the store's
+    writes all apply (returned and rejected say why; returned also says what the resident
+    must do, which the resident reads on the status screen and the receipt)."""
     if new not in ALLOWED_TRANSITIONS[current]:
         options = ", ".join(s.value for s in allowed_next(current)) or "none: it is final"
         raise TransitionRefused(
@@ -125,3 +135,7 @@ def check_transition(current: RequestStatus, new: RequestStatus, note: str) -> N
         )
     if new.needs_note and not note.strip():
         raise TransitionRefused(f"Say why when a request becomes {new.value}: a note is required.")
+    if new.needs_action and not required_action.strip():
+        raise TransitionRefused(
+            "Say what the resident must do when a request is returned: the action is required."
+        )

@@ -59,10 +59,21 @@ def _letter_first(found: re.Match[str]) -> str:
     return found[2] + found[1][::-1]
 
 
+# arabic-reshaper 3.0 loses count of its letters when a zero-width joiner stands before a
+# lam-alef ligature ("a\u200dلا" raises IndexError). Such text is shaped without its joiners,
+# which a terminal cell cannot show anyway; were it still refused, the letters are left unjoined.
+_ZWJ = "\u200d"
+
+
 def shape_arabic(text: str) -> str:
     """*text* with Arabic letters in their joined presentation forms (logical order kept)."""
-    shaped: str = _RESHAPER.reshape(text)
-    return shaped
+    for attempt in (text, text.replace(_ZWJ, "")):
+        try:
+            shaped: str = _RESHAPER.reshape(attempt)
+        except IndexError:
+            continue
+        return shaped
+    return text
 
 
 def visual_order(text: str, rtl: bool) -> str:

@@ -25,9 +25,8 @@ from filelock import FileLock
 from filelock import Timeout as LockTimeout
 
 from kiosk.config import PrinterConfig
-from kiosk.printing import problems as p
 from kiosk.printing._escpos import escpos_errors, escpos_printer
-from kiosk.printing.problems import PrinterProblem
+from kiosk.printing.problems import PrinterProblem, Problem
 
 log = logging.getLogger("tawasul.printing")
 
@@ -52,15 +51,19 @@ _DRIVERS: dict[str, Any] = {
 _TIMEOUT_NAMES = frozenset({"TimeoutError", "USBTimeoutError", "SerialTimeoutException"})
 _DRIVER_NAMES = frozenset({"NoBackendError"})
 # Problems met before anything answered; the others come from a printer that did.
-_UNREACHABLE = frozenset({p.NO_PRINTER, p.PRINTER_OFF, p.NO_DRIVER})
+_UNREACHABLE = frozenset({Problem.NO_PRINTER, Problem.PRINTER_OFF, Problem.NO_DRIVER})
 
 
 @dataclass(frozen=True)
 class PrinterReport:
-    """What ``tawasul printer check`` found: reachable or not, the problem code, plain words."""
+    """What ``tawasul printer check`` found: reachable or not, the problem code, plain words.
+
+    For a problem, *words* is what the check saw (the technical detail): the services put the
+    problem's own sentence, from the catalogues, before it (ReceiptService.check_printer).
+    """
 
     reachable: bool
-    problem: str | None
+    problem: Problem | None
     words: str
     paper_low: bool = False
 
@@ -145,7 +148,7 @@ class ReceiptPrinter:
                 low = _ready(connection, deadline)
         except PrinterProblem as problem:
             reachable = problem.code not in _UNREACHABLE
-            return PrinterReport(reachable, problem.code, f"{_words(problem)} ({problem.detail})")
+            return PrinterReport(reachable, problem.code, problem.detail)
         paper = "paper is low" if low else "paper is fine"
         return PrinterReport(
             True, None, f"The {kind} printer answers: it is ready and {paper}.", low
@@ -158,7 +161,7 @@ class ReceiptPrinter:
             self.lock_path.parent.mkdir(parents=True, exist_ok=True)
             lock.acquire(timeout=deadline.remaining())
         except (LockTimeout, TimeoutError):
-            raise PrinterProblem(p.BUSY, "another job held the printer too long") from None
+            raise PrinterProblem(Problem.BUSY, "another job held the printer too long") from None
         except OSError as error:
             # A folder that cannot hold the lock (disk full, read-only, a file in its place)
             # must not cost the resident the receipt: send without the turn across processes
@@ -189,13 +192,13 @@ class ReceiptPrinter:
         config = self.config
         kind = config.kind
         if kind == "none":
-            raise PrinterProblem(p.NO_PRINTER, "the configuration says there is no printer")
+            raise PrinterProblem(Problem.NO_PRINTER, "the configuration says there is no printer")
         driver = _DRIVERS.get(kind)
         if driver is not None and not driver.is_usable():
             # Checked before making the printer object: python-escpos's __del__ would otherwise
             # print "Exception ignored ... RuntimeError" onto the kiosk screen.
             raise PrinterProblem(
-                p.NO_DRIVER, f"python-escpos lacks the library for {kind} printers"
+                Problem.NO_DRIVER, f"python-escpos lacks the library for {kind} printers"
             )
         try:
             if kind == "file":
@@ -223,7 +226,7 @@ class ReceiptPrinter:
             elif kind == "cups":
                 connection = _Connection(CupsJob(config.queue, job_name), kind)
             else:
-                raise PrinterProblem(p.NO_PRINTER, f"unknown printer kind {kind!r}")
+                raise PrinterProblem(Problem.NO_PRINTER, f"unknown printer kind {kind!r}")
             connection.printer.open()
         except PrinterProblem:
             raise
@@ -236,7 +239,9 @@ class ReceiptPrinter:
         # `lpstat -a QUEUE` exits 0 only for a queue that exists and accepts jobs.
         answer = _run_cups(["lpstat", "-a", queue] if queue else ["lpstat", "-d"], self.budget)
         if answer.returncode != 0:
-            raise PrinterProblem(p.PRINTER_OFF, f"CUPS refuses the queue {queue!r}: {answer.why}")
+            raise PrinterProblem(
+                Problem.PRINTER_OFF, f"CUPS refuses the queue {queue!r}: {answer.why}"
+            )
         if not queue:
             return PrinterReport(True, None, "CUPS has a default queue; it takes jobs.")
         return PrinterReport(True, None, f"CUPS has the queue {queue}; it takes jobs.")
@@ -268,7 +273,7 @@ def _run_cups(command: list[str], seconds: float, data: bytes = b"") -> _CupsAns
     the C locale: the job id is found by its English words.
     """
     if shutil.which(command[0]) is None:
-        raise PrinterProblem(p.NO_DRIVER, f"the CUPS client ({command[0]}) is not installed")
+        raise PrinterProblem(Problem.NO_DRIVER, f"the CUPS client ({command[0]}) is not installed")
     try:
         client = subprocess.Popen(
             command,
@@ -279,14 +284,16 @@ def _run_cups(command: list[str], seconds: float, data: bytes = b"") -> _CupsAns
             start_new_session=True,
         )
     except OSError as error:
-        raise PrinterProblem(p.NO_DRIVER, f"{command[0]} cannot be started: {error}") from None
+        raise PrinterProblem(
+            Problem.NO_DRIVER, f"{command[0]} cannot be started: {error}"
+        ) from None
     try:
         out, err = client.communicate(data, timeout=seconds)
     except subprocess.TimeoutExpired:
         _stop_group(client)
         # lp may have handed the job to CUPS before it stalled: the receipt may come out.
         raise PrinterProblem(
-            p.TIMEOUT, f"{command[0]} did not finish within {seconds:.1f} s", bool(data)
+            Problem.TIMEOUT, f"{command[0]} did not finish within {seconds:.1f} s", bool(data)
         ) from None
     text = {"encoding": "utf-8", "errors": "replace"}
     return _CupsAnswer(client.returncode, out.decode(**text), err.decode(**text))
@@ -334,11 +341,13 @@ class CupsJob:
         command = ["lp", *destination, "-t", self.job_name, "-o", "raw"]
         answer = _run_cups(command, self.timeout, bytes(self._data))
         if answer.returncode != 0:
-            raise PrinterProblem(p.PRINTER_OFF, f"lp refused the job: {answer.why}")
+            raise PrinterProblem(Problem.PRINTER_OFF, f"lp refused the job: {answer.why}")
         found = _LP_JOB_ID.search(answer.out)
         if found is None:
             raise PrinterProblem(
-                p.PRINTER_ERROR, f"lp ended without naming a job: {answer.out.strip()!r}", True
+                Problem.PRINTER_ERROR,
+                f"lp ended without naming a job: {answer.out.strip()!r}",
+                True,
             )
         log.info("CUPS queued receipt %s as %s", self.job_name, found[1])
         return found[1]
@@ -423,10 +432,10 @@ def _status(connection: _Connection, query: bytes, deadline: _Deadline) -> int:
     except Exception as error:
         raise problem_for(error, maybe_printed=False) from error
     if not reply:
-        raise PrinterProblem(p.TIMEOUT, "the printer gave no status answer")
+        raise PrinterProblem(Problem.TIMEOUT, "the printer gave no status answer")
     value = reply[-1]
     if value & 0x93 != 0x12:
-        raise PrinterProblem(p.TIMEOUT, f"the printer answered {reply.hex()}, not a status")
+        raise PrinterProblem(Problem.TIMEOUT, f"the printer answered {reply.hex()}, not a status")
     return value
 
 
@@ -435,13 +444,15 @@ def _ready(connection: _Connection, deadline: _Deadline) -> bool:
     if _status(connection, _PRINTER_STATUS, deadline) & _OFFLINE:
         cause = _status(connection, _OFFLINE_CAUSE, deadline)
         if cause & _COVER_OPEN:
-            raise PrinterProblem(p.COVER_OPEN, "the printer reports its cover open")
+            raise PrinterProblem(Problem.COVER_OPEN, "the printer reports its cover open")
         if cause & _PAPER_STOP:
-            raise PrinterProblem(p.PAPER_OUT, "the printer stopped at the end of its paper")
-        raise PrinterProblem(p.PRINTER_ERROR, f"the printer is offline (cause byte {cause:#04x})")
+            raise PrinterProblem(Problem.PAPER_OUT, "the printer stopped at the end of its paper")
+        raise PrinterProblem(
+            Problem.PRINTER_ERROR, f"the printer is offline (cause byte {cause:#04x})"
+        )
     paper = _status(connection, _PAPER_SENSOR, deadline)
     if paper & _PAPER_END:
-        raise PrinterProblem(p.PAPER_OUT, "the paper sensor reports no paper")
+        raise PrinterProblem(Problem.PAPER_OUT, "the paper sensor reports no paper")
     return bool(paper & _PAPER_NEAR_END)
 
 
@@ -450,11 +461,12 @@ def problem_for(error: BaseException, maybe_printed: bool) -> PrinterProblem:
     names = {cls.__name__ for cls in type(error).__mro__}
     detail = f"{type(error).__name__}: {error}".strip().replace("\n", " ")
     if names & _DRIVER_NAMES or isinstance(error, RuntimeError):
-        code = p.NO_DRIVER  # python-escpos raises RuntimeError when pyusb/pyserial is missing
+        # python-escpos raises RuntimeError when pyusb or pyserial is missing.
+        code = Problem.NO_DRIVER
     elif names & _TIMEOUT_NAMES:
-        code = p.TIMEOUT
+        code = Problem.TIMEOUT
     elif isinstance(error, BrokenPipeError | ConnectionResetError | ConnectionAbortedError):
-        code = p.CONNECTION_LOST
+        code = Problem.CONNECTION_LOST
     elif isinstance(
         error,
         escpos_errors.DeviceNotFoundError
@@ -462,13 +474,13 @@ def problem_for(error: BaseException, maybe_printed: bool) -> PrinterProblem:
         | FileNotFoundError
         | PermissionError,
     ):
-        code = p.PRINTER_OFF
+        code = Problem.PRINTER_OFF
     elif isinstance(error, OSError) or names & {"USBError", "SerialException"}:
-        code = p.CONNECTION_LOST if maybe_printed else p.PRINTER_OFF
+        code = Problem.CONNECTION_LOST if maybe_printed else Problem.PRINTER_OFF
     else:
         log.error("unexpected printer failure: %s", detail)
-        code = p.PRINTER_ERROR
-    return PrinterProblem(code, detail, maybe_printed and code != p.PRINTER_OFF)
+        code = Problem.PRINTER_ERROR
+    return PrinterProblem(code, detail, maybe_printed and code != Problem.PRINTER_OFF)
 
 
 def _file_report(target: Path) -> PrinterReport:
@@ -481,9 +493,5 @@ def _file_report(target: Path) -> PrinterReport:
         writable = os.access(existing, os.W_OK)
         where = str(folder)
     if not writable:
-        raise PrinterProblem(p.PRINTER_OFF, f"{where} cannot be written by this user")
+        raise PrinterProblem(Problem.PRINTER_OFF, f"{where} cannot be written by this user")
     return PrinterReport(True, None, f"The file printer writes receipts to {where}.")
-
-
-def _words(problem: PrinterProblem) -> str:
-    return p.problem_text(problem.code, "en")

@@ -8,7 +8,7 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -25,9 +25,7 @@ from kiosk.domain.calendar import (
 from kiosk.domain.identity import mask_id
 from kiosk.domain.models import AuditEntry, TawasulRequest
 from kiosk.domain.statuses import RequestStatus
-from kiosk.domain.typed_text import drawn_text
 from kiosk.errors import DataFileError, InvalidInput, StoreUnwritable
-from kiosk.printing import problems
 from kiosk.printing.escpos_bytes import receipt_bytes
 from kiosk.printing.layout import PAPER_DOTS, Bilingual, ReceiptContent, render_receipt
 from kiosk.printing.payload import (
@@ -38,48 +36,21 @@ from kiosk.printing.payload import (
     parse_payload,
 )
 from kiosk.printing.printers import PrinterReport, ReceiptPrinter
-from kiosk.printing.problems import PrinterProblem
+from kiosk.printing.problems import PrinterProblem, Problem
 from kiosk.printing.qr_reader import read_payload
 from kiosk.printing.spool import JobState, Spool, SpoolError, SpoolJob
 from kiosk.printing.text import ReceiptFontError, Shaping, check_fonts
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock, utc_now
 from kiosk.services.i18n import translations
-from kiosk.services.receipts_port import PrintOutcome
-from kiosk.services.requests import RequestProgress, RequestService
+from kiosk.services.receipts_port import PrintOutcome, problem_sentence
+from kiosk.services.requests import RequestProgress, RequestService, next_steps
 
 log = logging.getLogger("tawasul.receipts")
 
 UNWRITTEN_AUDIT_LIMIT = 500
 """Print audit entries kept in memory while the data file cannot be written (a day of prints at
 a busy kiosk); beyond it the oldest is dropped, and the log says so."""
-
-# What the resident does next, by status (DESIGN §3); a return or rejection adds its note.
-_NEXT_STEP: dict[RequestStatus, Bilingual] = {
-    RequestStatus.UNDER_REVIEW: Bilingual(
-        "لا يلزمك شيء الآن؛ الجوازات تعمل على طلبك.",
-        "Nothing to do now: Jawazat is working on your request.",
-    ),
-    RequestStatus.RETURNED: Bilingual(
-        "أكمل المطلوب ثم أعد تقديم الطلب:", "Add what is asked, then resubmit:"
-    ),
-    RequestStatus.RESUBMITTED: Bilingual(
-        "لا يلزمك شيء الآن؛ ردك قيد المراجعة.", "Nothing to do now: your answer is back in review."
-    ),
-    RequestStatus.ACCEPTED: Bilingual(
-        "تم قبول الطلب؛ راجع المكتب مع هذا الإيصال للاستلام.",
-        "Accepted: bring this receipt to the office to collect it.",
-    ),
-    RequestStatus.REJECTED: Bilingual(
-        "قدّم طلبًا جديدًا بمعلومات مصححة. السبب:",
-        "Submit a new request with corrected information. Reason:",
-    ),
-    RequestStatus.CLOSED: Bilingual(
-        "لن يحدث شيء آخر في هذا الطلب.", "Nothing more will happen on this request."
-    ),
-}
-_WAITING_ON_RESIDENT = Bilingual("بانتظار ردك أولًا", "waiting for your reply first")
-_ANSWERED = Bilingual("تم الرد", "already answered")
 
 
 @dataclass(frozen=True)
@@ -252,12 +223,12 @@ class ReceiptService:
         )
 
     def _expected(self, request: TawasulRequest) -> Bilingual:
-        if request.status in (RequestStatus.UNDER_REVIEW, RequestStatus.RESUBMITTED):
+        if request.status.awaits_office:
             day = self.requests.progress(request).expected_by
             return Bilingual(format_both_dates(day, "ar"), format_both_dates(day, "en"))
         if request.status is RequestStatus.RETURNED:
-            return _WAITING_ON_RESIDENT
-        return _ANSWERED
+            return _bilingual("receipt.expected.waiting")
+        return _bilingual("receipt.expected.answered")
 
     # --- printing (the ReceiptPrinting port) -----------------------------------------------
 
@@ -280,7 +251,7 @@ class ReceiptService:
             log.error("receipt not drawn: %s", error)
             serial = self.spool.next_serial()
             return PrintOutcome(
-                False, self._sign(request, serial, self._clock()), serial, problems.NO_FONT
+                False, self._sign(request, serial, self._clock()), serial, Problem.NO_FONT
             )
         job = SpoolJob(
             job_id=receipt.serial,
@@ -291,7 +262,7 @@ class ReceiptService:
             qr_payload=receipt.payload,
         )
         if self.config.printer.kind == "none":
-            return PrintOutcome(False, receipt.payload, receipt.serial, problems.NO_PRINTER)
+            return PrintOutcome(False, receipt.payload, receipt.serial, Problem.NO_PRINTER)
         try:
             self.spool.add(job, receipt.data)
         except SpoolError as error:
@@ -403,8 +374,13 @@ class ReceiptService:
         return job
 
     def check_printer(self) -> PrinterReport:
-        """Whether the configured printer is reachable and ready, in plain words."""
-        return self.printer.check()
+        """Whether the configured printer is reachable and ready, in plain words: for a problem,
+        its sentence from the catalogues, then what the check saw."""
+        report = self.printer.check()
+        if report.problem is None:
+            return report
+        sentence = problem_sentence(report.problem, translations("en"))
+        return replace(report, words=f"{sentence[:1].upper()}{sentence[1:]} ({report.words})")
 
     # --- staff: verifying ------------------------------------------------------------------
 
@@ -431,20 +407,17 @@ def _moment(moment: datetime) -> Bilingual:
     )
 
 
+def _bilingual(key: str) -> Bilingual:
+    """The catalogue message *key* in both of the receipt's languages."""
+    return Bilingual(translations("ar")(key), translations("en")(key))
+
+
 def next_step_of(request: TawasulRequest, progress: RequestProgress) -> Bilingual:
-    """What the receipt tells the person to do next. Whether it is the counter (a late
-    request) is the one rule every screen follows, in the same words (RequestStatus.next_step)."""
-    if progress.is_late:
-        return Bilingual(
-            translations("ar")(progress.next_step), translations("en")(progress.next_step)
+    """What the receipt tells the person to do next: the status screen's sentences, in its
+    order, one after the other (``next_steps``), so that paper and screen say the same."""
+    return Bilingual(
+        *(
+            " ".join(step.said(translations(language)) for step in next_steps(request, progress))
+            for language in ("ar", "en")
         )
-    step = _NEXT_STEP[request.status]
-    detail = {
-        RequestStatus.RETURNED: request.required_action,
-        RequestStatus.REJECTED: request.last_note,
-    }.get(request.status, "")
-    # The stored note takes the one safe path: cleaned again and cut, whoever wrote the file.
-    detail = drawn_text(detail)
-    if not detail:
-        return step
-    return Bilingual(f"{step.ar} {detail}", f"{step.en} {detail}")
+    )

@@ -5,6 +5,8 @@ from datetime import datetime
 from typing import Protocol
 
 from kiosk.domain.models import TawasulRequest
+from kiosk.printing.problems import Problem
+from kiosk.services.i18n import Translations
 
 
 @dataclass(frozen=True)
@@ -70,3 +72,11 @@ class QueuedReceipt(Protocol):
     def problem(self) -> str | None:
         """The code of the last printer problem, or None."""
         ...
+
+
+def problem_sentence(code: str | None, tr: Translations) -> str:
+    """The sentence for the printer problem *code* in *tr*'s language, the one the resident's
+    screen, the staff console and the CLI show; a code this version does not know (one a newer
+    kiosk left in the spool) gets the general sentence."""
+    known = code in {problem.value for problem in Problem}
+    return tr(f"print.problem.{code if known else 'other'}")

@@ -14,6 +14,7 @@ from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.typed_text import NAME_LIMIT, clean_name, clean_note, drawn_text
 from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
 from kiosk.services.clock import Clock, utc_now
+from kiosk.services.i18n import Translations
 from kiosk.store import StoreTransaction, TawasulStore
 
 # One answer for "no such request" and "not yours", so nobody learns which numbers exist.
@@ -48,6 +49,46 @@ class RequestProgress:
         if self.is_late:
             return f"{-self.working_days_left} working days late"
         return f"{self.working_days_left} working days left"
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """One sentence of what a person is told to do next: a catalogue key, the stored text it
+    quotes (already through the one safe path), and the part of the status screen it fills."""
+
+    part: str
+    """``next`` for the status's own sentence; ``action``, ``reason`` or ``collect`` for what
+    staff asked or said."""
+    key: str
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def said(self, tr: Translations) -> str:
+        """The sentence in *tr*'s language."""
+        return tr(self.key, **dict(self.fields))
+
+
+# What a return, a rejection and an acceptance add to the next step: the screen's part, the
+# sentence, and its field; the stored text it quotes is the action for a return, else the note.
+_QUOTED = {
+    RequestStatus.RETURNED: ("action", "status.required_action", "action"),
+    RequestStatus.REJECTED: ("reason", "status.reject_reason", "reason"),
+    RequestStatus.ACCEPTED: ("collect", "status.accepted_note", "note"),
+}
+
+
+def next_steps(request: TawasulRequest, progress: RequestProgress) -> tuple[NextStep, ...]:
+    """What the person is told to do next, in order, on the status screen and the receipt
+    alike: the status's sentence (the counter when the request is late, RequestStatus.next_step),
+    then what staff asked for or said, when there is any."""
+    steps = [NextStep("next", progress.next_step)]
+    quoted = _QUOTED.get(request.status)
+    if quoted is not None:
+        part, key, field = quoted
+        text = request.required_action if request.status.needs_action else request.last_note
+        # Stored text takes the one safe path, whoever wrote the file; nothing left, no line.
+        if shown := drawn_text(text):
+            steps.append(NextStep(part, key, ((field, shown),)))
+    return tuple(steps)
 
 
 @dataclass(frozen=True)

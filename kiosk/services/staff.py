@@ -21,8 +21,8 @@ from kiosk.domain.identity import IdProblem, check_id, mask_id, parse_id
 from kiosk.domain.models import AuditEntry, StaffMember, StaffRole, TawasulRequest
 from kiosk.domain.request_numbers import REQUEST_NUMBER_PREFIX, parse_request_number
 from kiosk.domain.statuses import RequestStatus
-from kiosk.domain.typed_text import BANNER_LIMIT, clean_name, clean_note, clean_text
-from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
+from kiosk.domain.typed_text import BANNER_LIMIT, clean_name, clean_text
+from kiosk.errors import InvalidInput, NotAllowed, NotFound
 from kiosk.services.archive import ArchiveService
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock
@@ -346,11 +346,6 @@ class StaffSession:
         refused if its status is no longer the *seen* one the member chose from.
         """
         member = self.current_member()
-        required_action = clean_note(required_action, "The required action")
-        if status is RequestStatus.RETURNED and not required_action:
-            raise TransitionRefused(
-                "Say what the resident must do when a request is returned: the action is required."
-            )
         return self.services.requests.change_status(
             typed_number,
             status,

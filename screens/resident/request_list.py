@@ -15,17 +15,7 @@ from screens.resident.base import ResidentScreen
 from screens.resident.context import KioskContext
 from screens.resident.live import update_options
 from screens.resident.status import StatusScreen
-
-STATUS_STYLES = {
-    "under_review": "bold $text on $primary",
-    "returned": "bold black on $warning",
-    "resubmitted": "bold $text on $accent",
-    "accepted": "bold black on $success",
-    "rejected": "bold $text on $error",
-    "closed": "bold $text on $panel-lighten-2",
-}
-"""The badge colours of the statuses, as in :class:`widgets.StatusBadge`."""
-
+from widgets.status_badge import badge_style
 
 DATE_WIDTH = 18
 """Cells of the date column: the longest Gregorian date, "30 September 2026", and a space."""
@@ -56,7 +46,7 @@ class RequestListScreen(ResidentScreen):
         day = self.shaped(format_gregorian(riyadh_date(request.created), language))
         # A fixed-width date column keeps the badges of the rows in one column.
         day = day.rjust(DATE_WIDTH) if self.ctx.mirrored else day.ljust(DATE_WIDTH)
-        badge = (f" {self.shaped(request.status.label(language))} ", STATUS_STYLES[request.status])
+        badge = (f" {self.shaped(request.status.label(language))} ", badge_style(request.status))
         # The number comes from the data file: it takes the one safe path like any stored text.
         number = drawn_text(request.number, NAME_LIMIT)
         parts: list[str | tuple[str, str]] = [number, "   ", day, "   ", badge]

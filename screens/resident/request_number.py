@@ -9,11 +9,7 @@ from textual.widgets import Button, Input
 
 from kiosk.domain.digits import is_ascii_digits, normalise_digits
 from kiosk.domain.models import TawasulRequest
-from kiosk.domain.request_numbers import (
-    REQUEST_NUMBER_LENGTH,
-    REQUEST_NUMBER_PREFIX,
-    is_request_number,
-)
+from kiosk.domain.request_numbers import RequestNumberProblem, request_number_problem
 from kiosk.errors import InvalidInput, NotFound
 from kiosk.services.guards import LookupVerdict
 from screens.resident.context import KioskContext
@@ -21,21 +17,22 @@ from screens.resident.keypad_form import DIGITS_ANY_SCRIPT, KeypadFormScreen
 from screens.resident.status import StatusScreen
 from widgets import BidiText, Keypad, TextField
 
+# What the field says under a request number while it is typed, for each problem the domain
+# finds (an unfinished number is still being typed).
+_HINT_KEYS = {
+    None: "number.hint.ok",
+    RequestNumberProblem.EMPTY: "number.hint.empty",
+    RequestNumberProblem.NOT_DIGITS: "number.hint.digits_only",
+    RequestNumberProblem.BAD_FIRST_DIGIT: "number.hint.first_digit",
+    RequestNumberProblem.TOO_SHORT: "number.hint.typing",
+    RequestNumberProblem.TOO_LONG: "number.hint.too_long",
+    RequestNumberProblem.CHECK_DIGIT: "number.hint.mistyped",
+}
+
 
 def request_number_hint_key(typed: str) -> str:
     """The message that says, while a request number is typed, how it looks."""
-    number = normalise_digits(typed)
-    if not number:
-        return "number.hint.empty"
-    if not is_ascii_digits(number):
-        return "number.hint.digits_only"
-    if not number.startswith(REQUEST_NUMBER_PREFIX):
-        return "number.hint.first_digit"
-    if len(number) < REQUEST_NUMBER_LENGTH:
-        return "number.hint.typing"
-    if len(number) > REQUEST_NUMBER_LENGTH:
-        return "number.hint.too_long"
-    return "number.hint.ok" if is_request_number(number) else "number.hint.mistyped"
+    return _HINT_KEYS[request_number_problem(typed)]
 
 
 class RequestNumberScreen(KeypadFormScreen):

@@ -12,27 +12,13 @@ from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.typed_text import drawn_text
-from kiosk.services.receipts_port import PrintOutcome
-from kiosk.services.requests import RequestProgress
+from kiosk.services.receipts_port import PrintOutcome, problem_sentence
+from kiosk.services.requests import RequestProgress, next_steps
 from screens.resident.base import ResidentScreen
 from screens.resident.context import KioskContext
 from screens.resident.live import recompose_in_place
 from screens.resident.print_fallback import PrintFallbackScreen
 from widgets import BidiText, StatusBadge
-
-KNOWN_PRINT_PROBLEMS = (
-    "no_printer",
-    "printer_off",
-    "no_driver",
-    "timeout",
-    "paper_out",
-    "cover_open",
-    "printer_error",
-    "connection_lost",
-    "busy",
-    "no_font",
-)
-"""Printer problems with their own sentence; any other code gets the general one."""
 
 UPDATED_NOTE_SECONDS = 60.0
 """How long "updated just now" stays beside a status that staff changed while it was shown."""
@@ -60,8 +46,6 @@ class StatusScreen(ResidentScreen):
         services = self.ctx.services
         kind = services.requests.request_type(request)
         progress = services.requests.progress(request)
-        # Stored text takes the one safe path; what is left of it decides whether it is shown.
-        action, last_note = drawn_text(request.required_action), drawn_text(request.last_note)
         yield from self.compose_header("status.title", number=request.number)
         # What the resident acts on comes first, so 80×24 shows it whole: the status, what to
         # do next and the expected date; the details and the history follow, read with ↑/↓.
@@ -78,25 +62,10 @@ class StatusScreen(ResidentScreen):
                 yield from reversed(row) if self.ctx.mirrored else row
             yield self.paragraph(self.t(f"status.{request.status.value}.meaning"), id="meaning")
             yield self.paragraph(self.t("status.next_title"), classes="section")
-            yield self.paragraph(self.t(progress.next_step), id="next")
-            if request.status is RequestStatus.RETURNED and action:
-                yield self.paragraph(
-                    self.t("status.required_action", action=action),
-                    id="action",
-                    classes="important",
-                )
-            if request.status is RequestStatus.REJECTED and last_note:
-                yield self.paragraph(
-                    self.t("status.reject_reason", reason=last_note),
-                    id="reason",
-                    classes="important",
-                )
-            if request.status is RequestStatus.ACCEPTED and last_note:
-                yield self.paragraph(
-                    self.t("status.accepted_note", note=last_note),
-                    id="collect",
-                    classes="important",
-                )
+            # The same sentences, in the same order, as the receipt's next step.
+            for step in next_steps(request, progress):
+                important = "important" if step.part != "next" else None
+                yield self.paragraph(step.said(self.ctx.tr), id=step.part, classes=important)
             if request.status.awaits_office:
                 yield self.paragraph(self._expected_text(progress), id="expected")
             yield self.paragraph(
@@ -198,8 +167,7 @@ class StatusScreen(ResidentScreen):
         if outcome.printed:
             self._say(self.t("print.done"))
             return
-        problem = outcome.problem if outcome.problem in KNOWN_PRINT_PROBLEMS else "other"
-        reason = self.t(f"print.problem.{problem}")
+        reason = problem_sentence(outcome.problem, self.ctx.tr)
         self._say(self.t("print.failed", reason=reason))
         self.app.push_screen(PrintFallbackScreen(self.ctx, self.request.number, outcome, reason))
 

@@ -93,7 +93,7 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
 
     @on(OptionList.OptionHighlighted, "#next")
     def _show_action_field(self) -> None:
-        returned = self.chosen is RequestStatus.RETURNED
+        returned = self.chosen is not None and self.chosen.needs_action
         self.query_one("#action", Input).display = returned
         if not returned:
             self.query_one("#action-preview").display = False
@@ -127,9 +127,7 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
             # The rule the service applies on the write: what is refused is said here, in place.
             note = clean_note(self.query_one("#note", Input).value)
             action = clean_note(self.query_one("#action", Input).value, "The required action")
-            check_transition(self.request.status, status, note)
-            if status is RequestStatus.RETURNED and not action:
-                raise TransitionRefused("Say what the resident must do: the action is required.")
+            check_transition(self.request.status, status, note, action)
         except (InvalidInput, TransitionRefused) as refused:
             self.query_one("#problem", Static).update(str(refused))
             return

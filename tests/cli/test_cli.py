@@ -71,7 +71,8 @@ def test_set_status_records_who_and_refuses_what_is_not_allowed(tmp_path: Path) 
     assert tawasul("demo", "--db", str(db), "--count", "0").returncode == 0
     done = tawasul(
         "request", "set-status", "9000001108", "returned", "--by", "operator",
-        "--note", "Need the birth certificate", "--db", str(db),
+        "--note", "Need the birth certificate",
+        "--action", "Bring the birth certificate to counter 2", "--db", str(db),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     shown = json.loads(tawasul("request", "show", "9000001108", "--json", "--db", str(db)).stdout)

@@ -37,10 +37,12 @@ async def staff_command(*arguments: str) -> None:
     )
 
 
-async def staff_sets_status(db: Path, number: str, status: str, note: str = "") -> None:
+async def staff_sets_status(
+    db: Path, number: str, status: str, note: str = "", action: str = ""
+) -> None:
     """A staff member changes *number* from another process."""
     await staff_command("request", "set-status", "--db", str(db), number, status, "--by", "staff",
-                        "--note", note)  # fmt: skip
+                        "--note", note, "--action", action)  # fmt: skip
 
 
 async def shows(pilot: Pilot[None], check: Callable[[], bool], what: str) -> None:
@@ -124,7 +126,9 @@ async def test_a_note_without_a_new_status_is_shown_without_the_updated_note(
         # Staff return it again after the resident resubmitted, with another action.
         await staff_sets_status(database(app), "9000000209", "resubmitted")
         await shows(pilot, lambda: status.request.status.value == "resubmitted", "resubmitted")
-        await staff_sets_status(database(app), "9000000209", "returned", "Bring the lease")
+        await staff_sets_status(
+            database(app), "9000000209", "returned", "No lease", "Bring the lease"
+        )
         await shows(pilot, lambda: bool(status.query("#action")), "the new action")
         await settle(pilot)
         assert "Bring the lease" in status.query_one("#action", BidiText).text

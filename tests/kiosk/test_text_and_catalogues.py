@@ -13,9 +13,9 @@ from PIL import Image
 
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line, display_lines, left_to_right, mirrors_layout
+from kiosk.printing.problems import Problem
 from kiosk.services.i18n import LANGUAGES, catalogue_path, read_catalogue, translations
 from screens.resident.help import FAQ_KEYS
-from screens.resident.status import KNOWN_PRINT_PROBLEMS
 from widgets import qr_rows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,13 +23,15 @@ SOURCES = [
     *ROOT.joinpath("screens", "resident").glob("*.py"),
     *ROOT.joinpath("widgets").glob("*.py"),
     ROOT / "kiosk" / "app" / "kiosk.py",
+    *ROOT.joinpath("kiosk", "services").glob("*.py"),
 ]
 # A string literal that looks like a message key (dotted lower-case words), wherever it is:
 # handed to a translating helper, or kept in a table that picks the key.
 KEY_LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 FILE_SUFFIXES = (".tcss", ".py", ".po", ".json")
 NAMESPACES = {"common", "welcome", "signin", "number", "types", "list", "status", "print"}
-NAMESPACES |= {"fallback", "help", "idle", "pin", "oos"}
+NAMESPACES |= {"fallback", "help", "idle", "pin", "oos", "receipt.expected"}
+# (only receipt.expected: the services also name audit actions such as receipt.retry)
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -39,12 +41,13 @@ def used_keys() -> set[str]:
         key
         for path in SOURCES
         for key in KEY_LITERAL.findall(path.read_text("utf-8"))
-        if not key.endswith(FILE_SUFFIXES) and key.split(".")[0] in NAMESPACES
+        if not key.endswith(FILE_SUFFIXES)
+        and any(f"{key}.".startswith(f"{space}.") for space in NAMESPACES)
     } - set(FAQ_KEYS)
     keys |= {f"status.{s.value}.{part}" for s in RequestStatus for part in ("meaning", "next")}
     keys |= {s.next_step(working_days_left=-1) for s in RequestStatus}  # a late request's
     keys |= {f"{key}.{part}" for key in FAQ_KEYS for part in ("q", "a")}
-    keys |= {f"print.problem.{code}" for code in (*KNOWN_PRINT_PROBLEMS, "other")}
+    keys |= {f"print.problem.{code}" for code in (*Problem, "other")}
     keys |= {"pin.wrong", "pin.locked", "pin.not_set"}
     return keys
 

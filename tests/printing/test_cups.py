@@ -14,7 +14,7 @@ import pytest
 
 from kiosk.config import PrinterConfig
 from kiosk.domain.models import TawasulRequest
-from kiosk.printing import problems
+from kiosk.printing.problems import Problem
 from kiosk.printing.spool import JobState
 from kiosk.services.receipts import ReceiptService
 from tests.printing.conftest import qr_of
@@ -99,12 +99,12 @@ def test_a_job_lp_refused_waits_in_the_spool(
 ) -> None:
     cups.lp(REFUSES)
     outcome = cups_receipts.print_receipt(a_request, "ar")
-    assert (outcome.printed, outcome.problem) == (False, problems.PRINTER_OFF)
+    assert (outcome.printed, outcome.problem) == (False, Problem.PRINTER_OFF)
     [job] = cups_receipts.pending_jobs()
     assert (job.job_id, job.state, job.problem) == (
         outcome.receipt_serial,
         JobState.WAITING,
-        problems.PRINTER_OFF,
+        Problem.PRINTER_OFF,
     )
 
 
@@ -113,7 +113,7 @@ def test_an_lp_that_names_no_job_leaves_it_uncertain(
 ) -> None:
     cups.lp(SILENT)
     outcome = cups_receipts.print_receipt(a_request, "ar")
-    assert (outcome.printed, outcome.problem) == (False, problems.PRINTER_ERROR)
+    assert (outcome.printed, outcome.problem) == (False, Problem.PRINTER_ERROR)
     [job] = cups_receipts.pending_jobs()
     assert job.state is JobState.UNCERTAIN
 
@@ -123,7 +123,7 @@ def test_a_hanging_lp_is_cut_at_the_deadline_with_its_children(
 ) -> None:
     cups.lp(HANGS)
     outcome = cups_receipts.print_receipt(a_request, "ar")
-    assert (outcome.printed, outcome.problem) == (False, problems.TIMEOUT)
+    assert (outcome.printed, outcome.problem) == (False, Problem.TIMEOUT)
     [job] = cups_receipts.pending_jobs()
     assert job.state is JobState.UNCERTAIN
     assert not is_running(cups.pid("lp.pid"))
@@ -159,5 +159,5 @@ def test_printer_check_asks_cups_for_the_queue(cups: FakeCups, make_receipts: Ma
     assert (report.reachable, report.problem) == (True, None)
     assert report.words == "CUPS has the queue receipts; it takes jobs."
     report = make_receipts(PrinterConfig(kind="cups", queue="other")).check_printer()
-    assert (report.reachable, report.problem) == (False, problems.PRINTER_OFF)
+    assert (report.reachable, report.problem) == (False, Problem.PRINTER_OFF)
     assert "Invalid destination name" in report.words

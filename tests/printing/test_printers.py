@@ -14,15 +14,16 @@ from filelock import FileLock
 
 from kiosk.config import PrinterConfig
 from kiosk.domain.models import TawasulRequest
-from kiosk.printing import problems
 from kiosk.printing._escpos import escpos_errors
 from kiosk.printing.payload import ReceiptKeyError
 from kiosk.printing.printers import problem_for
+from kiosk.printing.problems import Problem
 from kiosk.printing.spool import JobState
 from kiosk.printing.text import ReceiptFontError
 from kiosk.services import Services
+from kiosk.services.i18n import LANGUAGES, translations
 from kiosk.services.receipts import ReceiptFiles, ReceiptService
-from kiosk.services.receipts_port import PrintOutcome
+from kiosk.services.receipts_port import PrintOutcome, problem_sentence
 from tests.printing.conftest import COVER_OPEN, PAPER_OUT, FakePrinter, free_port, qr_of
 
 FAULT_BUDGET = 5.0
@@ -68,10 +69,10 @@ def test_a_healthy_network_printer_gets_status_queries_and_the_job(
 @pytest.mark.parametrize(
     ("behaviour", "answers", "problem", "state"),
     [
-        ("stall", None, problems.TIMEOUT, JobState.WAITING),
-        ("ready", PAPER_OUT, problems.PAPER_OUT, JobState.WAITING),
-        ("ready", COVER_OPEN, problems.COVER_OPEN, JobState.WAITING),
-        ("drop", None, problems.CONNECTION_LOST, JobState.UNCERTAIN),
+        ("stall", None, Problem.TIMEOUT, JobState.WAITING),
+        ("ready", PAPER_OUT, Problem.PAPER_OUT, JobState.WAITING),
+        ("ready", COVER_OPEN, Problem.COVER_OPEN, JobState.WAITING),
+        ("drop", None, Problem.CONNECTION_LOST, JobState.UNCERTAIN),
     ],
 )
 def test_network_faults_are_reported_in_time_and_spooled(
@@ -107,7 +108,7 @@ def test_a_refused_connection_is_printer_off(
 ) -> None:
     config = PrinterConfig(kind="network", host="127.0.0.1", port=free_port(), timeout=1.0)
     outcome = timed_print(make_receipts(config), a_request)
-    assert outcome.problem == problems.PRINTER_OFF
+    assert outcome.problem == Problem.PRINTER_OFF
 
 
 def test_a_stalled_printer_is_reported_within_5_s_with_the_default_timeout(
@@ -115,7 +116,7 @@ def test_a_stalled_printer_is_reported_within_5_s_with_the_default_timeout(
 ) -> None:
     printer = fake_printer("stall")
     config = printer.config(timeout=PrinterConfig().timeout)
-    assert timed_print(make_receipts(config), a_request).problem == problems.TIMEOUT
+    assert timed_print(make_receipts(config), a_request).problem == Problem.TIMEOUT
 
 
 def test_a_silent_answer_is_not_taken_for_plenty_of_paper(
@@ -124,7 +125,7 @@ def test_a_silent_answer_is_not_taken_for_plenty_of_paper(
     # python-escpos 3.1 reads "no answer" as paper OK; a byte that is no status is no answer.
     printer = fake_printer("ready", answers={1: 0x12, 2: 0x12, 4: 0x00})
     outcome = timed_print(make_receipts(printer.config()), a_request)
-    assert outcome.problem == problems.TIMEOUT
+    assert outcome.problem == Problem.TIMEOUT
 
 
 def test_waiting_jobs_print_on_retry_and_uncertain_ones_only_when_staff_say_so(
@@ -133,7 +134,7 @@ def test_waiting_jobs_print_on_retry_and_uncertain_ones_only_when_staff_say_so(
     dropping = fake_printer("drop")
     receipts = make_receipts(dropping.config())
     first = receipts.print_receipt(a_request, "ar")
-    assert first.problem == problems.CONNECTION_LOST
+    assert first.problem == Problem.CONNECTION_LOST
     healthy = fake_printer("ready")
     receipts = make_receipts(healthy.config())
     # Printing again makes a new receipt; the uncertain one waits for a person.
@@ -179,14 +180,14 @@ def test_a_printer_held_by_another_sender_is_busy(
     receipts.spool.folder.mkdir(parents=True)
     with FileLock(str(receipts.spool.printer_lock)):
         outcome = timed_print(receipts, a_request)
-    assert outcome.problem == problems.BUSY
+    assert outcome.problem == Problem.BUSY
     assert receipts.retry(outcome.receipt_serial).printed
 
 
 @pytest.mark.parametrize(
     ("config", "expected"),
     [
-        (PrinterConfig(kind="none"), {problems.NO_PRINTER}),
+        (PrinterConfig(kind="none"), {Problem.NO_PRINTER}),
         # pyusb and pyserial are optional: without them the driver is missing, with them the
         # device is; either way a clear code, not a crash.
         (
@@ -221,24 +222,23 @@ def test_printer_check_in_plain_words(
     assert (ready.reachable, ready.problem) == (True, None)
     assert "ready" in ready.words
     out = make_receipts(fake_printer("ready", answers=PAPER_OUT).config()).check_printer()
-    assert out.problem == problems.PAPER_OUT
+    assert out.problem == Problem.PAPER_OUT
     assert "out of paper" in out.words
     off = make_receipts(
         PrinterConfig(kind="network", host="127.0.0.1", port=free_port(), timeout=1.0)
     ).check_printer()
-    assert (off.reachable, off.problem) == (False, problems.PRINTER_OFF)
+    assert (off.reachable, off.problem) == (False, Problem.PRINTER_OFF)
     as_file = make_receipts(PrinterConfig()).check_printer()
     assert as_file.problem is None and "writes receipts to" in as_file.words
 
 
-def test_every_problem_code_has_both_sentences() -> None:
-    codes = {
-        value for name, value in vars(problems).items() if name.isupper() and name != "PROBLEM_TEXT"
-    }
-    assert codes == set(problems.PROBLEM_TEXT)
-    for texts in problems.PROBLEM_TEXT.values():
-        assert set(texts) == {"ar", "en"}
-        assert all(text.strip() for text in texts.values())
+def test_every_problem_code_has_its_own_sentence_in_each_language() -> None:
+    for language in LANGUAGES:
+        tr = translations(language)
+        general = problem_sentence("a code from a newer kiosk", tr)
+        sentences = {problem_sentence(code, tr) for code in Problem}
+        assert general.strip() and general not in sentences
+        assert len(sentences) == len(Problem) and all(s.strip() for s in sentences)
 
 
 def _named(name: str, base: type[BaseException]) -> BaseException:
@@ -250,24 +250,24 @@ def _named(name: str, base: type[BaseException]) -> BaseException:
 @pytest.mark.parametrize(
     ("error", "maybe_printed", "code"),
     [
-        (escpos_errors.DeviceNotFoundError("no such device"), False, problems.PRINTER_OFF),
-        (ConnectionRefusedError(111, "refused"), False, problems.PRINTER_OFF),
-        (TimeoutError("timed out"), False, problems.TIMEOUT),
-        (_named("USBTimeoutError", OSError), True, problems.TIMEOUT),
-        (_named("SerialTimeoutException", OSError), True, problems.TIMEOUT),
-        (BrokenPipeError(32, "broken pipe"), True, problems.CONNECTION_LOST),
-        (ConnectionResetError(104, "reset"), True, problems.CONNECTION_LOST),
-        (_named("NoBackendError", ValueError), False, problems.NO_DRIVER),
+        (escpos_errors.DeviceNotFoundError("no such device"), False, Problem.PRINTER_OFF),
+        (ConnectionRefusedError(111, "refused"), False, Problem.PRINTER_OFF),
+        (TimeoutError("timed out"), False, Problem.TIMEOUT),
+        (_named("USBTimeoutError", OSError), True, Problem.TIMEOUT),
+        (_named("SerialTimeoutException", OSError), True, Problem.TIMEOUT),
+        (BrokenPipeError(32, "broken pipe"), True, Problem.CONNECTION_LOST),
+        (ConnectionResetError(104, "reset"), True, Problem.CONNECTION_LOST),
+        (_named("NoBackendError", ValueError), False, Problem.NO_DRIVER),
         (RuntimeError("Printing with USB connection requires a usb library"), False, "no_driver"),
-        (_named("USBError", OSError), False, problems.PRINTER_OFF),
-        (_named("USBError", OSError), True, problems.CONNECTION_LOST),
-        (AssertionError(), False, problems.PRINTER_ERROR),
+        (_named("USBError", OSError), False, Problem.PRINTER_OFF),
+        (_named("USBError", OSError), True, Problem.CONNECTION_LOST),
+        (AssertionError(), False, Problem.PRINTER_ERROR),
     ],
 )
 def test_every_failure_maps_to_a_code(error: BaseException, maybe_printed: bool, code: str) -> None:
     problem = problem_for(error, maybe_printed)
     assert problem.code == code
-    assert problem.maybe_printed is (maybe_printed and code != problems.PRINTER_OFF)
+    assert problem.maybe_printed is (maybe_printed and code != Problem.PRINTER_OFF)
 
 
 def test_a_receipt_that_cannot_be_drawn_still_gives_the_code_to_show(
@@ -278,7 +278,7 @@ def test_a_receipt_that_cannot_be_drawn_still_gives_the_code_to_show(
 
     monkeypatch.setattr("kiosk.services.receipts.render_receipt", no_font)
     outcome = receipts.print_receipt(a_request, "en")
-    assert (outcome.printed, outcome.problem) == (False, problems.NO_FONT)
+    assert (outcome.printed, outcome.problem) == (False, Problem.NO_FONT)
     assert receipts.verify(outcome.qr_payload).is_authentic
 
 
@@ -300,6 +300,6 @@ def test_cups_without_its_client_is_no_driver(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no lp, no lpstat
     receipts = make_receipts(PrinterConfig(kind="cups", queue="receipts"))
-    assert receipts.print_receipt(a_request, "ar").problem == problems.NO_DRIVER
+    assert receipts.print_receipt(a_request, "ar").problem == Problem.NO_DRIVER
     report = receipts.check_printer()
-    assert (report.reachable, report.problem) == (False, problems.NO_DRIVER)
+    assert (report.reachable, report.problem) == (False, Problem.NO_DRIVER)

@@ -136,7 +136,7 @@ def test_a_write_to_a_read_only_folder_is_refused_and_works_once_remounted(
     assert office.store.write_problem() is WriteProblem.READ_ONLY
     db = str(office.store.path)
     status = main(["request", "set-status", UNDER_REVIEW[1], "returned", "--by", "amal",
-                   "--note", "x", "--db", db])  # fmt: skip
+                   "--note", "x", "--action", "y", "--db", db])  # fmt: skip
     error = capsys.readouterr().err
     assert status == 4
     assert error.count("\n") == 1 and "read-only" in error and "Traceback" not in error
@@ -203,7 +203,8 @@ def test_a_file_size_limit_refuses_the_write_as_a_full_disk_without_root(
     make_demo_file(db_path)
     saved = db_path.read_bytes()
     command = [sys.executable, "-m", "kiosk", "request", "set-status", UNDER_REVIEW[0],
-               "returned", "--by", "amal", "--note", "x", "--db", str(db_path)]  # fmt: skip
+               "returned", "--by", "amal", "--note", "x", "--action", "y",
+               "--db", str(db_path)]  # fmt: skip
     limited = subprocess.run(command, capture_output=True, text=True, preexec_fn=_limit_file_size)
     assert limited.returncode == 4, limited.stderr
     assert "the disk is full" in limited.stderr and limited.stderr.count("\n") == 1

@@ -32,7 +32,7 @@ def advance(store: TawasulStore, number: str, by: str, note: str) -> None:
     with store.transaction() as tx:
         current = tx.request(number)
         assert current is not None
-        changed = current.with_status(NEXT[current.status], now, by, note)
+        changed = current.with_status(NEXT[current.status], now, by, note, note)
         tx.put_request(changed)
         tx.append_audit(AuditEntry(now, by, "request.status", number, {"note": note}))
 

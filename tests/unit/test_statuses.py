@@ -30,12 +30,19 @@ NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
 @pytest.mark.parametrize("current", list(S))
 @pytest.mark.parametrize("new", list(S))
 def test_exactly_the_design_transitions_are_allowed(current: S, new: S) -> None:
-    note = "a reason"
+    note, action = "a reason", "what to do"
     if (current, new) in DESIGN_TABLE:
-        check_transition(current, new, note)
+        check_transition(current, new, note, action)
     else:
         with pytest.raises(TransitionRefused, match="cannot become"):
-            check_transition(current, new, note)
+            check_transition(current, new, note, action)
+
+
+def test_a_return_says_what_the_resident_must_do() -> None:
+    with pytest.raises(TransitionRefused, match="the action is required"):
+        check_transition(S.UNDER_REVIEW, S.RETURNED, "a reason", "  ")
+    check_transition(S.UNDER_REVIEW, S.RETURNED, "a reason", "Bring a photo")
+    check_transition(S.UNDER_REVIEW, S.REJECTED, "a reason")  # only a return needs one
 
 
 @pytest.mark.parametrize("new", [S.RETURNED, S.REJECTED])

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.domain.text import bounded, display_lines
+from kiosk.domain.text import bounded, display_line, display_lines
 from kiosk.domain.typed_text import (
     ELLIPSIS,
     NAME_LIMIT,
@@ -130,3 +130,12 @@ def test_the_text_layer_keeps_its_own_isolates_and_drops_escapes() -> None:
     # The program wraps a masked ID in an isolate for a bidi terminal: that must pass.
     line = "رقم \u2066******6546\u2069 \x1b[2J"
     assert display_lines(line, 40, "terminal", rtl=True) == ["رقم \u2066******6546\u2069"]
+
+
+@pytest.mark.parametrize("text", ["a\u200dلا", "52;c;\u200d0000سَلَامٌ", "\u200dلا"])
+def test_a_joiner_before_lam_alef_is_drawn_not_raised(text: str) -> None:
+    """arabic-reshaper raises IndexError on these (a joiner before a ligature); the text layer
+    draws the letters without the joiner instead of stopping the screen or the receipt."""
+    line = display_line(text, "app", rtl=True)
+    assert "\u200d" not in line
+    assert "ﻻ" in line or "ﻼ" in line  # the lam-alef ligature, joined
