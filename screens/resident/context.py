@@ -24,6 +24,11 @@ class KioskContext:
     touched_ids: set[str] = field(default_factory=set)
     """Applicants whose receipts this visit may have queued (dropped when the visit ends)."""
 
+    def sign_in(self, applicant: Applicant) -> None:
+        """*applicant* proved who they are (password or Nafath): the visit is theirs now."""
+        self.applicant = applicant
+        self.touched_ids.add(applicant.id_number)
+
     @cached_property
     def tr(self) -> Translations:
         """The person's messages."""

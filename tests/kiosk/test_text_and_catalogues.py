@@ -29,7 +29,7 @@ SOURCES = [
 KEY_LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 FILE_SUFFIXES = (".tcss", ".py", ".po", ".json")
 NAMESPACES = {"common", "welcome", "signin", "number", "types", "list", "status", "print"}
-NAMESPACES |= {"fallback", "help", "idle", "pin", "oos"}
+NAMESPACES |= {"fallback", "help", "idle", "pin", "oos", "nafath"}
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
