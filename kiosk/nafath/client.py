@@ -5,6 +5,7 @@ talks to ``tawasul nafath-sim``. It answers what the service said and never judg
 the sign-in use case verifies every token before it trusts it.
 """
 
+import http.client
 import json
 import logging
 import urllib.error
@@ -113,7 +114,8 @@ class NafathClient:
         except urllib.error.HTTPError as error:
             with error:
                 raise _Coded.from_answer(error.code, error.read()) from None
-        except (urllib.error.URLError, OSError) as error:
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+            # Not listening, a timeout, a reset, or something there that does not speak HTTP.
             raise ProviderError(ProviderFault.UNREACHABLE, f"{self._base}: {error}") from None
 
 

@@ -12,6 +12,7 @@ integrator's registered callback; a kiosk hosts no callback, so the simulator ha
 token back in the COMPLETED status answer (``token``), and the kiosk verifies it the same way.
 """
 
+import http.client
 import json
 import secrets
 import threading
@@ -325,13 +326,14 @@ def answer_on_phone(base_url: str, national_id: str, number: str, approve: bool)
     )
     try:
         with urllib.request.urlopen(request, timeout=5) as response:
-            return str(json.loads(response.read()).get("message", ""))
+            answer = json.loads(response.read())
+        return str(answer.get("message", "")) if isinstance(answer, dict) else ""
     except urllib.error.HTTPError as error:
         with error:
             raise ProviderError(
                 ProviderFault.REFUSED, "no Nafath request is waiting for this ID"
             ) from None
-    except (urllib.error.URLError, OSError) as error:
+    except (urllib.error.URLError, OSError, http.client.HTTPException, ValueError) as error:
         raise ProviderError(
             ProviderFault.UNREACHABLE, f"the simulator at {base_url} cannot be reached: {error}"
         ) from None

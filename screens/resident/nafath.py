@@ -104,10 +104,12 @@ class NafathScreen(ResidentScreen):
 
     def _tick(self) -> None:
         if self.attempt is not None:
-            left = self.attempt.seconds_left(self.ctx.services.nafath.monotonic())
-            self.query_one("#countdown", BidiText).text = self.t(
-                "nafath.seconds_left", seconds=left
+            # As minutes and seconds (0:58): no plural forms to get wrong in Arabic.
+            minutes, seconds = divmod(
+                self.attempt.seconds_left(self.ctx.services.nafath.monotonic()), 60
             )
+            countdown = self.query_one("#countdown", BidiText)
+            countdown.text = self.t("nafath.time_left", time=f"{minutes}:{seconds:02d}")
 
     @work(thread=True, exclusive=True, group="nafath")
     def poll(self) -> None:

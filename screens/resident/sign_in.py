@@ -48,8 +48,11 @@ class SignInScreen(KeypadFormScreen):
         return self.ctx.services.config.sign_in
 
     def compose(self) -> ComposeResult:
-        """The two fields, their hints, the keypad and the actions."""
+        """The ID field and its hint, each method's field or button, the keypad, the actions."""
         yield from self.compose_header("signin.title")
+        # With Nafath offered, each method's button sits under what it needs (the ID, the
+        # password): the bottom row has no room for two more buttons at 80 columns.
+        in_form = "nafath" in self.methods
         # The body takes no focus, so a click on the keypad leaves it with the field.
         with VerticalScroll(classes="body", can_focus=False), Horizontal(id="form-row"):
             with Vertical(id="form"):
@@ -62,23 +65,24 @@ class SignInScreen(KeypadFormScreen):
                     compact=True,
                 )
                 yield self.paragraph(self.t("signin.hint.empty"), id="id-hint", classes="hint")
-                if "password" in self.methods:
+                for method in self.methods:
+                    if method == "nafath":
+                        yield self._method_button(method, "signin.nafath", "nafath")
+                        continue
                     yield self.paragraph(self.t("signin.password_label"), classes="label")
                     yield TextField(password=True, id="password", classes="-letters", compact=True)
+                    if in_form:
+                        yield self._method_button(method, "signin.submit_password", "sign-in")
                 yield self.paragraph("", id="message", classes="message")
             yield Keypad(id="keypad")
-        both = len(self.methods) > 1
-        buttons = {
-            "nafath": ("signin.nafath", "nafath"),
-            "password": ("signin.submit_password" if both else "signin.submit", "sign-in"),
-        }
-        yield from self.compose_actions(
-            *(
-                self.button(*buttons[method], "primary" if method == self.methods[0] else "default")
-                for method in self.methods
-            ),
-            self.button("signin.quick", "quick"),
-        )
+        actions = [] if in_form else [self.button("signin.submit", "sign-in", "primary")]
+        yield from self.compose_actions(*actions, self.button("signin.quick", "quick"))
+
+    def _method_button(self, method: str, key: str, id: str) -> Button:
+        """The button of sign-in *method*, in the form; the office's first is the primary."""
+        button = self.button(key, id, "primary" if method == self.methods[0] else "default")
+        button.add_class("method")
+        return button
 
     def on_mount(self) -> None:
         """Start in the ID field."""
