@@ -1,7 +1,5 @@
 """Pilot flows of Nafath sign-in at the kiosk, in Arabic and English, against the real simulator."""
 
-from collections.abc import Iterator
-
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Digits
@@ -12,22 +10,13 @@ from kiosk.services.i18n import translations
 from screens.resident import IdleCountdown, RequestTypeScreen, SignInScreen, WelcomeScreen
 from screens.resident.nafath import NafathScreen
 from tests.kiosk.conftest import ABDULLAH, AHMED, FakeMonotonic, KioskFactory, wait_until
-from tests.nafath_sim import CREDENTIALS, RunningSimulator, running_simulator
+from tests.nafath_sim import RunningSimulator, running_simulator
 from widgets import BidiText
 
 DEAD_URL = "http://127.0.0.1:9"  # the discard port: nothing listens there
 
 
-@pytest.fixture(autouse=True)
-def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
-
-
-@pytest.fixture
-def simulator() -> Iterator[RunningSimulator]:
-    with running_simulator(window_seconds=4) as running:
-        yield running
+pytestmark = pytest.mark.usefixtures("nafath_credentials")
 
 
 def nafath_kiosk(kiosk: KioskFactory, language: str, url: str, **options: object) -> KioskApp:

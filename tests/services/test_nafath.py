@@ -3,7 +3,6 @@
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -13,29 +12,21 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from kiosk.config import KioskConfig, NafathConfig
+from kiosk.errors import InvalidInput
 from kiosk.nafath.api import StatusAnswer, Transaction, TransactionStatus
 from kiosk.services import Services
 from kiosk.services.nafath import IdentityProvider, NafathAttempt, NafathOutcome, NafathSignIn
 from tests.conftest import frozen_clock
-from tests.nafath_sim import CREDENTIALS, RunningSimulator, running_simulator
+from tests.nafath_sim import CREDENTIALS, RunningSimulator
 
 AHMED, ABDULLAH = "2109876546", "1234567897"
 WORKERS = Path(__file__).with_name("nafath_workers.py")
 
 
-@pytest.fixture(autouse=True)
-def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
+pytestmark = pytest.mark.usefixtures("nafath_credentials")
 
 
-@pytest.fixture
-def simulator() -> Iterator[RunningSimulator]:
-    with running_simulator(window_seconds=3) as running:
-        yield running
-
-
-def open_services(db: Path, url: str, decision_seconds: float = 3) -> Services:
+def open_services(db: Path, url: str, decision_seconds: float = 10) -> Services:
     nafath = NafathConfig(url=url, decision_seconds=decision_seconds, request_timeout=2)
     config = replace(KioskConfig(), sign_in=("nafath", "password"), nafath=nafath)
     return Services.open(db, config, clock=frozen_clock)
@@ -91,7 +82,7 @@ def test_choosing_another_number_rejects(nafath: NafathSignIn, simulator: Runnin
 
 def test_no_answer_within_the_window_expires(nafath: NafathSignIn) -> None:
     attempt = started(nafath)
-    time.sleep(3.2)
+    time.sleep(4.2)
     assert nafath.poll(attempt).outcome is NafathOutcome.EXPIRED
 
 
@@ -254,3 +245,44 @@ def test_a_number_for_another_id_is_never_handed_out(nafath: NafathSignIn) -> No
     answer = crossed.start(AHMED, "en")
     assert answer.outcome is NafathOutcome.UNAVAILABLE
     assert answer.attempt is None
+
+
+def test_an_office_offering_nafath_without_credentials_is_told_at_the_start(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in CREDENTIALS:
+        monkeypatch.delenv(name)
+    with pytest.raises(InvalidInput, match="Nafath needs credentials"):
+        open_services(demo_db, "http://127.0.0.1:9").check_sign_in()
+    Services.open(demo_db, KioskConfig()).check_sign_in()  # passwords only: nothing to check
+
+
+def test_credentials_from_a_file(
+    demo_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, simulator: RunningSimulator
+) -> None:
+    for name in CREDENTIALS:
+        monkeypatch.delenv(name)
+    credentials = tmp_path / "nafath.toml"
+    credentials.write_text('app_id = "tawasul-tests"\napp_key = "a-test-key"\n', encoding="utf-8")
+    services = open_services(demo_db, simulator.url)
+    nafath_config = replace(services.config.nafath, credentials_file=str(credentials))
+    services = Services.open(demo_db, replace(services.config, nafath=nafath_config))
+    assert services.nafath.start(AHMED, "en").outcome is NafathOutcome.STARTED
+
+
+def test_the_kiosk_ends_a_window_the_provider_leaves_open(nafath: NafathSignIn) -> None:
+    hasty = replace(nafath, config=replace(nafath.config, decision_seconds=0.5))
+    attempt = started(hasty)
+    time.sleep(0.6)
+    assert hasty.poll(attempt).outcome is NafathOutcome.EXPIRED  # the simulator still waits
+
+
+def test_someone_nafath_vouches_for_without_a_record_here(
+    nafath: NafathSignIn, simulator: RunningSimulator
+) -> None:
+    nobody = "2000000006"  # a valid resident number that the demo does not hold
+    attempt = started(nafath, nobody)
+    simulator.phone(nobody, attempt.number)
+    applicant = nafath.poll(attempt).applicant
+    assert applicant is not None and applicant.display_name("en") == "Simulated R."
+    assert nafath.store.applicant(nobody) is None  # nothing stored about them
