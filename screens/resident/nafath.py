@@ -1,7 +1,6 @@
 """Sign in with Nafath: the number to choose in the app, large, with the time left to choose it."""
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
@@ -11,21 +10,19 @@ from textual.widgets import Button, Digits
 
 from kiosk.domain.calendar import format_time
 from kiosk.domain.models import Applicant
+from kiosk.services.nafath import NafathAnswer, NafathAttempt, NafathOutcome
 from screens.resident.base import ResidentScreen
 from screens.resident.context import KioskContext
 from widgets import BidiText
 
-if TYPE_CHECKING:
-    from kiosk.services.nafath import NafathAnswer, NafathAttempt
-
 ENDING_KEYS = {
-    "invalid_id": "signin.hint.mistyped",
-    "too_many": "nafath.too_many",
-    "already_active": "nafath.already_active",
-    "rejected": "nafath.rejected",
-    "expired": "nafath.expired",
-    "unavailable": "nafath.unavailable",
-    "not_verified": "nafath.not_verified",
+    NafathOutcome.INVALID_ID: "signin.hint.mistyped",
+    NafathOutcome.TOO_MANY: "nafath.too_many",
+    NafathOutcome.ALREADY_ACTIVE: "nafath.already_active",
+    NafathOutcome.REJECTED: "nafath.rejected",
+    NafathOutcome.EXPIRED: "nafath.expired",
+    NafathOutcome.UNAVAILABLE: "nafath.unavailable",
+    NafathOutcome.NOT_VERIFIED: "nafath.not_verified",
 }
 """The one sentence for each way a Nafath sign-in can end without signing in (by outcome)."""
 
@@ -34,8 +31,9 @@ class NafathScreen(ResidentScreen):
     """Sends the Nafath request for the ID typed, shows the number and follows the answer.
 
     Once Nafath's signed statement is verified it closes and hands the applicant to the
-    sign-in screen, which enters the visit as a password sign-in does. Back (or any way out:
-    Finish, idle) cancels the attempt, so a late approval signs nobody in.
+    sign-in screen, which enters the visit as a password sign-in does (if Help or the idle
+    countdown is over it then, once they are gone). Back (or any way out: Finish, idle)
+    cancels the attempt, so a late approval signs nobody in.
     """
 
     CSS_PATH = "nafath.tcss"
@@ -49,6 +47,7 @@ class NafathScreen(ResidentScreen):
         self.national_id = national_id
         self._signed_in_as = signed_in
         self.attempt: NafathAttempt | None = None
+        self._approved: Applicant | None = None
         self._ticks: Timer | None = None
         self._polls: Timer | None = None
 
@@ -85,11 +84,11 @@ class NafathScreen(ResidentScreen):
         answer = self.ctx.services.nafath.start(self.national_id, self.ctx.language)
         self.app.call_from_thread(self._started, answer)
 
-    def _started(self, answer: "NafathAnswer") -> None:
+    def _started(self, answer: NafathAnswer) -> None:
         attempt = answer.attempt
         # The number is shown only for the ID typed on this screen, never for another.
         if (
-            answer.outcome != "started"
+            answer.outcome is not NafathOutcome.STARTED
             or attempt is None
             or attempt.national_id != self.national_id
         ):
@@ -120,21 +119,32 @@ class NafathScreen(ResidentScreen):
         answer = self.ctx.services.nafath.poll(attempt)
         self.app.call_from_thread(self._polled, answer)
 
-    def _polled(self, answer: "NafathAnswer") -> None:
-        if answer.attempt is not self.attempt or answer.outcome in ("waiting", "cancelled"):
+    def _polled(self, answer: NafathAnswer) -> None:
+        waiting = answer.outcome in (NafathOutcome.WAITING, NafathOutcome.CANCELLED)
+        if answer.attempt is not self.attempt or waiting:
             return  # an answer about an attempt left behind, or nothing new
-        if answer.outcome == "signed_in" and answer.applicant is not None:
+        if answer.outcome is NafathOutcome.SIGNED_IN and answer.applicant is not None:
             self._stop_timers()
-            self._signed_in(answer.applicant)
+            self.attempt = None  # done: leaving now cancels nothing
+            self._approved = answer.applicant
+            self._enter_visit()
             return
         self._end(answer)
 
-    def _signed_in(self, applicant: Applicant) -> None:
-        self.attempt = None  # done: leaving now cancels nothing
-        self.dismiss()
-        self._signed_in_as(applicant)
+    def on_screen_resume(self) -> None:
+        """Help or the idle countdown closed: an approval that came meanwhile goes on."""
+        self._enter_visit()
 
-    def _end(self, answer: "NafathAnswer") -> None:
+    def _enter_visit(self) -> None:
+        # Only from the top: dismiss() takes down whatever screen is on top, and is_current
+        # holds for a screen that a dialog (Help, the idle countdown) merely covers.
+        applicant = self._approved
+        if applicant is not None and self.app.screen is self:
+            self._approved = None
+            self.dismiss()
+            self._signed_in_as(applicant)
+
+    def _end(self, answer: NafathAnswer) -> None:
         """One sentence for how it ended, no number, and Back to the sign-in screen."""
         self.cancel()
         key = ENDING_KEYS.get(answer.outcome, "nafath.unavailable")

@@ -7,7 +7,13 @@ from textual.widgets import Digits
 from kiosk.app.kiosk import KioskApp
 from kiosk.config import NafathConfig
 from kiosk.services.i18n import translations
-from screens.resident import IdleCountdown, RequestTypeScreen, SignInScreen, WelcomeScreen
+from screens.resident import (
+    HelpScreen,
+    IdleCountdown,
+    RequestTypeScreen,
+    SignInScreen,
+    WelcomeScreen,
+)
 from screens.resident.nafath import NafathScreen
 from tests.kiosk.conftest import ABDULLAH, AHMED, FakeMonotonic, KioskFactory, wait_until
 from tests.nafath_sim import RunningSimulator, running_simulator
@@ -159,13 +165,31 @@ async def test_going_idle_cancels_the_attempt(
     kiosk: KioskFactory, simulator: RunningSimulator
 ) -> None:
     clock = FakeMonotonic()
-    app = nafath_kiosk(kiosk, "en", simulator.url, monotonic=clock)
+    app = nafath_kiosk(kiosk, "en", simulator.url, monotonic=clock, countdown_seconds=1.0)
     async with app.run_test() as pilot:
         screen = await ask_nafath(pilot, AHMED[0])
         await wait_until(pilot, lambda: shown_number(screen) != "")
         attempt = screen.attempt
         clock.advance(app.services.config.idle_seconds + 1)
         await wait_until(pilot, lambda: isinstance(app.screen, IdleCountdown))
-        await pilot.click("#idle-finish")
-        await wait_until(pilot, lambda: isinstance(app.screen, WelcomeScreen))
+        await wait_until(pilot, lambda: app.visit is None)  # the countdown ran out
+        assert isinstance(app.screen, WelcomeScreen)
         assert attempt is not None and attempt.cancelled
+
+
+async def test_an_approval_while_help_is_open_waits_for_help_to_close(
+    kiosk: KioskFactory, simulator: RunningSimulator
+) -> None:
+    app = nafath_kiosk(kiosk, "en", simulator.url)
+    async with app.run_test() as pilot:
+        screen = await ask_nafath(pilot, AHMED[0])
+        await wait_until(pilot, lambda: shown_number(screen) != "")
+        await pilot.press("f1")
+        await pilot.pause()
+        simulator.phone(AHMED[0], shown_number(screen))
+        await wait_until(pilot, lambda: screen.attempt is None)  # approved and verified
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, HelpScreen)  # not taken down in Nafath's place
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, RequestTypeScreen))
+        assert [type(s).__name__ for s in app.screen_stack] == ["SignInScreen", "RequestTypeScreen"]
