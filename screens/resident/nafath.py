@@ -63,13 +63,14 @@ class NafathScreen(ResidentScreen):
         yield from self.compose_actions()
 
     def on_mount(self) -> None:
-        """Send the request."""
+        """Send the request; the visit's end cancels it at once (its screens go a little
+        later, and a poll answered meanwhile must sign nobody in)."""
+        self.ctx.on_end(self.cancel)
         self.query_one("#back", Button).focus()
         self.start()
 
     def on_unmount(self) -> None:
-        """Leaving the screen, however (Back, Finish, idle: a visit's screens are removed when
-        it ends), cancels the attempt."""
+        """Leaving the screen, however (Back too), cancels the attempt."""
         self.cancel()
 
     def cancel(self) -> None:
