@@ -2,7 +2,7 @@
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Digits
+from textual.widgets import Button, Digits
 
 from kiosk.app.kiosk import KioskApp
 from kiosk.config import NafathConfig
@@ -16,6 +16,7 @@ from screens.resident import (
 )
 from screens.resident.nafath import NafathScreen
 from tests.kiosk.conftest import ABDULLAH, AHMED, FakeMonotonic, KioskFactory, wait_until
+from tests.kiosk.test_small_terminal import SMALLEST, seen_whole
 from tests.nafath_sim import RunningSimulator, running_simulator
 from widgets import BidiText
 
@@ -193,3 +194,25 @@ async def test_an_approval_while_help_is_open_waits_for_help_to_close(
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, RequestTypeScreen))
         assert [type(s).__name__ for s in app.screen_stack] == ["SignInScreen", "RequestTypeScreen"]
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+async def test_every_button_and_the_number_fit_80_by_24(
+    kiosk: KioskFactory, simulator: RunningSimulator, language: str
+) -> None:
+    app = nafath_kiosk(kiosk, language, simulator.url)
+    async with app.run_test(size=SMALLEST) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        sign_in = app.screen
+        assert isinstance(sign_in, SignInScreen)
+        buttons = list(sign_in.query(Button))
+        assert {"nafath", "sign-in", "quick", "back", "help", "finish"} <= {b.id for b in buttons}
+        assert [b.id for b in buttons if not seen_whole(b)] == []
+        await pilot.press(*AHMED[0], "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, NafathScreen))
+        screen = app.screen
+        assert isinstance(screen, NafathScreen)
+        await wait_until(pilot, lambda: shown_number(screen) != "")
+        shown = [screen.query_one(s) for s in ("#instruction", "#number", "#countdown")]
+        assert all(seen_whole(widget) for widget in [*shown, *screen.query(Button)])
