@@ -51,6 +51,29 @@ class PrinterConfig:
     width_mm: int = 80
 
 
+SIGN_IN_METHODS = ("nafath", "password")
+"""The ways a resident may sign in: Nafath (a number chosen on the phone) or the password."""
+
+
+@dataclass(frozen=True)
+class NafathConfig:
+    """How the kiosk reaches Nafath (``[nafath]``); used when ``sign_in`` lists ``nafath``.
+
+    The APP-ID and APP-KEY come from the environment or *credentials_file*, never from here.
+    """
+
+    url: str = "http://127.0.0.1:8765"
+    service: str = "Login"
+    credentials_file: str = ""
+    issuer: str = "tawasul-nafath-sim"
+    audience: str = ""
+    """The ``aud`` the tokens must carry; empty: the APP-ID."""
+    decision_seconds: float = 60.0
+    """The service's decision window: the countdown the resident sees."""
+    poll_seconds: float = 2.5
+    request_timeout: float = 4.0
+
+
 @dataclass(frozen=True)
 class KioskConfig:
     """Everything the operator may set; defaults suit a demo on a laptop."""
@@ -70,6 +93,9 @@ class KioskConfig:
     response_target_days: int = 7
     archive_after_days: int = 90
     printer: PrinterConfig = field(default_factory=PrinterConfig)
+    sign_in: tuple[str, ...] = ("password",)
+    """The sign-in methods the kiosk offers, the first one first."""
+    nafath: NafathConfig = field(default_factory=NafathConfig)
     receipt_key_path: str = ""
     spool_dir: str = ""
     log_path: str = ""
@@ -120,7 +146,13 @@ RANGES: dict[str, Bounds] = {
     "vendor_id": Bounds(0, 0xFFFF),
     "product_id": Bounds(0, 0xFFFF),
     "baudrate": Bounds(300, 921_600),
+    # [nafath]: Login's window is 60 s, other services' up to 180 s; integrators poll every 2-3 s.
+    "decision_seconds": Bounds(10, 600),
+    "poll_seconds": Bounds(2, 3),
+    "request_timeout": Bounds(0.5, 10),
 }
+_TABLES = ("printer", "nafath")
+_SPECIAL = ("closures", "sign_in")
 _MAX_BYTES = 1024 * 1024  # a configuration is a few hundred bytes
 _TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
 
@@ -169,7 +201,7 @@ def _config_text(path: Path) -> str:
 
 def config_from_mapping(raw: dict[str, Any], source: str = "configuration") -> KioskConfig:
     """Build a KioskConfig from parsed TOML, refusing unknown keys, wrong types and ranges."""
-    top = {key: value for key, value in raw.items() if key != "printer"}
+    top = {key: value for key, value in raw.items() if key not in _TABLES}
     if "closures" in top:
         from kiosk.domain.calendar import parse_date
 
@@ -183,9 +215,36 @@ def config_from_mapping(raw: dict[str, Any], source: str = "configuration") -> K
     if not isinstance(printer_raw, dict):
         raise InvalidInput(f"{source}: [printer] must be a table.")
     printer = PrinterConfig(**_checked(printer_raw, PrinterConfig(), f"{source}: ", "printer."))
+    nafath_raw = raw.get("nafath", {})
+    if not isinstance(nafath_raw, dict):
+        raise InvalidInput(f"{source}: [nafath] must be a table.")
+    nafath = NafathConfig(**_checked(nafath_raw, NafathConfig(), f"{source}: ", "nafath."))
+    if not nafath.url.startswith(("http://", "https://")):
+        raise InvalidInput(f"{source}: nafath.url must start with http:// or https://.")
+    sign_in = _sign_in_methods(top.pop("sign_in", ["password"]), source)
     return KioskConfig(
-        **_checked(top, KioskConfig(), f"{source}: ", ""), closures=closures, printer=printer
+        **_checked(top, KioskConfig(), f"{source}: ", ""),
+        closures=closures,
+        printer=printer,
+        sign_in=sign_in,
+        nafath=nafath,
     )
+
+
+def _sign_in_methods(value: object, source: str) -> tuple[str, ...]:
+    """The ``sign_in`` list: one or both methods, each once, the one offered first first."""
+    choices = ", ".join(f'"{method}"' for method in SIGN_IN_METHODS)
+    if (
+        not isinstance(value, list)
+        or not value
+        or not all(isinstance(method, str) and method in SIGN_IN_METHODS for method in value)
+        or len(set(value)) != len(value)
+    ):
+        raise InvalidInput(
+            f"{source}: sign_in must list {choices} or one of them, each once "
+            f'(the first is offered first), such as sign_in = ["nafath", "password"].'
+        )
+    return tuple(value)
 
 
 def _checked(raw: dict[str, Any], defaults: Any, where: str, table: str) -> dict[str, Any]:
@@ -196,7 +255,7 @@ def _checked(raw: dict[str, Any], defaults: Any, where: str, table: str) -> dict
     values: dict[str, Any] = {}
     for key, value in raw.items():
         name = f"{table}{key}" if key.isprintable() else repr(f"{table}{key}")
-        if key not in defaults.__dataclass_fields__ or key in ("printer", "closures"):
+        if key not in defaults.__dataclass_fields__ or key in (*_TABLES, *_SPECIAL):
             raise InvalidInput(f"{where}{name} is not a setting.")
         expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):

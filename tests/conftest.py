@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from textual import events
@@ -12,6 +13,9 @@ from kiosk.config import KioskConfig
 from kiosk.resources import data_file, request_types
 from kiosk.services import Services, passwords
 from kiosk.services.demo import load_seed, make_demo
+
+if TYPE_CHECKING:
+    from tests.nafath_sim import RunningSimulator
 
 # Wednesday 25 November 2026, 10:00 in Riyadh: a working day, far from any holiday.
 FROZEN_NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
@@ -100,3 +104,21 @@ def type_ahead(app: App[None], text: str) -> None:
     names = {"\t": "tab", "\r": "enter", "\x7f": "backspace", "-": "minus", " ": "space"}
     for character in text:
         app.post_message(events.Key(names.get(character, character), character))
+
+
+@pytest.fixture
+def nafath_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The APP-ID and APP-KEY of the tests' Nafath simulators, in the environment."""
+    from tests.nafath_sim import CREDENTIALS
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+
+
+@pytest.fixture
+def simulator(nafath_credentials: None) -> "Iterator[RunningSimulator]":
+    """``tawasul nafath-sim`` as a real process on a free port, its decision window 4 s."""
+    from tests.nafath_sim import running_simulator
+
+    with running_simulator(window_seconds=4) as running:
+        yield running

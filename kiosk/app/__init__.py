@@ -66,11 +66,13 @@ def make_kiosk_app(
 def start_kiosk(services: Services, language: str, **options: Any) -> KioskApp:
     """The kiosk as ``tawasul kiosk`` starts it (and the benchmark measures it).
 
-    The data file's frame is read now (MissingDataFile or DamagedDataFile stop the start);
+    The data file's frame is read now (MissingDataFile or DamagedDataFile stop the start), and
+    the sign-in methods are checked (Nafath without credentials stops it too);
     every document is verified in a worker once Welcome is up, and damage found there shows
     "out of service" and ends the app with code 1.
     """
     services.check_data_frame()
+    services.check_sign_in()
     return make_kiosk_app(services, language, verify_data=True, **options)
 
 

@@ -266,6 +266,8 @@ class KioskApp(App[None], inherit_bindings=False):
         a thread, not the event loop. When the app is about to exit, it is done at once.
         """
         visit, self.visit = self.visit, None
+        if visit is not None:
+            visit.end()
         if visit is None or self.receipts is None or not visit.touched_ids:
             return
         applicant_ids = tuple(visit.touched_ids)

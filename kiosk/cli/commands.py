@@ -13,6 +13,7 @@ from typing import Any
 
 from kiosk.cli.archive import register as register_archive_commands
 from kiosk.cli.arguments import path_argument
+from kiosk.cli.nafath import register as register_nafath_commands
 from kiosk.cli.office import register as register_office_commands
 from kiosk.cli.receipts import register as register_receipt_commands
 from kiosk.cli.staff import register as register_staff_commands
@@ -206,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_staff_commands(commands, common)
     register_office_commands(commands, common)
     register_receipt_commands(commands, common)
+    register_nafath_commands(commands)
     # Every command builds its services the same way, from --db and --config.
     parser.set_defaults(open_services=_services)
     return parser

@@ -56,6 +56,8 @@ receipt_key_path = ""
 spool_dir = ""
 # The log file; empty: tawasul.log in the account's state folder.
 log_path = ""
+# How residents sign in, the first offered first: ["nafath", "password"], ["nafath"], ["password"].
+sign_in = ["password"]
 
 [printer]
 # "file", "network", "usb", "serial", "cups" or "none"; only the chosen kind's keys are used.
@@ -76,6 +78,23 @@ baudrate = 19200
 queue = ""
 # Paper width in millimetres: 58 or 80.
 width_mm = 80
+
+[nafath]
+# Used when sign_in lists "nafath". The Nafath integrators' API (the simulator by default).
+url = "http://127.0.0.1:8765"
+# The Nafath service asked for, and the iss and aud its signed statements must carry
+# (an empty audience: the APP-ID).
+service = "Login"
+issuer = "tawasul-nafath-sim"
+audience = ""
+# A TOML file (mode 0600) with app_id and app_key; TAWASUL_NAFATH_APP_ID and
+# TAWASUL_NAFATH_APP_KEY in the environment win over it.
+credentials_file = ""
+# The service's decision window (the countdown shown), how often the kiosk asks, and how long
+# each request may take, in seconds.
+decision_seconds = 60.0
+poll_seconds = 2.5
+request_timeout = 4.0
 """
 """The configuration ``init`` writes: every key, with its default and what it is for."""
 

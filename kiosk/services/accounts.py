@@ -1,8 +1,9 @@
 """Signing residents in with their ID number and password, and the lockout that guards it.
 
 Reading never needs a write: on a store that cannot be written now, residents still sign in, and
-what a sign-in records (failed tries, a lock and its audit entry, a reset after success, a
-re-hashed password) is kept in memory under the stricter limit until a later sign-in can write it.
+what a sign-in records (failed tries, a lock and its audit entry, the audit entry of a sign-in
+and how it was made, a reset after success, a re-hashed
+password) is kept in memory under the stricter limit until a later sign-in can write it.
 """
 
 from collections import deque
@@ -25,6 +26,13 @@ from kiosk.services.guards import (
 )
 from kiosk.services.passwords import password_policy
 from kiosk.store import StoreTransaction, TawasulStore
+
+
+class SignInMethod(StrEnum):
+    """How a resident proved who they are; the audit log's sign-in entry records it."""
+
+    PASSWORD = "password"
+    NAFATH = "nafath"
 
 
 class SignInOutcome(StrEnum):
@@ -54,12 +62,18 @@ class AccountService:
     """
 
     def __init__(
-        self, store: TawasulStore, clock: Clock = utc_now, limit: FailureLimit = SIGN_IN_LIMIT
+        self,
+        store: TawasulStore,
+        clock: Clock = utc_now,
+        limit: FailureLimit = SIGN_IN_LIMIT,
+        kiosk_id: str = "",
     ) -> None:
-        """Work on *store*, reading the time from *clock*; *limit* locks an ID."""
+        """Work on *store*, reading the time from *clock*; *limit* locks an ID; sign-ins are
+        audited as this *kiosk_id*'s."""
         self._store = store
         self._clock = clock
         self._limit = limit
+        self._kiosk = kiosk_id
         # What sign-ins could not write yet (a read-only or full disk), written by the next one.
         self._unwritten_locks = UnwrittenLocks("sign-in guards")
         self._unwritten_audit: deque[AuditEntry] = deque(maxlen=MOST_UNWRITTEN)
@@ -97,14 +111,31 @@ class AccountService:
         # Hashed before the lock is taken: a slow hash must not hold up the other kiosks.
         rehash = matches and stored_hash is not None and policy.needs_rehash(stored_hash)
         attempt = _Attempt(number, matches, stored_hash, policy.hash(password) if rehash else None)
-        nothing_to_record = not rehash and state == stored == LockState()
-        if applicant and matches and nothing_to_record and not self._anything_unwritten:
-            return _signed_in(applicant)
         result = write_or_none(self._store, lambda tx: self._record(tx, attempt, now))
         if result is None:
             return self._keep(attempt, applicant, stored, now)
         self._forget_kept()
         return result
+
+    def record_sign_in(self, number: str, method: SignInMethod) -> None:
+        """Audit that the person *number* signed in by *method* (another use case proved who
+        they are: Nafath); kept in memory while the store cannot be written. Blocking."""
+        entry = self._signed_in_entry(number, method, self._clock())
+
+        def write(tx: StoreTransaction) -> bool:
+            self._write_unwritten(tx)
+            tx.append_audit(entry)
+            return True
+
+        if write_or_none(self._store, write):
+            self._forget_kept()
+        else:
+            self._unwritten_audit.append(entry)
+
+    def _signed_in_entry(self, number: str, method: SignInMethod, now: datetime) -> AuditEntry:
+        """The audit entry of a sign-in: the masked ID, how, and at which kiosk."""
+        details = {"method": method.value, **({"kiosk": self._kiosk} if self._kiosk else {})}
+        return AuditEntry(now, "kiosk", "sign_in", mask_id(number), details)
 
     def _write_kept(self) -> None:
         """Write what earlier sign-ins kept in memory, if the store takes writes again."""
@@ -133,6 +164,7 @@ class AccountService:
             if attempt.upgraded and applicant.password_hash == attempt.verified_hash:
                 applicant = replace(applicant, password_hash=attempt.upgraded)
                 tx.put_applicant(applicant)
+            tx.append_audit(self._signed_in_entry(number, SignInMethod.PASSWORD, now))
             return _signed_in(applicant)
         after = state.after_failure(self._limit, now)
         _save_state(tx, number, applicant, after)
@@ -160,6 +192,7 @@ class AccountService:
             if attempt.upgraded and attempt.verified_hash:
                 self._unwritten_hashes[number] = (attempt.verified_hash, attempt.upgraded)
                 keep_bounded(self._unwritten_hashes, "re-hashed passwords")
+            self._unwritten_audit.append(self._signed_in_entry(number, SignInMethod.PASSWORD, now))
             return _signed_in(applicant)
         after = state.after_failure(self._limit.stricter(), now)
         self._unwritten_locks.keep(number, stored, after)

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from kiosk.services.accounts import AccountService
     from kiosk.services.changes import DataChanges
     from kiosk.services.guards import QuickLookupGuard, StaffExitGuard
+    from kiosk.services.nafath import NafathSignIn
     from kiosk.services.requests import RequestService
     from kiosk.store.storage import FileIdentity
 
@@ -103,7 +104,27 @@ class Services:
         """Signing residents in, and the lockout that guards it."""
         from kiosk.services.accounts import AccountService
 
-        return AccountService(self.store, self.clock)
+        return AccountService(self.store, self.clock, kiosk_id=self.config.kiosk_id)
+
+    @cached_property
+    def nafath(self) -> "NafathSignIn":
+        """Signing residents in with Nafath, through the client of ``[nafath]``; InvalidInput
+        when its credentials are missing (``check_sign_in`` asks at the kiosk's start)."""
+        from kiosk.nafath.api import load_credentials
+        from kiosk.nafath.client import NafathClient
+        from kiosk.services.nafath import NafathSignIn
+
+        settings = self.config.nafath
+        credentials = load_credentials(settings.credentials_file)
+        client = NafathClient(settings.url, credentials, settings.service, settings.request_timeout)
+        audience = settings.audience or credentials.app_id
+        return NafathSignIn(self.store, self.accounts, client, settings, audience, self.clock)
+
+    def check_sign_in(self) -> None:
+        """InvalidInput now, before any resident meets it, when a configured sign-in method
+        cannot work (Nafath without credentials)."""
+        if "nafath" in self.config.sign_in:
+            self.nafath  # noqa: B018 (built for its check)
 
     @cached_property
     def quick_lookups(self) -> "QuickLookupGuard":

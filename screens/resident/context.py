@@ -1,5 +1,6 @@
 """What the resident screens share during one visit, handed down from the app."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -23,6 +24,22 @@ class KioskContext:
     applicant: Applicant | None = None
     touched_ids: set[str] = field(default_factory=set)
     """Applicants whose receipts this visit may have queued (dropped when the visit ends)."""
+    _at_end: list[Callable[[], None]] = field(default_factory=list)
+
+    def sign_in(self, applicant: Applicant) -> None:
+        """*applicant* proved who they are (password or Nafath): the visit is theirs now."""
+        self.applicant = applicant
+        self.touched_ids.add(applicant.id_number)
+
+    def on_end(self, call: Callable[[], None]) -> None:
+        """Have *call* run the moment the visit ends (Finish, idle), before its screens go."""
+        self._at_end.append(call)
+
+    def end(self) -> None:
+        """The visit ends: run, once, what asked to run then."""
+        calls, self._at_end = self._at_end, []
+        for call in calls:
+            call()
 
     @cached_property
     def tr(self) -> Translations:

@@ -39,12 +39,15 @@ FUZZ = settings(
 
 # --- the configuration loader ------------------------------------------------------------------
 
-# Every real key, top level and [printer] alike, drawn for either place.
-SETTING_NAMES = sorted({*vars(KioskConfig()), *vars(KioskConfig().printer)})
+# Every real key, top level, [printer] and [nafath] alike, drawn for any place.
+SETTING_NAMES = sorted(
+    {*vars(KioskConfig()), *vars(KioskConfig().printer), *vars(KioskConfig().nafath)}
+)
 keys = st.sampled_from(SETTING_NAMES) | st.text(min_size=1, max_size=12)
 scalars = (
     st.text(max_size=20)
     | st.sampled_from(["ar", "en", "app", "terminal", "cups", "network", "file", "none"])
+    | st.sampled_from(["nafath", "password", "http://127.0.0.1:8765", "https://"])
     | st.integers(min_value=-(2**63), max_value=2**63 - 1)
     | st.sampled_from([0, 1, 58, 80, 9100, 65535, 65536, 3600, 3650, 3651, 10**6])
     | st.floats(allow_nan=True, allow_infinity=True)
@@ -59,7 +62,11 @@ values = st.recursive(
 )
 tables = st.dictionaries(keys, values, max_size=8)
 documents = st.fixed_dictionaries(
-    {}, optional={"printer": st.dictionaries(keys, values, max_size=6)}
+    {},
+    optional={
+        "printer": st.dictionaries(keys, values, max_size=6),
+        "nafath": st.dictionaries(keys, values, max_size=6),
+    },
 ).flatmap(lambda printer: tables.map(lambda top: {**top, **printer}))
 
 
@@ -124,7 +131,7 @@ config_files = (
 
 def assert_in_range(config: KioskConfig) -> None:
     """Every number of *config* lies in its documented range."""
-    for section in (config, config.printer):
+    for section in (config, config.printer, config.nafath):
         for name, value in vars(section).items():
             if name in RANGES:
                 bounds = RANGES[name]

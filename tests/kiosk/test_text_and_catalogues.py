@@ -30,7 +30,7 @@ SOURCES = [
 KEY_LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 FILE_SUFFIXES = (".tcss", ".py", ".po", ".json")
 NAMESPACES = {"common", "welcome", "signin", "number", "types", "list", "status", "print"}
-NAMESPACES |= {"fallback", "help", "idle", "pin", "oos", "receipt.expected"}
+NAMESPACES |= {"fallback", "help", "idle", "pin", "oos", "nafath", "receipt.expected"}
 # (only receipt.expected: the services also name audit actions such as receipt.retry)
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 

@@ -60,6 +60,17 @@ def test_a_full_config_is_read(tmp_path: Path) -> None:
         ("idle_seconds = -5", "idle_seconds must be between 10 and 3600; it is -5."),
         ("closures = [1]", "closures should be a list of dates"),
         ('"\\u001b[2J" = 1', r"'\\x1b\[2J' is not a setting"),
+        (
+            'sign_in = ["absher"]',
+            'sign_in must list "nafath", "password" or one of them, each once',
+        ),
+        ("sign_in = []", "sign_in must list"),
+        ('sign_in = ["password", "password"]', "each once"),
+        ('sign_in = "nafath"', "sign_in must list"),
+        ("nafath = 1", r"\[nafath\] must be a table"),
+        ('[nafath]\nurl = "file:///etc/passwd"', "nafath.url must start with http:// or https://"),
+        ("[nafath]\npoll_seconds = 10", "nafath.poll_seconds must be between 2 and 3"),
+        ("[nafath]\napp_key = 'x'", "nafath.app_key is not a setting"),
     ],
 )
 def test_a_wrong_setting_is_named(tmp_path: Path, text: str, fragment: str) -> None:
@@ -67,6 +78,18 @@ def test_a_wrong_setting_is_named(tmp_path: Path, text: str, fragment: str) -> N
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InvalidInput, match=fragment):
         load_config(path)
+
+
+def test_the_office_chooses_its_sign_in_methods(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'sign_in = ["nafath", "password"]\n[nafath]\nurl = "https://nafath.example"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.sign_in == ("nafath", "password")
+    assert config.nafath.url == "https://nafath.example"
+    assert KioskConfig().sign_in == ("password",)  # an office that says nothing keeps passwords
 
 
 def test_a_missing_config_file_is_named(tmp_path: Path) -> None:
@@ -108,15 +131,17 @@ def test_every_number_has_a_range_whose_ends_are_allowed_and_no_further(tmp_path
     defaults = KioskConfig()
     numbers = {
         name
-        for section in (defaults, defaults.printer)
+        for section in (defaults, defaults.printer, defaults.nafath)
         for name, value in vars(section).items()
         if isinstance(value, int | float) and not isinstance(value, bool)
     }
     assert numbers - {"width_mm"} == set(RANGES)  # width_mm is a choice of 58 or 80
     path = tmp_path / "config.toml"
     for name, bounds in RANGES.items():
-        table = "[printer]\n" if hasattr(defaults.printer, name) else ""
-        kind = type(getattr(defaults.printer if table else defaults, name))
+        tables = {"printer": defaults.printer, "nafath": defaults.nafath}
+        owner = next((t for t, section in tables.items() if hasattr(section, name)), "")
+        table = f"[{owner}]\n" if owner else ""
+        kind = type(getattr(tables[owner] if owner else defaults, name))
         step = 1 if kind is int else 0.25
         for value, allowed in (
             (bounds.low, True),
