@@ -209,35 +209,21 @@ class RequestIndex:
         self._identity: FileIdentity | None = None
         self._rows: list[RequestRow] = []
         self._today: date | None = None
-        self._expected: dict[date, date] = {}
-        self._left: dict[date, int] = {}
 
     def rows(self) -> list[RequestRow]:
         """Every request, rebuilt if the file or the day changed since the last call."""
         identity = self._services.store.identity()
         today = riyadh_date(self._services.clock())
         if identity != self._identity or today != self._today or identity is None:
-            if today != self._today:
-                self._left = {}
             self._rows = [self._row(r, today) for r in self._services.store.all_requests()]
             self._identity = identity
             self._today = today
         return self._rows
 
     def _row(self, request: TawasulRequest, today: date) -> RequestRow:
-        submitted = riyadh_date(request.created)
-        calendar = self._services.calendar
-        # Many requests share a submission day and a due day: each working-day walk is done once.
-        # The window counts from the latest submission, as TawasulRequest.expected_by says.
-        start = riyadh_date(request.submitted)
-        expected = self._expected.get(start)
-        if expected is None:
-            expected = calendar.add_working_days(start, self._services.config.response_target_days)
-            self._expected[start] = expected
-        left = self._left.get(expected)
-        if left is None:
-            left = self._left[expected] = calendar.working_days_between(today, expected)
-        return RequestRow(request, submitted, expected, request.status.is_late(left))
+        # The same progress the request view, the kiosk and the CLI show (RequestService).
+        progress = self._services.requests.progress(request, today)
+        return RequestRow(request, progress.submitted, progress.expected_by, progress.is_late)
 
     def search(self, query: RequestQuery, page: int, page_size: int) -> RequestPage:
         """Page *page* (from 0, clamped) of the requests matching *query*, in its order."""
