@@ -10,22 +10,23 @@ import pwd
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from kiosk.domain.calendar import riyadh_date
+from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
 from kiosk.domain.digits import normalise_digits
 from kiosk.domain.identity import IdProblem, check_id, mask_id, parse_id
 from kiosk.domain.models import AuditEntry, StaffMember, StaffRole, TawasulRequest
 from kiosk.domain.request_numbers import REQUEST_NUMBER_PREFIX, parse_request_number
 from kiosk.domain.statuses import RequestStatus
-from kiosk.domain.typed_text import BANNER_LIMIT, clean_name, clean_text
+from kiosk.domain.typed_text import BANNER_LIMIT, clean_name, clean_text, drawn_text
 from kiosk.errors import InvalidInput, NotAllowed, NotFound
 from kiosk.services.archive import ArchiveService
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock
+from kiosk.services.i18n import translations
 from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt
 from kiosk.services.requests import RequestProgress
 from kiosk.store import TawasulStore
@@ -194,6 +195,30 @@ class StaffDirectory:
                 raise NotFound(f"There is no staff member {username!r}.")
             details = {"client": client} if client else {}
             tx.append_audit(AuditEntry(now, actor, "staff.remove", username, details))
+
+
+def request_summary(services: Services, request: TawasulRequest) -> list[str]:
+    """A request as staff and operators read it, one labelled line each: the staff console's
+    request view and ``tawasul request show`` print these same lines."""
+    kind = services.requests.request_type(request)
+    progress = services.requests.progress(request)
+
+    def when(moment: datetime) -> str:
+        return f"{format_both_dates(riyadh_date(moment), 'en')} {format_time(moment, 'en')}"
+
+    lines = [
+        f"Request    {request.number}",
+        f"Type       {kind.name_en} — {kind.name_ar}",
+        f"Status     {request.status.staff_label} — {request.status.label_ar}",
+        f"Applicant  {mask_id(request.applicant_id)}",
+        f"Submitted  {when(request.created)}",
+        f"Updated    {when(request.updated)}",
+        f"Expected   {format_both_dates(progress.expected_by, 'en')} ({progress.standing})",
+        f"Resident told  {translations('en')(progress.next_step)}",
+    ]
+    if action := drawn_text(request.required_action):
+        lines.append(f"Resident must  {action}")
+    return lines
 
 
 class RequestIndex:
