@@ -21,7 +21,7 @@ from textual.binding import Binding, BindingType
 
 from kiosk.app.live import DataChanged, listen_for_changes
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
-from kiosk.errors import NotAllowed
+from kiosk.errors import NotAllowed, WriteProblem
 from kiosk.services.changes import Subscription
 from kiosk.services.staff import StaffSession
 from screens.staff.audit import StaffAuditScreen
@@ -38,6 +38,15 @@ HANG_UP_EXIT = 129
 """The console's exit status after a hang-up (128 + SIGHUP, as a shell reports it)."""
 
 _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+
+
+log = logging.getLogger("tawasul.staff")
+
+WRITE_PROBLEM_CHECK_SECONDS = 2.0
+"""How often the console asks whether the data can be written (cheap: no write)."""
+
+WRITE_PROBLEM_LOG_SECONDS = 60.0
+"""While the data cannot be written, the log says so once in this many seconds."""
 
 
 class StaffApp(App[None]):
@@ -74,6 +83,9 @@ class StaffApp(App[None]):
         self._handle_signals = handle_signals
         self._last_input = monotonic()
         self._changes: Subscription | None = None
+        self.write_problem: WriteProblem | None = None
+        """Why the data cannot be written now (shown at the top of every screen), or None."""
+        self._problem_logged_at = -WRITE_PROBLEM_LOG_SECONDS
         self.data_version = 0
         """Goes up by one whenever a write to the data is heard."""
         self.add_mode("requests", lambda: StaffRequestsScreen(session))
@@ -88,7 +100,10 @@ class StaffApp(App[None]):
         name, login = (
             drawn_text(text, NAME_LIMIT) for text in (member.display_name, member.username)
         )
-        self.sub_title = f"{name} ({login}, {member.role.value}) · {self.session.client}"
+        who = f"{name} ({login}, {member.role.value}) · {self.session.client}"
+        # The header of every screen: what stops saving comes first, where staff look.
+        problem = self.write_problem
+        self.sub_title = f"CANNOT SAVE: {problem.sentence} · {who}" if problem else who
 
     def on_mount(self) -> None:
         """Start on the request table, listen for changes, watch the clock and the signals."""
@@ -96,6 +111,8 @@ class StaffApp(App[None]):
         self.switch_mode("requests")
         self._changes = listen_for_changes(self, self.session.services)
         self.set_interval(min(30.0, max(self.idle_seconds / 4, 0.5)), self.end_if_idle)
+        self.set_interval(WRITE_PROBLEM_CHECK_SECONDS, self.check_write_problem)
+        self.check_write_problem()
         if self._handle_signals:
             loop = asyncio.get_running_loop()
             for number in HANG_UP_SIGNALS:
@@ -143,6 +160,30 @@ class StaffApp(App[None]):
                 return_code=0,
                 message=f"The staff console closed after {minutes:g} minutes without input.",
             )
+
+    def check_write_problem(self) -> None:
+        """Ask whether the data can be written now (a stat and a statvfs, no write), and say so
+        at the top of every screen; said once when it starts and when it ends, logged once a
+        minute while it lasts."""
+        problem = self.session.services.write_problem()
+        if problem is not None and self._monotonic() - self._problem_logged_at >= (
+            WRITE_PROBLEM_LOG_SECONDS
+        ):
+            log.warning("the data cannot be written: %s", problem.sentence)
+            self._problem_logged_at = self._monotonic()
+        if problem is self.write_problem:
+            return
+        before, self.write_problem = self.write_problem, problem
+        self._show_member()
+        if problem is not None:
+            self.notify(
+                f"Changes cannot be saved now: {problem.sentence}. Reading still works.",
+                severity="error",
+                timeout=10,
+            )
+        elif before is not None:
+            self.notify("Changes can be saved again.")
+            self._problem_logged_at = -WRITE_PROBLEM_LOG_SECONDS
 
     def on_data_changed(self, _: DataChanged) -> None:
         """Someone wrote the data: show it."""

@@ -28,6 +28,7 @@ from kiosk.domain.calendar import (
 from kiosk.domain.identity import check_id, mask_id, parse_id
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import parse_status
+from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable, TawasulError
 from kiosk.resources import data_file
 from kiosk.services import RequestFilter, Services
@@ -328,24 +329,19 @@ def _run_request_show(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(request_as_json(services, request))
         return 0
-    kind = services.requests.request_type(request)
-    progress = services.requests.progress(request)
-    lines = [
-        f"Request   {request.number}",
-        f"Type      {kind.name_en} ({request.type_code})",
-        f"Status    {request.status.label_en} ({request.status.value})",
-        f"Applicant {mask_id(request.applicant_id)}",
-        f"Submitted {format_both_dates(progress.submitted, 'en')}",
-        f"Expected  {format_both_dates(progress.expected_by, 'en')} ({progress.standing})",
-        f"Next step {translations('en')(progress.next_step)}",
-    ]
-    if request.required_action:
-        lines.append(f"Action    {request.required_action}")
-    lines.append("History")
+    # Imported here: the staff use cases are not needed to start the kiosk.
+    from kiosk.services.staff import request_summary
+
+    lines = [*request_summary(services, request), "History"]
     for entry in request.history:
-        when = riyadh_stamp(entry.at)
-        note = f" — {entry.note}" if entry.note else ""
-        lines.append(f"  {when}  {entry.status.value:<13} by {entry.by}{note}")
+        # Stored text reaches the operator's terminal through the one safe path too.
+        when, by, said = (
+            riyadh_stamp(entry.at),
+            drawn_text(entry.by, NAME_LIMIT),
+            drawn_text(entry.note),
+        )
+        note = f" — {said}" if said else ""
+        lines.append(f"  {when}  {entry.status.value:<13} by {by}{note}")
     print("\n".join(lines))
     return 0
 

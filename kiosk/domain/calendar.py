@@ -155,12 +155,28 @@ class WorkingDayCalendar:
         name = self._public_holidays.get(day)
         return str(name) if name else ""
 
+    # Answers already worked out. The staff table asks the same few questions for thousands of
+    # requests (many share a submission day and an answer date); a calendar never changes.
+    @cached_property
+    def _added(self) -> dict[tuple[date, int], date]:
+        return {}
+
+    @cached_property
+    def _between(self) -> dict[tuple[date, date], int]:
+        return {}
+
     def add_working_days(self, start: date, count: int) -> date:
         """The working day *count* working days after *start* (*start* itself never counts)."""
         if count < 0:
             raise InvalidInput("The number of working days to add cannot be negative.")
         if count > MAX_WORKING_DAYS:
             raise InvalidInput(f"Add at most {MAX_WORKING_DAYS} working days (ten years).")
+        known = self._added.get((start, count))
+        if known is None:
+            known = self._added[(start, count)] = self._walk(start, count)
+        return known
+
+    def _walk(self, start: date, count: int) -> date:
         day = start
         remaining = count
         while remaining:
@@ -173,8 +189,11 @@ class WorkingDayCalendar:
         """Working days after *start* up to and including *end*; negative when *end* is earlier."""
         if end < start:
             return -self.working_days_between(end, start)
-        return sum(
-            1
-            for offset in range(1, (end - start).days + 1)
-            if self.is_working_day(start + timedelta(days=offset))
-        )
+        known = self._between.get((start, end))
+        if known is None:
+            known = self._between[(start, end)] = sum(
+                1
+                for offset in range(1, (end - start).days + 1)
+                if self.is_working_day(start + timedelta(days=offset))
+            )
+        return known

@@ -10,22 +10,23 @@ import pwd
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from kiosk.domain.calendar import riyadh_date
+from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
 from kiosk.domain.digits import normalise_digits
 from kiosk.domain.identity import IdProblem, check_id, mask_id, parse_id
 from kiosk.domain.models import AuditEntry, StaffMember, StaffRole, TawasulRequest
 from kiosk.domain.request_numbers import REQUEST_NUMBER_PREFIX, parse_request_number
 from kiosk.domain.statuses import RequestStatus
-from kiosk.domain.typed_text import BANNER_LIMIT, clean_name, clean_text
+from kiosk.domain.typed_text import BANNER_LIMIT, clean_name, clean_text, drawn_text
 from kiosk.errors import InvalidInput, NotAllowed, NotFound
 from kiosk.services.archive import ArchiveService
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock
+from kiosk.services.i18n import translations
 from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt
 from kiosk.services.requests import RequestProgress
 from kiosk.store import TawasulStore
@@ -196,6 +197,30 @@ class StaffDirectory:
             tx.append_audit(AuditEntry(now, actor, "staff.remove", username, details))
 
 
+def request_summary(services: Services, request: TawasulRequest) -> list[str]:
+    """A request as staff and operators read it, one labelled line each: the staff console's
+    request view and ``tawasul request show`` print these same lines."""
+    kind = services.requests.request_type(request)
+    progress = services.requests.progress(request)
+
+    def when(moment: datetime) -> str:
+        return f"{format_both_dates(riyadh_date(moment), 'en')} {format_time(moment, 'en')}"
+
+    lines = [
+        f"Request    {request.number}",
+        f"Type       {kind.name_en} — {kind.name_ar}",
+        f"Status     {request.status.staff_label} — {request.status.label_ar}",
+        f"Applicant  {mask_id(request.applicant_id)}",
+        f"Submitted  {when(request.created)}",
+        f"Updated    {when(request.updated)}",
+        f"Expected   {format_both_dates(progress.expected_by, 'en')} ({progress.standing})",
+        f"Resident told  {translations('en')(progress.next_step)}",
+    ]
+    if action := drawn_text(request.required_action):
+        lines.append(f"Resident must  {action}")
+    return lines
+
+
 class RequestIndex:
     """The requests as the staff table sees them, rebuilt only when the data file changed.
 
@@ -209,35 +234,21 @@ class RequestIndex:
         self._identity: FileIdentity | None = None
         self._rows: list[RequestRow] = []
         self._today: date | None = None
-        self._expected: dict[date, date] = {}
-        self._left: dict[date, int] = {}
 
     def rows(self) -> list[RequestRow]:
         """Every request, rebuilt if the file or the day changed since the last call."""
         identity = self._services.store.identity()
         today = riyadh_date(self._services.clock())
         if identity != self._identity or today != self._today or identity is None:
-            if today != self._today:
-                self._left = {}
             self._rows = [self._row(r, today) for r in self._services.store.all_requests()]
             self._identity = identity
             self._today = today
         return self._rows
 
     def _row(self, request: TawasulRequest, today: date) -> RequestRow:
-        submitted = riyadh_date(request.created)
-        calendar = self._services.calendar
-        # Many requests share a submission day and a due day: each working-day walk is done once.
-        # The window counts from the latest submission, as TawasulRequest.expected_by says.
-        start = riyadh_date(request.submitted)
-        expected = self._expected.get(start)
-        if expected is None:
-            expected = calendar.add_working_days(start, self._services.config.response_target_days)
-            self._expected[start] = expected
-        left = self._left.get(expected)
-        if left is None:
-            left = self._left[expected] = calendar.working_days_between(today, expected)
-        return RequestRow(request, submitted, expected, request.status.is_late(left))
+        # The same progress the request view, the kiosk and the CLI show (RequestService).
+        progress = self._services.requests.progress(request, today)
+        return RequestRow(request, progress.submitted, progress.expected_by, progress.is_late)
 
     def search(self, query: RequestQuery, page: int, page_size: int) -> RequestPage:
         """Page *page* (from 0, clamped) of the requests matching *query*, in its order."""

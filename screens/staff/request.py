@@ -9,12 +9,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Label
 
-from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date, riyadh_stamp
-from kiosk.domain.identity import mask_id
+from kiosk.domain.calendar import riyadh_stamp
 from kiosk.domain.models import TawasulRequest
-from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
-from kiosk.services.i18n import translations
-from kiosk.services.staff import StaffSession
+from kiosk.domain.typed_text import NAME_LIMIT
+from kiosk.services.staff import StaffSession, request_summary
 from screens.staff.base import StaffScreen
 from screens.staff.note import InternalNoteDialog
 from screens.staff.status_change import StatusChange, StatusChangeDialog
@@ -69,23 +67,7 @@ class StaffRequestScreen(StaffScreen):
     def show_request(self, request: TawasulRequest) -> None:
         """Fill the screen with *request*."""
         self.request = request
-        services = self.session.services
-        kind = services.catalogue.get(request.type_code)
-        progress = self.session.progress(request)
-        lines = [
-            f"Request    {request.number}",
-            f"Type       {kind.name_en} — {kind.name_ar}",
-            f"Status     {request.status.staff_label} — {request.status.label_ar}",
-            f"Applicant  {mask_id(request.applicant_id)}",
-            f"Submitted  {format_both_dates(riyadh_date(request.created), 'en')}"
-            f" {format_time(request.created, 'en')}",
-            f"Updated    {format_both_dates(riyadh_date(request.updated), 'en')}"
-            f" {format_time(request.updated, 'en')}",
-            f"Expected   {format_both_dates(progress.expected_by, 'en')} ({progress.standing})",
-            f"Resident told  {translations('en')(progress.next_step)}",
-        ]
-        if request.required_action:
-            lines.append(f"Resident must  {drawn_text(request.required_action)}")
+        lines = request_summary(self.session.services, request)
         self.show_paragraph("#fields", "\n".join(lines))
         history = self.query_one("#history", DataTable)
         history.clear()
