@@ -67,8 +67,10 @@ class WelcomeScreen(Screen[None]):
             with Horizontal(id="languages"):
                 yield ChoiceTile(display_line(ar("welcome.start"), bidi, True), id="start-ar")
                 yield ChoiceTile(en("welcome.start"), id="start-en")
-            yield BidiText(ar("welcome.prompt"), bidi=bidi, rtl=True, classes="prompt")
-            yield BidiText(en("welcome.prompt"), bidi=bidi, rtl=False, classes="prompt")
+            # What to bring, by what the office offers: a phone with Nafath, or the password.
+            prompt = "welcome.prompt_nafath" if "nafath" in config.sign_in else "welcome.prompt"
+            yield BidiText(ar(prompt), bidi=bidi, rtl=True, classes="prompt")
+            yield BidiText(en(prompt), bidi=bidi, rtl=False, classes="prompt")
             with Center():
                 yield ChoiceTile(
                     f"{display_line(ar('common.help'), bidi, True)} · {en('common.help')}",

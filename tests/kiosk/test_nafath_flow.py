@@ -216,3 +216,15 @@ async def test_every_button_and_the_number_fit_80_by_24(
         await wait_until(pilot, lambda: shown_number(screen) != "")
         shown = [screen.query_one(s) for s in ("#instruction", "#number", "#countdown")]
         assert all(seen_whole(widget) for widget in [*shown, *screen.query(Button)])
+
+
+async def test_welcome_says_what_to_bring_as_the_office_signs_in(kiosk: KioskFactory) -> None:
+    """With Nafath offered, Welcome asks for a phone with Nafath, not only the password."""
+    for app, key in (
+        (nafath_kiosk(kiosk, "en", "http://127.0.0.1:9"), "welcome.prompt_nafath"),
+        (kiosk("en"), "welcome.prompt"),
+    ):
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            prompts = [line.text for line in app.screen.query(".prompt").results(BidiText)]
+            assert prompts == [translations("ar")(key), translations("en")(key)]
