@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
@@ -35,12 +36,12 @@ ACCEPTED = "9000000308"
 SIZE = (140, 44)
 
 
-def text_of(app: object, selector: str) -> str:
+def text_of(app: App[None], selector: str) -> str:
     """The text a Static shows."""
-    return str(app.screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
+    return str(app.screen.query_one(selector, Static).render())
 
 
-async def open_request(pilot, number: str) -> StaffRequestScreen:  # type: ignore[no-untyped-def]
+async def open_request(pilot: Pilot[None], number: str) -> StaffRequestScreen:
     """Put *number* in the search field and press Enter: the request opens."""
     await settle(pilot)
     pilot.app.screen.query_one("#search", Input).value = number
