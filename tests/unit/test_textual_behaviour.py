@@ -70,6 +70,19 @@ class Placed(Screen[None]):
         yield Button("high", id="high")
 
 
+class Showing(App[None]):
+    """An app that shows one screen."""
+
+    def __init__(self, screen: Screen[None]) -> None:
+        """An app that shows *screen* once it runs."""
+        super().__init__()
+        self.shown = screen
+
+    def on_mount(self) -> None:
+        """Show the screen."""
+        self.push_screen(self.shown)
+
+
 async def test_a_public_on_key_runs_first_and_prevent_default_stops_the_base() -> None:
     class Typing(App[None]):
         def compose(self) -> ComposeResult:
@@ -82,11 +95,7 @@ async def test_a_public_on_key_runs_first_and_prevent_default_stops_the_base() -
 
 
 async def test_active_bindings_name_the_focused_widgets_own_binding() -> None:
-    class WithBindings(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(BoundScreen())
-
-    app = WithBindings()
+    app = Showing(BoundScreen())
     async with app.run_test() as pilot:
         await pilot.pause()
         field = app.screen.query_one("#bound", Bound)
@@ -98,11 +107,7 @@ async def test_active_bindings_name_the_focused_widgets_own_binding() -> None:
 
 
 async def test_tab_follows_the_screens_focus_chain() -> None:
-    class Tabbing(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(Reversed())
-
-    app = Tabbing()
+    app = Showing(Reversed())
     async with app.run_test() as pilot:
         await pilot.pause()
         app.screen.query_one("#c", Button).focus()
@@ -113,11 +118,7 @@ async def test_tab_follows_the_screens_focus_chain() -> None:
 
 
 async def test_textuals_focus_chain_runs_by_place_not_by_composition() -> None:
-    class Placing(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(Placed())
-
-    app = Placing()
+    app = Showing(Placed())
     async with app.run_test() as pilot:
         await pilot.pause()
         assert [widget.id for widget in app.screen.focus_chain] == ["high", "low"]
