@@ -9,9 +9,11 @@ from textual import events
 from textual.app import App
 
 from kiosk.config import KioskConfig
+from kiosk.domain.models import Applicant, TawasulRequest
 from kiosk.resources import data_file, request_types
 from kiosk.services import Services, passwords
 from kiosk.services.demo import load_seed, make_demo
+from kiosk.store import TawasulStore
 
 # Wednesday 25 November 2026, 10:00 in Riyadh: a working day, far from any holiday.
 FROZEN_NOW = datetime(2026, 11, 25, 7, 0, tzinfo=UTC)
@@ -100,3 +102,17 @@ def type_ahead(app: App[None], text: str) -> None:
     names = {"\t": "tab", "\r": "enter", "\x7f": "backspace", "-": "minus", " ": "space"}
     for character in text:
         app.post_message(events.Key(names.get(character, character), character))
+
+
+def stored_request(store: TawasulStore, number: str) -> TawasulRequest:
+    """Request *number* as *store* holds it now; the test's data has it."""
+    request = store.request(number)
+    assert request is not None, number
+    return request
+
+
+def stored_applicant(store: TawasulStore, id_number: str) -> Applicant:
+    """The applicant *id_number* as *store* holds them now; the test's data has them."""
+    applicant = store.applicant(id_number)
+    assert applicant is not None, id_number
+    return applicant
