@@ -10,9 +10,11 @@ from textual import events
 from textual.app import App
 
 from kiosk.config import KioskConfig
+from kiosk.domain.models import Applicant, TawasulRequest
 from kiosk.resources import data_file, request_types
 from kiosk.services import Services, passwords
 from kiosk.services.demo import load_seed, make_demo
+from kiosk.store import TawasulStore
 
 if TYPE_CHECKING:
     from tests.nafath_sim import RunningSimulator
@@ -122,3 +124,17 @@ def simulator(nafath_credentials: None) -> "Iterator[RunningSimulator]":
 
     with running_simulator(window_seconds=4) as running:
         yield running
+
+
+def stored_request(store: TawasulStore, number: str) -> TawasulRequest:
+    """Request *number* as *store* holds it now; the test's data has it."""
+    request = store.request(number)
+    assert request is not None, number
+    return request
+
+
+def stored_applicant(store: TawasulStore, id_number: str) -> Applicant:
+    """The applicant *id_number* as *store* holds them now; the test's data has them."""
+    applicant = store.applicant(id_number)
+    assert applicant is not None, id_number
+    return applicant

@@ -90,9 +90,10 @@ class ResidentScreen(Screen[None]):
 
         Textual has no right-to-left layout, and a mirrored row is composed in reverse so that
         it reads from the right: its widgets' order is the reverse of Arabic reading order.
-        This overrides the public ``focus_chain`` property, which Tab and Shift+Tab follow
-        (tests/unit/test_textual_behaviour.py checks that Textual still does), and reads only
-        public geometry (``virtual_region``, ``styles.margin``)."""
+        This overrides the public ``focus_chain`` property, which Tab and Shift+Tab follow, and
+        mirrors Textual's own order, which runs by place (top, then left) rather than by
+        composition; tests/unit/test_textual_behaviour.py checks that Textual still does both.
+        It reads only public geometry (``virtual_region``, ``styles.margin``)."""
         chain = super().focus_chain
         return sorted(chain, key=self._mirrored_place) if self.ctx.mirrored else chain
 

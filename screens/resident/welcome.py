@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from kiosk.domain.text import display_line, has_rtl
 from kiosk.domain.typed_text import BANNER_LIMIT, drawn_text
@@ -96,9 +97,11 @@ class WelcomeScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="banner")
     def load_banner(self) -> None:
-        """Read the banner staff set (a data file read, off the event loop)."""
+        """Read the banner staff set (a data file read, off the event loop); a newer read
+        cancels this one (the worker is exclusive), so an older banner never shows over it."""
         text = self.services.banner()
-        self.app.call_from_thread(self._show_banner, text)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_banner, text)
 
     def _show_banner(self, stored: str) -> None:
         text = drawn_text(stored, BANNER_LIMIT)

@@ -10,6 +10,7 @@ import struct
 import subprocess
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -78,11 +79,11 @@ def test_verify_image_refuses_pictures_it_cannot_read(
     capsys: pytest.CaptureFixture[str],
     demo_db: Path,
     tmp_path: Path,
-    make: object,
+    make: Callable[[Path], bytes],
     message: str,
 ) -> None:
     picture = tmp_path / "picture.png"
-    picture.write_bytes(make(tmp_path))  # type: ignore[operator]
+    picture.write_bytes(make(tmp_path))
     code, err = run(capsys, "verify", "--image", str(picture), "--db", str(demo_db))
     assert code == 2
     assert one_line(err, f"{picture} {message}")

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
@@ -27,7 +27,7 @@ NOTICE_SECONDS = 1.0
 """``out_of_service_seconds`` in these tests."""
 
 
-def screen_types(app: KioskApp) -> list[str]:
+def screen_types(app: App[None]) -> list[str]:
     """The class names of the current mode's screens, bottom first."""
     return [type(screen).__name__ for screen in app.screen_stack]
 
@@ -75,7 +75,7 @@ async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], seconds: f
         if condition():
             return
         await asyncio.sleep(0.05)
-    assert condition(), screen_types(pilot.app)  # type: ignore[arg-type]
+    assert condition(), screen_types(pilot.app)
 
 
 async def test_the_notice_goes_away_by_itself_and_the_kiosk_serves_again(

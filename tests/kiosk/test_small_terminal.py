@@ -82,7 +82,8 @@ async def test_the_rest_of_the_status_is_read_with_arrows_and_pages_without_tab(
         screen = await look_up(pilot, "9000000209", "6546")
         pane = screen.query_one(ReadingPane)
         assert pane.max_scroll_y > 0
-        assert pane.border_subtitle == screen.shaped(app.visit.tr("common.more_keys"))  # type: ignore[union-attr]
+        assert app.visit is not None
+        assert pane.border_subtitle == screen.shaped(app.visit.tr("common.more_keys"))
         call_centre = pane.query(BidiText).last()
         assert not seen_whole(call_centre)
         focused = app.focused

@@ -26,6 +26,7 @@ from screens.staff.request import StaffRequestScreen
 from screens.staff.status_change import StatusChangeDialog
 from tests.conftest import frozen_clock
 from tests.kiosk.conftest import AHMED, KioskFactory, settle, sign_in
+from widgets import BidiText
 
 NUMBER = "9000000100"
 """Ahmed's newest Iqama request, under review in the demo: the first of his list."""
@@ -223,7 +224,7 @@ async def test_a_huge_note_from_an_old_file_is_cut_on_screen(kiosk: KioskFactory
     app: KioskApp = kiosk("en")
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_status(pilot)
-        action = screen.query_one("#action").text  # type: ignore[attr-defined]
+        action = screen.query_one("#action", BidiText).text
         assert action.endswith(ELLIPSIS)
         assert action.count("word") < NOTE_LIMIT // 5 + 1
         assert ELLIPSIS in drawn(app)

@@ -76,7 +76,9 @@ async def on_status(pilot: Pilot[None]) -> None:
     assert isinstance(pilot.app.screen, StatusScreen)
 
 
-def storm(template: Path, reach: Callable[[Pilot[None]], Awaitable[None]], actions: list) -> None:  # type: ignore[type-arg]
+def storm(
+    template: Path, reach: Callable[[Pilot[None]], Awaitable[None]], actions: list[str | Click]
+) -> None:
     """Reach a screen, then play *actions*; the kiosk must still run with no error caught."""
 
     async def run() -> None:
@@ -116,13 +118,13 @@ def storm_settings(examples: int) -> settings:
 
 @storm_settings(8)
 @given(actions=ACTIONS)
-def test_storm_on_sign_in(demo_template: Path, actions: list) -> None:  # type: ignore[type-arg]
+def test_storm_on_sign_in(demo_template: Path, actions: list[str | Click]) -> None:
     """Keys and clicks anywhere, starting on sign-in."""
     storm(demo_template, on_sign_in, actions)
 
 
 @storm_settings(5)
 @given(actions=ACTIONS)
-def test_storm_on_status(demo_template: Path, actions: list) -> None:  # type: ignore[type-arg]
+def test_storm_on_status(demo_template: Path, actions: list[str | Click]) -> None:
     """Keys and clicks anywhere, starting on a status screen with a failing printer."""
     storm(demo_template, on_status, actions)

@@ -7,7 +7,7 @@ import pytest
 
 from kiosk.config import KioskConfig
 from kiosk.services import Services, SignInOutcome
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, stored_applicant
 
 AHMED, AHMED_PASSWORD = "2109876546", "ahmed-2026"
 UNKNOWN = "2000000006"  # a valid resident number that nobody in the demo has
@@ -82,7 +82,7 @@ def test_a_success_clears_the_count(accounts: Services) -> None:
     for _ in range(4):
         accounts.accounts.sign_in(AHMED, "guess")
     assert accounts.accounts.sign_in(AHMED, AHMED_PASSWORD).outcome is SignInOutcome.SIGNED_IN
-    assert accounts.store.applicant(AHMED).failed_attempts == 0  # type: ignore[union-attr]
+    assert stored_applicant(accounts.store, AHMED).failed_attempts == 0
     for _ in range(4):
         assert accounts.accounts.sign_in(AHMED, "guess").outcome is SignInOutcome.WRONG_CREDENTIALS
 

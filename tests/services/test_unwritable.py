@@ -17,7 +17,7 @@ from kiosk.config import KioskConfig
 from kiosk.services import Services, SignInOutcome, passwords
 from kiosk.services.guards import LookupVerdict, PinVerdict
 from kiosk.services.passwords import PasswordPolicy
-from tests.conftest import TEST_PASSWORDS, MovableClock, make_demo_file
+from tests.conftest import TEST_PASSWORDS, MovableClock, make_demo_file, stored_applicant
 
 AHMED, AHMED_PASSWORD = "2109876546", "ahmed-2026"
 UNKNOWN = "2000000006"  # a valid resident number that nobody in the demo has
@@ -146,7 +146,7 @@ def test_a_reset_and_a_rehash_wait_in_memory_for_a_writable_store(
     services = kiosk(db, clock)
     for _ in range(2):
         services.accounts.sign_in(AHMED, "guess")
-    old_hash = services.store.applicant(AHMED).password_hash  # type: ignore[union-attr]
+    old_hash = stored_applicant(services.store, AHMED).password_hash
     break_it(disk, how, services)
 
     assert services.accounts.sign_in(AHMED, AHMED_PASSWORD).outcome is SignInOutcome.SIGNED_IN

@@ -11,7 +11,7 @@ import pytest
 from kiosk.domain.models import StaffMember
 from kiosk.services.staff import StaffDirectory
 from kiosk.store import TawasulStore
-from tests.conftest import frozen_clock
+from tests.conftest import frozen_clock, stored_request
 
 WORKERS = Path(__file__).with_name("staff_workers.py")
 SHARED = ["9000000100", "9000000704", "9000001108"]  # all under review at the start
@@ -52,12 +52,10 @@ def test_three_consoles_and_a_kiosk_at_once_lose_nothing(demo_db: Path) -> None:
     notes = Counter(
         (note.text, number)
         for number in SHARED
-        for note in store.request(number).internal_notes  # type: ignore[union-attr]
+        for note in stored_request(store, number).internal_notes
     )
     changes = Counter(
-        (entry.note, number)
-        for number in SHARED
-        for entry in store.request(number).history  # type: ignore[union-attr]
+        (entry.note, number) for number in SHARED for entry in stored_request(store, number).history
     )
     for done in staff_done:
         key = (done["note"], done["number"])

@@ -1,11 +1,12 @@
 """The staff console driven through Textual's Pilot: every flow a member goes through."""
 
 import asyncio
-import time
+import threading
 from pathlib import Path
 
 import pytest
 from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
@@ -35,12 +36,12 @@ ACCEPTED = "9000000308"
 SIZE = (140, 44)
 
 
-def text_of(app: object, selector: str) -> str:
+def text_of(app: App[None], selector: str) -> str:
     """The text a Static shows."""
-    return str(app.screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
+    return str(app.screen.query_one(selector, Static).render())
 
 
-async def open_request(pilot, number: str) -> StaffRequestScreen:  # type: ignore[no-untyped-def]
+async def open_request(pilot: Pilot[None], number: str) -> StaffRequestScreen:
     """Put *number* in the search field and press Enter: the request opens."""
     await settle(pilot)
     pilot.app.screen.query_one("#search", Input).value = number
@@ -649,26 +650,44 @@ async def test_an_older_search_never_shows_over_a_newer_one(
     console: ConsoleFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The member types a number, then clears it before that search is back: the table shows
-    what the cleared field asks for when both are done (the older worker was cancelled)."""
-    search = StaffSession.search
+    what the cleared field asks for when both are done (the older worker was cancelled).
 
-    def slow_for_the_number(
+    The older search is held until the newer one is shown, then let go and waited for: the
+    order is the test's, not the machine's speed."""
+    search = StaffSession.search
+    let_go = threading.Event()
+    older_done = threading.Event()
+
+    def held_for_the_number(
         session: StaffSession, query: RequestQuery, page: int, size: int
     ) -> RequestPage:
-        if query.text == UNDER_REVIEW:
-            time.sleep(1.0)
-        return search(session, query, page, size)
+        if query.text != UNDER_REVIEW:
+            return search(session, query, page, size)
+        try:
+            assert let_go.wait(10), "the test never let the older search go"
+            return search(session, query, page, size)
+        finally:
+            older_done.set()
 
-    monkeypatch.setattr(StaffSession, "search", slow_for_the_number)
+    monkeypatch.setattr(StaffSession, "search", held_for_the_number)
     app = console()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         field = app.screen.query_one("#search", Input)
+        field.value = CLOSED  # one row: the newer search's answer is told apart from it
+        await settle(pilot)
+        table = app.screen.query_one("#requests", DataTable)
+        assert table.row_count == 1
         field.value = UNDER_REVIEW
         await pilot.pause()
         field.value = ""
+        for _ in range(200):  # until the newer answer shows: settle would wait for the held one
+            if table.row_count == PAGE_SIZE:
+                break
+            await pilot.pause(0.02)
+        assert table.row_count == PAGE_SIZE
+        let_go.set()
+        assert await asyncio.to_thread(older_done.wait, 10)
         await settle(pilot)
-        await asyncio.sleep(1.2)  # the older search's thread ends; nothing of it may show
-        await settle(pilot)
-        assert app.screen.query_one("#requests", DataTable).row_count == PAGE_SIZE
+        assert table.row_count == PAGE_SIZE
         assert not text_of(app, "#summary").startswith("Page 1 of 1 · 1 request")

@@ -20,7 +20,7 @@ import stat
 import subprocess
 import tempfile
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -34,9 +34,9 @@ ACCOUNTS = ("n.alharbi", "tawasul-kiosk")
 GROUPS = ("tawasul-staff", "tawasul")
 
 
-def _exists(lookup: object, name: str) -> bool:
+def _exists(lookup: Callable[[str], object], name: str) -> bool:
     try:
-        lookup(name)  # type: ignore[operator]
+        lookup(name)
     except KeyError:
         return False
     return True

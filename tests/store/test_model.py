@@ -6,8 +6,8 @@ whatever path a sequence of operations takes, every reader must see what a dict 
 
 import random
 from dataclasses import replace
-from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -50,9 +50,9 @@ def new_request(rng: random.Random, taken: set[str]) -> TawasulRequest:
 )
 @given(operations)
 def test_two_writers_and_readers_agree_with_a_dict(
-    tmp_path_factory: object, steps: list[tuple[str, int, bool]]
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, int, bool]]
 ) -> None:
-    folder = Path(str(tmp_path_factory.mktemp("model")))  # type: ignore[attr-defined]
+    folder = tmp_path_factory.mktemp("model")
     path = folder / "model.json"
     TawasulStore.create(path)
     stores = [TawasulStore(path), TawasulStore(path)]

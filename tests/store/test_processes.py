@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.store import TawasulStore
-from tests.conftest import make_demo_file
+from tests.conftest import make_demo_file, stored_request
 
 WORKERS = Path(__file__).with_name("workers.py")
 SHARED = ["9000000100", "9000000704", "9000001108"]  # under review: the loop can start there
@@ -30,7 +30,7 @@ def worker(*args: str) -> subprocess.Popen[str]:
 
 def test_four_processes_times_100_changes_lose_nothing(demo_db: Path) -> None:
     names = [f"staff-{i}" for i in range(4)]
-    before = {n: len(TawasulStore(demo_db).request(n).history) for n in SHARED}  # type: ignore[union-attr]
+    before = {n: len(stored_request(TawasulStore(demo_db), n).history) for n in SHARED}
     processes = [worker("advance", str(demo_db), name, "100", *SHARED) for name in names]
     for process in processes:
         assert process.wait(timeout=120) == 0

@@ -15,7 +15,7 @@ from kiosk.errors import TawasulError
 from kiosk.store import TawasulStore
 from kiosk.store import storage as storage_module
 from kiosk.store.storage import DamagedDataFile, MissingDataFile
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, stored_request
 
 WORKERS = Path(__file__).with_name("workers.py")
 
@@ -78,12 +78,12 @@ def test_the_file_is_parsed_once_until_it_changes(
 
 def test_the_index_notices_another_process_write(demo_db: Path) -> None:
     store = TawasulStore(demo_db)
-    assert store.request("9000000100").status is RequestStatus.UNDER_REVIEW  # type: ignore[union-attr]
+    assert stored_request(store, "9000000100").status is RequestStatus.UNDER_REVIEW
     subprocess.run(
         [sys.executable, str(WORKERS), "advance", str(demo_db), "other", "1", "9000000100"],
         check=True,
     )
-    assert store.request("9000000100").status is RequestStatus.RETURNED  # type: ignore[union-attr]
+    assert stored_request(store, "9000000100").status is RequestStatus.RETURNED
 
 
 def test_a_damaged_file_is_named_and_never_overwritten(demo_db: Path) -> None:
@@ -118,7 +118,7 @@ def test_a_failed_transaction_writes_nothing(demo_db: Path) -> None:
         tx.put_request(replace(request, required_action="half done"))
         raise RuntimeError("power cut in the middle")
     assert demo_db.read_bytes() == before
-    assert store.request("9000000209").required_action != "half done"  # type: ignore[union-attr]
+    assert stored_request(store, "9000000209").required_action != "half done"
 
 
 def test_leftover_temporary_files_are_cleaned_under_the_lock(demo_db: Path) -> None:

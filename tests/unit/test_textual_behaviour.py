@@ -5,7 +5,8 @@ these fails here, by name, before the burst and mirroring tests fail for a reaso
   base's own ``_on_key``, ``prevent_default()`` stops the key there, and
   ``Screen.active_bindings`` names the focused widget's own binding for a key.
 - ResidentScreen (screens.resident.base): Tab and Shift+Tab follow the screen's ``focus_chain``
-  property, so a screen that reorders it reorders Tab.
+  property, so a screen that reorders it reorders Tab; Textual's own chain runs by place (top,
+  then left), not by the order widgets were composed in, which the mirrored chain mirrors.
 """
 
 from typing import ClassVar
@@ -58,6 +59,30 @@ class Reversed(Screen[None]):
         return list(reversed(super().focus_chain))
 
 
+class Placed(Screen[None]):
+    """Two buttons composed bottom first: the first is docked at the bottom of the screen."""
+
+    DEFAULT_CSS = "#low { dock: bottom; }"
+
+    def compose(self) -> ComposeResult:
+        """The low button, then the high one."""
+        yield Button("low", id="low")
+        yield Button("high", id="high")
+
+
+class Showing(App[None]):
+    """An app that shows one screen."""
+
+    def __init__(self, screen: Screen[None]) -> None:
+        """An app that shows *screen* once it runs."""
+        super().__init__()
+        self.shown = screen
+
+    def on_mount(self) -> None:
+        """Show the screen."""
+        self.push_screen(self.shown)
+
+
 async def test_a_public_on_key_runs_first_and_prevent_default_stops_the_base() -> None:
     class Typing(App[None]):
         def compose(self) -> ComposeResult:
@@ -70,11 +95,7 @@ async def test_a_public_on_key_runs_first_and_prevent_default_stops_the_base() -
 
 
 async def test_active_bindings_name_the_focused_widgets_own_binding() -> None:
-    class WithBindings(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(BoundScreen())
-
-    app = WithBindings()
+    app = Showing(BoundScreen())
     async with app.run_test() as pilot:
         await pilot.pause()
         field = app.screen.query_one("#bound", Bound)
@@ -86,11 +107,7 @@ async def test_active_bindings_name_the_focused_widgets_own_binding() -> None:
 
 
 async def test_tab_follows_the_screens_focus_chain() -> None:
-    class Tabbing(App[None]):
-        def on_mount(self) -> None:
-            self.push_screen(Reversed())
-
-    app = Tabbing()
+    app = Showing(Reversed())
     async with app.run_test() as pilot:
         await pilot.pause()
         app.screen.query_one("#c", Button).focus()
@@ -98,3 +115,10 @@ async def test_tab_follows_the_screens_focus_chain() -> None:
         assert app.focused is not None and app.focused.id == "b"
         await pilot.press("shift+tab")
         assert app.focused is not None and app.focused.id == "c"
+
+
+async def test_textuals_focus_chain_runs_by_place_not_by_composition() -> None:
+    app = Showing(Placed())
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert [widget.id for widget in app.screen.focus_chain] == ["high", "low"]
