@@ -488,7 +488,8 @@ async def test_an_unexpected_error_shows_out_of_service(
         async with app.run_test() as pilot:
             await sign_in(pilot, *AHMED)
             await settle(pilot)
-            assert isinstance(app.screen, OutOfServiceScreen)
+            # The notice comes once the failed read is reported from its worker.
+            await wait_until(pilot, lambda: isinstance(app.screen, OutOfServiceScreen))
             assert screen_types(app) == ["WelcomeScreen", "OutOfServiceScreen"]
             await pilot.press("enter")
             await pilot.pause()
