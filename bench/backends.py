@@ -171,7 +171,7 @@ class TawasulBackend:
         """See Backend: RequestService.change_status, one locked, fsynced transaction."""
         current = self.store.request(number)
         assert current is not None
-        self.service.change_status(number, NEXT_IN_CYCLE[current.status], by, _NOTE)
+        self.service.change_status(number, NEXT_IN_CYCLE[current.status], by, _NOTE, _NOTE)
 
     def close(self) -> None:
         """See Backend."""

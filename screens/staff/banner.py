@@ -52,15 +52,15 @@ class StaffBannerScreen(StaffScreen):
     @on(Button.Pressed, "#save")
     def save(self) -> None:
         """Store the typed banner."""
-        self.store(self.query_one("#text", Input).value)
+        self.save_banner(self.query_one("#text", Input).value)
 
     @on(Button.Pressed, "#clear")
     def clear(self) -> None:
         """Remove the banner from the kiosks."""
-        self.store("")
+        self.save_banner("")
 
     @work(group="write", exit_on_error=False)
-    async def store(self, text: str) -> None:
+    async def save_banner(self, text: str) -> None:
         """Store *text* as the banner off the event loop ("" removes it), then show it."""
         banner = await asyncio.to_thread(self.session.set_banner, text)
         self.query_one("#text", Input).value = ""

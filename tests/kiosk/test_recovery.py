@@ -166,7 +166,8 @@ async def test_errors_that_never_stop_end_the_kiosk_with_status_1(
             # Generous for a loaded machine: it ends as soon as the errors reach the limit.
             await wait_for(pilot, lambda: not app.is_running, 30)
     assert app.return_code == 1
-    assert app.unexpected_errors == MAX_ERRORS_A_MINUTE
+    # The limit, or one more that came in while the app was ending.
+    assert MAX_ERRORS_A_MINUTE <= app.unexpected_errors <= MAX_ERRORS_A_MINUTE + 1
     assert "it stops" in caplog.text
 
 

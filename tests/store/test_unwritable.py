@@ -84,10 +84,12 @@ def office(disk: SmallDisk) -> Iterator[Services]:
 
 
 def advance(services: Services, number: str, note: str) -> None:
-    """One status change round the loop of the process tests (each needs no note rule)."""
+    """One status change round the loop of the process tests (a return says what to do)."""
     request = services.requests.find(number)
     following = next(later for earlier, later in LOOP if earlier == request.status.value)
-    services.requests.change_status(number, RequestStatus(following), "amal", note=note)
+    services.requests.change_status(
+        number, RequestStatus(following), "amal", note=note, required_action=note
+    )
 
 
 def notes(services: Services) -> set[str]:
