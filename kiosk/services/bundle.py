@@ -124,7 +124,9 @@ class Services:
         """InvalidInput now, before any resident meets it, when a configured sign-in method
         cannot work (Nafath without credentials)."""
         if "nafath" in self.config.sign_in:
-            self.nafath  # noqa: B018 (built for its check)
+            from kiosk.nafath.api import load_credentials
+
+            load_credentials(self.config.nafath.credentials_file)
 
     @cached_property
     def quick_lookups(self) -> "QuickLookupGuard":
