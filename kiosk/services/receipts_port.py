@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.printing.problems import Problem
 from kiosk.services.i18n import Translations
@@ -27,7 +28,7 @@ class PrintOutcome:
 class ReceiptPrinting(Protocol):
     """Prints a request's receipt; blocking, so screens call it from a worker thread."""
 
-    def print_receipt(self, request: TawasulRequest, language: str) -> PrintOutcome:
+    def print_receipt(self, request: TawasulRequest, language: Language) -> PrintOutcome:
         """Build, spool and send the receipt of *request*; never raises for printer faults."""
         ...
 

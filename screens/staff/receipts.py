@@ -9,6 +9,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from kiosk.domain.calendar import riyadh_stamp
+from kiosk.domain.languages import Language
 from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt
 from screens.staff.base import StaffScreen
 from widgets import TextField
@@ -37,8 +38,8 @@ class StaffReceiptsScreen(StaffScreen):
             with Horizontal(classes="row"):
                 yield TextField(placeholder="Request number", id="number")
                 yield Select(
-                    [("Arabic", "ar"), ("English", "en")],
-                    value="ar",
+                    [("Arabic", Language.ARABIC.value), ("English", Language.ENGLISH.value)],
+                    value=Language.ARABIC.value,
                     allow_blank=False,
                     id="language",
                 )
@@ -97,7 +98,7 @@ class StaffReceiptsScreen(StaffScreen):
     def reprint(self) -> None:
         """Print the typed request's receipt in the chosen language."""
         number = self.query_one("#number", Input).value
-        language = str(self.query_one("#language", Select).value)
+        language = Language(str(self.query_one("#language", Select).value))
         self.print_receipt(lambda: self.session.reprint(number, language))
 
     @work(group="write", exit_on_error=False)

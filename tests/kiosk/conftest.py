@@ -14,6 +14,7 @@ from textual.widgets import Input
 from kiosk.app import make_kiosk_app
 from kiosk.app.kiosk import KioskApp
 from kiosk.config import KioskConfig
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.services import Services
 from kiosk.services.clock import Clock
@@ -81,7 +82,7 @@ def kiosk(demo_template: Path, tmp_path: Path) -> KioskFactory:
     """
 
     def build(
-        language: str = "en",
+        language: Language = Language.ENGLISH,
         receipts: Any = None,
         monotonic: FakeMonotonic | None = None,
         clock: Clock = frozen_clock,

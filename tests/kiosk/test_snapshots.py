@@ -18,6 +18,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from kiosk.app.kiosk import KioskApp
+from kiosk.domain.languages import BidiMode
 from screens.resident import IdleCountdown, OutOfServiceScreen, WelcomeScreen
 from tests.kiosk.conftest import (
     AHMED,
@@ -249,7 +250,7 @@ def test_out_of_service(kiosk: KioskFactory, snap_compare: SnapCompare) -> None:
 
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.app.push_screen(OutOfServiceScreen("app", 15.0))
+        await pilot.app.push_screen(OutOfServiceScreen(BidiMode.APP, 15.0))
         await pilot.pause()
 
     assert snap_compare(kiosk("ar"), terminal_size=SIZE, run_before=run_before)

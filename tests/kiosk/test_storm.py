@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 
 from kiosk.app import make_kiosk_app
 from kiosk.config import KioskConfig
+from kiosk.domain.languages import Language
 from kiosk.services import Services
 from screens.resident import SignInScreen, StatusScreen
 from tests.conftest import frozen_clock
@@ -88,7 +89,7 @@ def storm(
             services = Services.open(db, KioskConfig(), clock=frozen_clock)
             app = make_kiosk_app(
                 services,
-                "en",
+                Language.ENGLISH,
                 FakeReceipts(problem="timeout"),
                 monotonic=FakeMonotonic(),
                 handle_signals=False,

@@ -7,6 +7,7 @@ from textual.widgets import DataTable, Input, Static
 
 from kiosk.app import make_staff_app
 from kiosk.config import KioskConfig, PrinterConfig
+from kiosk.domain.languages import Language
 from kiosk.services import Services
 from screens.staff.receipts import StaffReceiptsScreen
 from tests.conftest import frozen_clock
@@ -37,7 +38,7 @@ async def test_reprint_and_verify_a_receipt(console: ConsoleFactory, services: S
         assert entry.details["printed"] is True and entry.details["client"] == CLIENT
 
         request = services.requests.find(UNDER_REVIEW)
-        payload = app.session.receipts.issue(request, "en").payload
+        payload = app.session.receipts.issue(request, Language.ENGLISH).payload
         screen.query_one("#payload", Input).value = payload
         screen.query_one("#payload", Input).focus()
         await pilot.press("enter")
