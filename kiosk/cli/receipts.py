@@ -77,7 +77,7 @@ def _run_receipt(args: argparse.Namespace) -> int:
     receipts = _receipts(args)
     request = receipts.find(args.number)
     if args.print:
-        return _report(receipts.print_receipt(request, Language(args.lang)))
+        return report_outcome(receipts.print_receipt(request, Language(args.lang)))
     issued = receipts.issue(request, Language(args.lang), args.width)
     if args.out:
         _write(args.out, issued.data)
@@ -101,7 +101,8 @@ def _write(path: Path, data: bytes) -> None:
         raise InvalidInput(words) from None  # a path that cannot be a file: a folder, no folder
 
 
-def _report(outcome: PrintOutcome) -> int:
+def report_outcome(outcome: PrintOutcome) -> int:
+    """Print how printing a receipt ended (a problem in its catalogue sentence); the exit code."""
     if outcome.printed:
         print(f"Printed receipt {outcome.receipt_serial}.")
         return 0
@@ -144,7 +145,7 @@ def _run_spool_list(args: argparse.Namespace) -> int:
 
 
 def _run_spool_retry(args: argparse.Namespace) -> int:
-    return _report(_receipts(args).retry(args.job))
+    return report_outcome(_receipts(args).retry(args.job))
 
 
 def _run_spool_drop(args: argparse.Namespace) -> int:

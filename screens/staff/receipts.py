@@ -10,18 +10,20 @@ from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Sel
 
 from kiosk.domain.calendar import riyadh_stamp
 from kiosk.domain.languages import Language
-from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt
+from kiosk.services.i18n import staff_words
+from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt, problem_sentence
 from screens.staff.base import StaffScreen
 from widgets import TextField
 
 
 def outcome_text(outcome: PrintOutcome) -> str:
-    """One sentence on how printing a receipt ended."""
+    """How printing a receipt ended; a problem in the words the CLI uses for it."""
     if outcome.printed:
         return f"Receipt {outcome.receipt_serial} printed."
+    reason = problem_sentence(outcome.problem, staff_words())
     return (
-        f"Receipt {outcome.receipt_serial} did not print ({outcome.problem}); "
-        "it waits in the print queue below."
+        f"Receipt {outcome.receipt_serial} did not print: {reason} "
+        "It waits in the print queue below."
     )
 
 
@@ -81,7 +83,7 @@ class StaffReceiptsScreen(StaffScreen):
                 riyadh_stamp(job.created),
                 job.standing,
                 str(job.attempts),
-                self.shown(job.problem or ""),
+                problem_sentence(job.problem, staff_words()) if job.problem else "",
                 key=job.job_id,
             )
 

@@ -19,6 +19,7 @@ from textual.pilot import Pilot
 
 from kiosk.app.kiosk import KioskApp
 from kiosk.domain.languages import BidiMode
+from kiosk.services.receipts_port import Problem
 from screens.resident import IdleCountdown, OutOfServiceScreen, WelcomeScreen
 from tests.kiosk.conftest import (
     AHMED,
@@ -180,7 +181,7 @@ def test_resident_screen(
     """Each resident screen at 80×24 in each language."""
     bidi = "app" if language == "ar" else "terminal"
     clock = FakeMonotonic()
-    app = kiosk(language, FakeReceipts(problem="paper_out"), bidi=bidi, monotonic=clock)
+    app = kiosk(language, FakeReceipts(problem=Problem.PAPER_OUT), bidi=bidi, monotonic=clock)
     steps = SCREENS[screen]
     if steps is idle_countdown:
         steps = partial(idle_countdown, clock=clock)

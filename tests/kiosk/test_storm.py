@@ -15,6 +15,7 @@ from kiosk.app import make_kiosk_app
 from kiosk.config import KioskConfig
 from kiosk.domain.languages import Language
 from kiosk.services import Services
+from kiosk.services.receipts_port import Problem
 from screens.resident import SignInScreen, StatusScreen
 from tests.conftest import frozen_clock
 from tests.kiosk.conftest import FakeMonotonic, FakeReceipts, settle
@@ -90,7 +91,7 @@ def storm(
             app = make_kiosk_app(
                 services,
                 Language.ENGLISH,
-                FakeReceipts(problem="timeout"),
+                FakeReceipts(problem=Problem.TIMEOUT),
                 monotonic=FakeMonotonic(),
                 handle_signals=False,
             )
