@@ -102,6 +102,12 @@ class KioskConfig:
     spool_dir: str = ""
     log_path: str = ""
 
+    def __post_init__(self) -> None:
+        """Hold the language and the bidi setting as their types, whoever built the config
+        (a code written in a test or a script becomes its member, an unknown one ValueError)."""
+        object.__setattr__(self, "language", Language(self.language))
+        object.__setattr__(self, "bidi", BidiMode(self.bidi))
+
     def office_name(self, language: Language) -> str:
         """The office name in *language* (Arabic, else English: the two the office writes)."""
         return self.office_name_ar if language == Language.ARABIC else self.office_name_en
