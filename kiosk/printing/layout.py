@@ -127,6 +127,7 @@ class _Page:
         self, text: Bilingual, first: Language, style: TextStyle, centre: bool = False
     ) -> None:
         """*text* in the *first* language, then in the other."""
+        # A stable sort on "is not the first": the first language, then the other.
         for language in sorted(Bilingual.LANGUAGES, key=lambda language: language != first):
             self.paragraph(text.get(language), language, style, centre)
 
