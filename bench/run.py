@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench.backends import BACKENDS, Backend, build, open_backend
 from bench.dataset import Dataset, make_dataset
+from kiosk.domain.languages import Language
 from kiosk.domain.request_numbers import make_request_number
 
 PYTHON = sys.executable
@@ -352,8 +353,8 @@ def _receipt_ms(path: Path, number: str, budget: Budget) -> float | None:
     try:
         receipts = ReceiptService.open(services)
         request = services.requests.find(number)
-        receipts.issue(request, "ar")  # the first one loads the fonts and makes the key
-        return median_ms(lambda i: timed(lambda: receipts.issue(request, "ar")), budget)
+        receipts.issue(request, Language.ARABIC)  # the first one loads the fonts and makes the key
+        return median_ms(lambda i: timed(lambda: receipts.issue(request, Language.ARABIC)), budget)
     finally:
         services.store.close()
 

@@ -66,12 +66,13 @@ def _startup(kind: str, path: Path | None) -> None:
         assert path is not None
         from kiosk.app import start_kiosk
         from kiosk.config import KioskConfig
+        from kiosk.domain.languages import Language
         from kiosk.services import Services
 
         # The same start as `tawasul kiosk`: the data file's frame, then the app (which verifies
         # every document in a worker once Welcome is up).
         services = Services.open(path, KioskConfig())
-        app = start_kiosk(services, language="ar")
+        app = start_kiosk(services, language=Language.ARABIC)
     else:
         from textual.app import ComposeResult
         from textual.widgets import Static
@@ -95,13 +96,14 @@ def _live(path: Path, number: str, rounds: int) -> None:
 
     from kiosk.app import make_kiosk_app
     from kiosk.config import KioskConfig
+    from kiosk.domain.languages import Language
     from kiosk.services import Services
     from screens.resident.context import KioskContext
     from screens.resident.status import StatusScreen
     from widgets import StatusBadge
 
     services = Services.open(path, KioskConfig())
-    app = make_kiosk_app(services, "ar", handle_signals=False)
+    app = make_kiosk_app(services, Language.ARABIC, handle_signals=False)
 
     def badge() -> object:
         # What the resident sees: the status badge (None while the screen is drawn anew).
@@ -111,7 +113,7 @@ def _live(path: Path, number: str, rounds: int) -> None:
     async def follow() -> None:
         async with app.run_test(size=(80, 24)) as pilot:
             request = services.requests.find(number)
-            visit = KioskContext(services, "ar", None)
+            visit = KioskContext(services, Language.ARABIC, None)
             await app.push_screen(StatusScreen(visit, request, quick=True))
             await pilot.pause()
             print("ready", flush=True)

@@ -4,9 +4,11 @@ import os
 import stat
 from dataclasses import dataclass, field
 from datetime import date
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from kiosk.domain.languages import BidiMode, Language
 from kiosk.errors import InvalidInput
 
 
@@ -81,8 +83,8 @@ class KioskConfig:
     office_name_ar: str = "المديرية العامة للجوازات — مكتب الرياض"
     office_name_en: str = "General Directorate of Passports — Riyadh office"
     kiosk_id: str = "KIOSK-01"
-    language: str = "ar"
-    bidi: str = "app"
+    language: Language = Language.ARABIC
+    bidi: BidiMode = BidiMode.APP
     idle_seconds: float = 60.0
     countdown_seconds: float = 20.0
     out_of_service_seconds: float = 15.0
@@ -100,14 +102,20 @@ class KioskConfig:
     spool_dir: str = ""
     log_path: str = ""
 
-    def office_name(self, language: str) -> str:
-        """The office name in *language*."""
-        return self.office_name_ar if language == "ar" else self.office_name_en
+    def __post_init__(self) -> None:
+        """Hold the language and the bidi setting as their types, whoever built the config
+        (a code written in a test or a script becomes its member, an unknown one ValueError)."""
+        object.__setattr__(self, "language", Language(self.language))
+        object.__setattr__(self, "bidi", BidiMode(self.bidi))
+
+    def office_name(self, language: Language) -> str:
+        """The office name in *language* (Arabic, else English: the two the office writes)."""
+        return self.office_name_ar if language == Language.ARABIC else self.office_name_en
 
 
 _CHOICES: dict[str, tuple[object, ...]] = {
-    "language": ("ar", "en"),
-    "bidi": ("app", "terminal"),
+    "language": tuple(Language),
+    "bidi": tuple(BidiMode),
     "kind": ("file", "network", "usb", "serial", "cups", "none"),
     "width_mm": (58, 80),
 }
@@ -258,6 +266,9 @@ def _checked(raw: dict[str, Any], defaults: Any, where: str, table: str) -> dict
         if key not in defaults.__dataclass_fields__ or key in (*_TABLES, *_SPECIAL):
             raise InvalidInput(f"{where}{name} is not a setting.")
         expected = type(getattr(defaults, key))
+        # A setting with named choices is written as its code: the code becomes the member.
+        named = expected if issubclass(expected, StrEnum) else None
+        expected = str if named else expected
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
@@ -267,5 +278,5 @@ def _checked(raw: dict[str, Any], defaults: Any, where: str, table: str) -> dict
             raise InvalidInput(f"{where}{name} must be one of {choices}.")
         if key in RANGES:
             RANGES[key].check(f"{where}{name}", value)
-        values[key] = value
+        values[key] = named(value) if named else value
     return values

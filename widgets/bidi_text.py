@@ -7,6 +7,7 @@ from textual.reactive import reactive
 from textual.visual import VisualType
 from textual.widgets import Static
 
+from kiosk.domain.languages import BidiMode
 from kiosk.domain.text import display_lines, mirrors_layout
 
 
@@ -36,7 +37,7 @@ class BidiText(Static):
         self,
         text: str,
         *,
-        bidi: str,
+        bidi: BidiMode,
         rtl: bool,
         id: str | None = None,
         classes: str | None = None,

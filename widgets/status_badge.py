@@ -2,8 +2,10 @@
 
 from textual.widgets import Static
 
+from kiosk.domain.languages import TextSetting
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line
+from kiosk.services.i18n import translations
 
 BADGE_COLOURS: dict[RequestStatus, tuple[str, str]] = {
     RequestStatus.UNDER_REVIEW: ("$text", "$primary"),
@@ -34,10 +36,9 @@ class StatusBadge(Static):
         + " }"
     )
 
-    def __init__(
-        self, status: RequestStatus, language: str, bidi: str, *, id: str | None = None
-    ) -> None:
-        """Show *status* in *language*, shaped for the terminal's *bidi* setting."""
-        label = display_line(status.label(language), bidi, rtl=language == "ar")
+    def __init__(self, status: RequestStatus, text: TextSetting, *, id: str | None = None) -> None:
+        """Show *status* in the person's language, shaped for the terminal's bidi setting."""
+        label = translations(text.language).status_label(status)
+        label = display_line(label, text.bidi, rtl=text.rtl)
         super().__init__(label, markup=False, id=id, classes=f"-{status.value}")
         self.status = status

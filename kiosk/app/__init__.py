@@ -9,6 +9,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from kiosk.app.kiosk import KioskApp
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.services import Services
 from kiosk.services.receipts_port import PrintOutcome, ReceiptPrinting
@@ -38,7 +39,7 @@ class ReceiptsOnFirstUse:
                 self._service = ReceiptService.open(self._services)
             return self._service
 
-    def print_receipt(self, request: TawasulRequest, language: str) -> PrintOutcome:
+    def print_receipt(self, request: TawasulRequest, language: Language) -> PrintOutcome:
         """Build the receipt service if need be, then print (blocking: call from a worker)."""
         return self._receipts().print_receipt(request, language)
 
@@ -49,7 +50,7 @@ class ReceiptsOnFirstUse:
 
 def make_kiosk_app(
     services: Services,
-    language: str = "ar",
+    language: Language = Language.ARABIC,
     receipts: ReceiptPrinting | None = None,
     **options: Any,
 ) -> KioskApp:
@@ -63,7 +64,7 @@ def make_kiosk_app(
     return KioskApp(services, language, printing, **options)
 
 
-def start_kiosk(services: Services, language: str, **options: Any) -> KioskApp:
+def start_kiosk(services: Services, language: Language, **options: Any) -> KioskApp:
     """The kiosk as ``tawasul kiosk`` starts it (and the benchmark measures it).
 
     The data file's frame is read now (MissingDataFile or DamagedDataFile stop the start), and

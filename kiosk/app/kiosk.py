@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.worker import WorkerFailed
 
 from kiosk.app.live import DataChanged, listen_for_changes
+from kiosk.domain.languages import Language
 from kiosk.errors import DataFileError
 from kiosk.services import Services
 from kiosk.services.changes import Subscription
@@ -92,7 +93,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def __init__(
         self,
         services: Services,
-        language: str,
+        language: Language,
         receipts: ReceiptPrinting | None = None,
         *,
         monotonic: Callable[[], float] = time.monotonic,

@@ -12,20 +12,20 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.archive import register as register_archive_commands
-from kiosk.cli.arguments import path_argument
+from kiosk.cli.arguments import LANGUAGE_CODES, path_argument
 from kiosk.cli.nafath import register as register_nafath_commands
 from kiosk.cli.office import register as register_office_commands
 from kiosk.cli.receipts import register as register_receipt_commands
 from kiosk.cli.staff import register as register_staff_commands
 from kiosk.config import Bounds, default_config_path, default_db_path, load_config, state_dir
 from kiosk.domain.calendar import (
-    format_both_dates,
     parse_date,
     riyadh_date,
     riyadh_stamp,
     to_hijri,
 )
 from kiosk.domain.identity import check_id, mask_id, parse_id
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import parse_status
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
@@ -33,7 +33,7 @@ from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable, Tawasu
 from kiosk.resources import data_file
 from kiosk.services import RequestFilter, Services
 from kiosk.services.demo import load_seed, make_demo
-from kiosk.services.i18n import translations
+from kiosk.services.i18n import staff_words, translations
 
 log = logging.getLogger("tawasul")
 
@@ -154,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     kiosk = commands.add_parser("kiosk", parents=[common], help="run the resident kiosk")
-    kiosk.add_argument("--lang", choices=("ar", "en"), help="language of the welcome screen")
+    kiosk.add_argument("--lang", choices=LANGUAGE_CODES, help="language of the welcome screen")
     kiosk.set_defaults(run=_run_kiosk)
 
     staff = commands.add_parser("staff", parents=[common], help="run the staff console")
@@ -242,7 +242,7 @@ def _run_kiosk(args: argparse.Namespace) -> int:
     services = _services(args)
     from kiosk.app import start_kiosk
 
-    app = start_kiosk(services, args.lang or services.config.language)
+    app = start_kiosk(services, Language(args.lang or services.config.language))
     app.run()
     if app.data_error is not None:
         # Found by the verification after Welcome was up: the same message as at the start.
@@ -310,7 +310,7 @@ def request_as_json(services: Services, request: TawasulRequest) -> dict[str, An
         "expected_by": progress.expected_by.isoformat(),
         "working_days_left": progress.working_days_left,
         "late": progress.is_late,
-        "next_step": translations("en")(progress.next_step),
+        "next_step": staff_words()(progress.next_step),
         "required_action": request.required_action,
         "history": [
             {"status": e.status.value, "at": e.at.isoformat(), "by": e.by, "note": e.note}
@@ -401,8 +401,7 @@ def _run_calendar(args: argparse.Namespace) -> int:
         "weekday": day.strftime("%A"),
         "working_day": calendar.is_working_day(day),
         "closed_for": calendar.closure_reason(day),
-        "text_en": format_both_dates(day, "en"),
-        "text_ar": format_both_dates(day, "ar"),
+        **{f"text_{language}": translations(language).both_dates(day) for language in Language},
     }
     if args.add_working_days is not None:
         later: date = calendar.add_working_days(day, args.add_working_days)

@@ -5,11 +5,12 @@ import io
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.arguments import path_argument
+from kiosk.cli.arguments import LANGUAGE_CODES, path_argument
 from kiosk.domain.calendar import riyadh_stamp
+from kiosk.domain.languages import Language
 from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable
 from kiosk.services import Services
-from kiosk.services.i18n import translations
+from kiosk.services.i18n import staff_words
 from kiosk.services.receipts import ReceiptService
 from kiosk.services.receipts_port import PrintOutcome, problem_sentence
 
@@ -25,7 +26,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     )
     receipt.add_argument("--png", type=path_argument, help="write a preview picture to this file")
     receipt.add_argument("--width", type=int, choices=(58, 80), help="paper width in mm")
-    receipt.add_argument("--lang", choices=("ar", "en"), default="ar", help="language first")
+    receipt.add_argument(
+        "--lang", choices=LANGUAGE_CODES, default=Language.ARABIC.value, help="language first"
+    )
     receipt.add_argument("--print", action="store_true", help="send it to the configured printer")
     receipt.set_defaults(run=_run_receipt)
 
@@ -74,8 +77,8 @@ def _run_receipt(args: argparse.Namespace) -> int:
     receipts = _receipts(args)
     request = receipts.find(args.number)
     if args.print:
-        return _report(receipts.print_receipt(request, args.lang))
-    issued = receipts.issue(request, args.lang, args.width)
+        return report_outcome(receipts.print_receipt(request, Language(args.lang)))
+    issued = receipts.issue(request, Language(args.lang), args.width)
     if args.out:
         _write(args.out, issued.data)
         print(f"Wrote {len(issued.data)} bytes of ESC/POS to {args.out}.")
@@ -98,12 +101,13 @@ def _write(path: Path, data: bytes) -> None:
         raise InvalidInput(words) from None  # a path that cannot be a file: a folder, no folder
 
 
-def _report(outcome: PrintOutcome) -> int:
+def report_outcome(outcome: PrintOutcome) -> int:
+    """Print how printing a receipt ended (a problem in its catalogue sentence); the exit code."""
     if outcome.printed:
         print(f"Printed receipt {outcome.receipt_serial}.")
         return 0
     assert outcome.problem is not None
-    reason = problem_sentence(outcome.problem, translations("en"))
+    reason = problem_sentence(outcome.problem, staff_words())
     print(f"Receipt {outcome.receipt_serial} not printed: {reason}")
     print(f"QR: {outcome.qr_payload}")
     return 1
@@ -128,7 +132,7 @@ def _run_printer_check(args: argparse.Namespace) -> int:
 
 def _run_spool_list(args: argparse.Namespace) -> int:
     jobs = _receipts(args).pending_jobs()
-    english = translations("en")
+    english = staff_words()
     for job in jobs:
         created = riyadh_stamp(job.created)
         problem = problem_sentence(job.problem, english) if job.problem else "not tried yet"
@@ -141,7 +145,7 @@ def _run_spool_list(args: argparse.Namespace) -> int:
 
 
 def _run_spool_retry(args: argparse.Namespace) -> int:
-    return _report(_receipts(args).retry(args.job))
+    return report_outcome(_receipts(args).retry(args.job))
 
 
 def _run_spool_drop(args: argparse.Namespace) -> int:

@@ -1,4 +1,7 @@
-"""Saudi working days and the two calendars: Hijri (Umm al-Qura) beside Gregorian, Riyadh time."""
+"""Saudi working days and the two calendars: Hijri (Umm al-Qura) beside Gregorian, Riyadh time.
+
+The domain counts days; the words of a date (month names, "AH") are in the catalogues.
+"""
 
 import re
 from collections.abc import Iterable
@@ -9,6 +12,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from kiosk.domain.digits import normalise_digits
+from kiosk.domain.languages import Language
 from kiosk.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -18,23 +22,6 @@ RIYADH = ZoneInfo("Asia/Riyadh")
 
 # Python's weekday(): Monday is 0. Friday and Saturday are the Saudi weekend.
 _WEEKEND = frozenset({4, 5})
-
-_GREGORIAN_MONTHS_AR = (
-    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
-    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
-)  # fmt: skip
-_GREGORIAN_MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-_HIJRI_MONTHS_AR = (
-    "محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
-    "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
-)  # fmt: skip
-_HIJRI_MONTHS_EN = (
-    "Muharram", "Safar", "Rabi al-Awwal", "Rabi al-Thani", "Jumada al-Ula", "Jumada al-Akhirah",
-    "Rajab", "Shaban", "Ramadan", "Shawwal", "Dhu al-Qadah", "Dhu al-Hijjah",
-)  # fmt: skip
 
 # Left-to-right isolates keep a number or time in its order inside an Arabic line.
 _LTR = "\u2066{}\u2069"
@@ -75,30 +62,13 @@ def to_hijri(day: date) -> HijriDate:
     return HijriDate(hijri.year, hijri.month, hijri.day)
 
 
-def format_gregorian(day: date, language: str) -> str:
-    """``25 November 2026`` or ``25 نوفمبر 2026 م``."""
-    if language == "ar":
-        return f"{day.day} {_GREGORIAN_MONTHS_AR[day.month - 1]} {day.year} م"
-    return f"{day.day} {_GREGORIAN_MONTHS_EN[day.month - 1]} {day.year}"
+def format_time(moment: datetime, language: Language) -> str:
+    """Riyadh wall-clock time ``14:05``, kept left-to-right inside right-to-left text.
 
-
-def format_hijri(day: date, language: str) -> str:
-    """``15 جمادى الآخرة 1448 هـ`` or ``15 Jumada al-Akhirah 1448 AH``."""
-    hijri = to_hijri(day)
-    if language == "ar":
-        return f"{hijri.day} {_HIJRI_MONTHS_AR[hijri.month - 1]} {hijri.year} هـ"
-    return f"{hijri.day} {_HIJRI_MONTHS_EN[hijri.month - 1]} {hijri.year} AH"
-
-
-def format_both_dates(day: date, language: str) -> str:
-    """The Hijri date beside the Gregorian one, as DESIGN §3 shows them."""
-    return f"{format_hijri(day, language)} — {format_gregorian(day, language)}"
-
-
-def format_time(moment: datetime, language: str) -> str:
-    """Riyadh wall-clock time ``14:05``, kept left-to-right inside Arabic text."""
+    The names of months are words, so dated text is the catalogues' (``Translations.both_dates``).
+    """
     text = riyadh_time(moment).strftime("%H:%M")
-    return _LTR.format(text) if language == "ar" else text
+    return _LTR.format(text) if language.rtl else text
 
 
 def riyadh_stamp(moment: datetime) -> str:

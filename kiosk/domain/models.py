@@ -5,6 +5,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+# Re-exported: the applicant's preferred language is one of these.
+from kiosk.domain.languages import Language as Language
 from kiosk.domain.statuses import RequestStatus, check_transition
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 
@@ -101,13 +103,6 @@ class TawasulRequest:
         )
 
 
-class Language(StrEnum):
-    """The languages the kiosk speaks."""
-
-    ARABIC = "ar"
-    ENGLISH = "en"
-
-
 @dataclass(frozen=True)
 class Applicant:
     """A resident or citizen who follows requests at the kiosk."""
@@ -122,9 +117,9 @@ class Applicant:
     last_failure: datetime | None = None
     """The latest wrong password: failures older than the lockout no longer count."""
 
-    def display_name(self, language: str) -> str:
+    def display_name(self, language: Language) -> str:
         """At most the first name and an initial, as privacy asks (DESIGN §3), drawn safe."""
-        full = drawn_text(self.name_ar if language == "ar" else self.name_en, NAME_LIMIT)
+        full = drawn_text(self.name_ar if language == Language.ARABIC else self.name_en, NAME_LIMIT)
         parts = full.split()
         if len(parts) < 2:
             return full

@@ -1,4 +1,5 @@
-"""Request statuses, their labels as residents see them on Absher, and the allowed transitions."""
+"""Request statuses and the allowed transitions; the labels people read are in the catalogues
+(``status.<code>.label``, the resident's and Absher's; ``status.<code>.staff``, the office's)."""
 
 from enum import StrEnum
 
@@ -14,26 +15,6 @@ class RequestStatus(StrEnum):
     ACCEPTED = "accepted"
     REJECTED = "rejected"
     CLOSED = "closed"
-
-    @property
-    def label_ar(self) -> str:
-        """The Arabic label residents know from Absher."""
-        return _LABELS[self][0]
-
-    @property
-    def label_en(self) -> str:
-        """The English label."""
-        return _LABELS[self][1]
-
-    def label(self, language: str) -> str:
-        """The label in *language* (``ar`` or ``en``)."""
-        return self.label_ar if language == "ar" else self.label_en
-
-    @property
-    def staff_label(self) -> str:
-        """The English label staff read: the office's view, not the resident's ("Returned to
-        the applicant", where the resident reads "Returned to you: action needed")."""
-        return _STAFF_LABELS.get(self, self.label_en)
 
     @property
     def is_final(self) -> bool:
@@ -73,20 +54,6 @@ class RequestStatus(StrEnum):
 
 LATE_NEXT_STEP = "status.late.next"
 """The catalogue key of the next step of a late request (see RequestStatus.next_step)."""
-
-_LABELS: dict[RequestStatus, tuple[str, str]] = {
-    RequestStatus.UNDER_REVIEW: ("تحت المعالجة", "Under review"),
-    RequestStatus.RETURNED: ("معاد لمقدم الطلب", "Returned to you: action needed"),
-    RequestStatus.RESUBMITTED: ("معاد من مقدم الطلب", "Resubmitted"),
-    RequestStatus.ACCEPTED: ("مقبول", "Accepted"),
-    RequestStatus.REJECTED: ("مرفوض", "Rejected"),
-    RequestStatus.CLOSED: ("مغلق", "Closed"),
-}
-
-# Only where the resident's wording speaks to the resident; the Arabic labels suit both.
-_STAFF_LABELS: dict[RequestStatus, str] = {
-    RequestStatus.RETURNED: "Returned to the applicant",
-}
 
 ALLOWED_TRANSITIONS: dict[RequestStatus, frozenset[RequestStatus]] = {
     RequestStatus.UNDER_REVIEW: frozenset(

@@ -9,11 +9,13 @@ shapes and reorders, so the text is handed over in logical order, only wrapped.
 import re
 import textwrap
 import unicodedata
-from enum import StrEnum
 
 import arabic_reshaper
 from bidi.algorithm import get_display
 
+# Re-exported: the text layer's callers name the setting where they name the functions.
+from kiosk.domain.languages import BidiMode as BidiMode
+from kiosk.domain.languages import mirrors_layout as mirrors_layout
 from kiosk.domain.typed_text import ELLIPSIS, PARAGRAPH_LIMIT, strip_terminal_controls
 
 REPLACEMENT_CHARACTER = "\ufffd"
@@ -94,19 +96,12 @@ LEFT_TO_RIGHT = "\u2066{}\u2069"
 """An isolate that keeps a number, code or masked ID in its own order inside an Arabic line."""
 
 
-class BidiMode(StrEnum):
-    """Who reorders right-to-left text: the program (``app``) or the terminal."""
-
-    APP = "app"
-    TERMINAL = "terminal"
-
-
 def has_rtl(text: str) -> bool:
     """Whether *text* holds any right-to-left letter."""
     return _RTL_LETTER.search(text) is not None
 
 
-def display_line(line: str, bidi: str, rtl: bool) -> str:
+def display_line(line: str, bidi: BidiMode, rtl: bool) -> str:
     """One line, ready for the terminal; *rtl* says the line's base direction is right to left.
 
     The line must already fit: wrapping after reordering would put a paragraph's lines
@@ -136,7 +131,7 @@ def left_to_right(text: str) -> str:
     return LEFT_TO_RIGHT.format(text)
 
 
-def display_lines(text: str, width: int, bidi: str, rtl: bool) -> list[str]:
+def display_lines(text: str, width: int, bidi: BidiMode, rtl: bool) -> list[str]:
     """*text* wrapped to *width* cells in logical order, then each line made ready to show.
 
     Line breaks in *text* start new paragraphs; an empty paragraph stays an empty line.
@@ -146,9 +141,3 @@ def display_lines(text: str, width: int, bidi: str, rtl: bool) -> list[str]:
         wrapped = textwrap.wrap(paragraph, max(width, 1), break_on_hyphens=False) or [""]
         lines.extend(display_line(line, bidi, rtl) for line in wrapped)
     return lines
-
-
-def mirrors_layout(bidi: str, rtl: bool) -> bool:
-    """Whether the program lays a right-to-left screen out mirrored (right-aligned, buttons
-    reversed); a bidi terminal mirrors every row by itself, so then the program must not."""
-    return rtl and bidi == BidiMode.APP

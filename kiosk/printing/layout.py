@@ -5,11 +5,14 @@ Thermal printers cannot shape Arabic, so the whole receipt, Arabic, Latin and th
 right-aligned, English left-aligned.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import ClassVar
 
 import qrcode
 from PIL import Image, ImageDraw
 
+from kiosk.domain.languages import Language
 from kiosk.domain.text import bounded
 from kiosk.printing.text import BOLD_FONT, REGULAR_FONT, Shaping, TextStyle, text_style
 
@@ -27,14 +30,17 @@ def ltr(text: str) -> str:
 
 @dataclass(frozen=True)
 class Bilingual:
-    """A text in Arabic and in English."""
+    """A text in Arabic and in English, the receipt's two languages."""
+
+    LANGUAGES: ClassVar[tuple[Language, Language]] = (Language.ARABIC, Language.ENGLISH)
+    """The languages a receipt is printed in, in the order of the fields."""
 
     ar: str
     en: str
 
-    def get(self, language: str) -> str:
+    def get(self, language: Language) -> str:
         """The text in *language*."""
-        return self.ar if language == "ar" else self.en
+        return self.ar if language == Language.ARABIC else self.en
 
 
 @dataclass(frozen=True)
@@ -53,24 +59,16 @@ class ReceiptContent:
     expected_by: Bilingual
     masked_id: str
     qr_payload: str
-    first_language: str = "ar"
+    labels: Mapping[str, Bilingual]
+    """The words of each of RECEIPT_LABELS."""
+    first_language: Language = Language.ARABIC
 
 
-_LABELS = {
-    "receipt": Bilingual("إيصال رقم", "Receipt no."),
-    "kiosk": Bilingual("الجهاز", "Kiosk"),
-    "issued": Bilingual("تاريخ الإصدار", "Issued"),
-    "number": Bilingual("رقم الطلب", "Request no."),
-    "type": Bilingual("نوع الطلب", "Type"),
-    "status": Bilingual("الحالة", "Status"),
-    "updated": Bilingual("آخر تحديث", "Last update"),
-    "next": Bilingual("الخطوة التالية", "What to do next"),
-    "expected": Bilingual("الرد المتوقع بحلول", "Answer expected by"),
-    "id": Bilingual("رقم الهوية", "ID number"),
-    "verify": Bilingual(
-        "يتحقق الموظف من صحة الإيصال بمسح الرمز", "Staff scan this code to check the receipt"
-    ),
-}
+RECEIPT_LABELS = (
+    "receipt", "kiosk", "issued", "number", "type", "status", "updated", "next", "expected",
+    "id", "verify",
+)  # fmt: skip
+"""The names of the receipt's labels; their words are the catalogues' ``receipt.label.<name>``."""
 
 
 @dataclass(frozen=True)
@@ -103,13 +101,15 @@ class _Page:
     def text_width(self) -> int:
         return self.width - 2 * self.margin
 
-    def paragraph(self, text: str, language: str, style: TextStyle, centre: bool = False) -> None:
+    def paragraph(
+        self, text: str, language: Language, style: TextStyle, centre: bool = False
+    ) -> None:
         """Wrapped lines of *text*: Arabic from the right edge, English from the left.
 
         Through the text layer's net (no controls, a bounded length), and what the font cannot
         draw replaced with a visible mark: whatever a data file holds, the receipt prints.
         """
-        rtl = language == "ar"
+        rtl = language.rtl
         text = style.drawable(bounded(text))
         for line in style.wrap(text, rtl, self.text_width):
             used = style.width(line, rtl)
@@ -123,12 +123,15 @@ class _Page:
             style.draw(self.canvas, x, self.y, line, rtl)
             self.y += style.line_height
 
-    def both(self, text: Bilingual, first: str, style: TextStyle, centre: bool = False) -> None:
+    def both(
+        self, text: Bilingual, first: Language, style: TextStyle, centre: bool = False
+    ) -> None:
         """*text* in the *first* language, then in the other."""
-        for language in (first, "en" if first == "ar" else "ar"):
+        # A stable sort on "is not the first": the first language, then the other.
+        for language in sorted(Bilingual.LANGUAGES, key=lambda language: language != first):
             self.paragraph(text.get(language), language, style, centre)
 
-    def field(self, label: Bilingual, value: Bilingual, first: str, style: TextStyle) -> None:
+    def field(self, label: Bilingual, value: Bilingual, first: Language, style: TextStyle) -> None:
         """One labelled field in both languages."""
         self.both(Bilingual(f"{label.ar}: {value.ar}", f"{label.en}: {value.en}"), first, style)
         self.gap(0.25)
@@ -185,33 +188,32 @@ def render_receipt(
     )
     page = _Page(width_dots, styles)
     first = content.first_language
+    labels = content.labels
     page.both(content.office, first, styles.bold, centre=True)
     page.gap(0.2)
     page.field(
-        _LABELS["receipt"],
+        labels["receipt"],
         Bilingual(
-            f"{ltr(content.serial)} — {_LABELS['kiosk'].ar} {ltr(content.kiosk_id)}",
-            f"{content.serial} — {_LABELS['kiosk'].en} {content.kiosk_id}",
+            f"{ltr(content.serial)} — {labels['kiosk'].ar} {ltr(content.kiosk_id)}",
+            f"{content.serial} — {labels['kiosk'].en} {content.kiosk_id}",
         ),
         first,
         styles.body,
     )
-    page.field(_LABELS["issued"], content.issued, first, styles.body)
+    page.field(labels["issued"], content.issued, first, styles.body)
     page.rule()
-    page.both(
-        Bilingual(_LABELS["number"].ar, _LABELS["number"].en), first, styles.body, centre=True
-    )
-    page.paragraph(content.request_number, "en", styles.big, centre=True)
+    page.both(labels["number"], first, styles.body, centre=True)
+    page.paragraph(content.request_number, Language.ENGLISH, styles.big, centre=True)
     page.gap(0.3)
-    page.field(_LABELS["type"], content.request_type, first, styles.body)
-    page.field(_LABELS["status"], content.status, first, styles.bold)
-    page.field(_LABELS["updated"], content.last_update, first, styles.body)
-    page.field(_LABELS["expected"], content.expected_by, first, styles.body)
-    page.field(_LABELS["next"], content.next_step, first, styles.body)
+    page.field(labels["type"], content.request_type, first, styles.body)
+    page.field(labels["status"], content.status, first, styles.bold)
+    page.field(labels["updated"], content.last_update, first, styles.body)
+    page.field(labels["expected"], content.expected_by, first, styles.body)
+    page.field(labels["next"], content.next_step, first, styles.body)
     page.field(
-        _LABELS["id"], Bilingual(ltr(content.masked_id), content.masked_id), first, styles.body
+        labels["id"], Bilingual(ltr(content.masked_id), content.masked_id), first, styles.body
     )
     page.rule()
     page.qr(content.qr_payload)
-    page.both(_LABELS["verify"], first, styles.body, centre=True)
+    page.both(labels["verify"], first, styles.body, centre=True)
     return page.finished()

@@ -1,4 +1,5 @@
-"""The translation catalogues: every string the kiosk shows, in Arabic and English.
+"""The translation catalogues: every string the kiosk shows, in Arabic and English: sentences,
+status labels and the names of months alike (the domain keeps the codes and the numbers).
 
 The catalogues are gettext ``.po`` files in ``data/locale/<lang>/LC_MESSAGES/kiosk.po``, written
 with Babel (``pybabel``) and read here by a small reader of the subset they use: no plural
@@ -9,19 +10,26 @@ like Arabic and a missing one is caught the same way.
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 
+from kiosk.domain.calendar import to_hijri
+from kiosk.domain.languages import Language
+from kiosk.domain.statuses import RequestStatus
 from kiosk.resources import data_dir
 
-LANGUAGES = ("ar", "en")
+LANGUAGES = tuple(Language)
 """The languages the kiosk ships; each has a catalogue."""
+
+STAFF_LANGUAGE = Language.ENGLISH
+"""The language of the staff console's and the commands' own words (their catalogue)."""
 
 DOMAIN = "kiosk"
 """The gettext domain of the kiosk's catalogues."""
 
 
-def catalogue_path(language: str, root: Path | None = None) -> Path:
+def catalogue_path(language: Language, root: Path | None = None) -> Path:
     """Where the ``.po`` file of *language* lives."""
     return (root or data_dir() / "locale") / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
@@ -70,7 +78,7 @@ def read_catalogue(path: Path) -> dict[str, str]:
 class Translations:
     """One language's messages; a missing key shows itself rather than failing the kiosk."""
 
-    language: str
+    language: Language
     messages: dict[str, str]
 
     def __call__(self, key: str, **values: object) -> str:
@@ -81,12 +89,53 @@ class Translations:
     @property
     def rtl(self) -> bool:
         """Whether the language is written right to left."""
-        return self.language == "ar"
+        return self.language.rtl
+
+    def status_label(self, status: RequestStatus) -> str:
+        """The label of *status* a resident reads (the Arabic one is Absher's)."""
+        return self(f"status.{status.value}.label")
+
+    def staff_status_label(self, status: RequestStatus) -> str:
+        """The label of *status* staff read: the office's view ("Returned to the applicant",
+        where the resident reads "Returned to you: action needed")."""
+        return self(f"status.{status.value}.staff")
+
+    def gregorian(self, day: date) -> str:
+        """``25 November 2026`` or ``25 نوفمبر 2026 م``."""
+        month = self(f"month.gregorian.{day.month}")
+        return self("date.gregorian", day=day.day, month=month, year=day.year)
+
+    def hijri(self, day: date) -> str:
+        """The Umm al-Qura date of *day*: ``15 جمادى الآخرة 1448 هـ``, ``15 Jumada al-Akhirah 1448
+        AH`` (InvalidInput outside 1343–1500 AH)."""
+        hijri = to_hijri(day)
+        month = self(f"month.hijri.{hijri.month}")
+        return self("date.hijri", day=hijri.day, month=month, year=hijri.year)
+
+    def both_dates(self, day: date) -> str:
+        """The Hijri date beside the Gregorian one, as DESIGN §3 shows them."""
+        return self("date.both", hijri=self.hijri(day), gregorian=self.gregorian(day))
 
 
 @cache
-def translations(language: str) -> Translations:
-    """The shipped catalogue of *language* (``ar`` or ``en``), read once."""
+def translations(language: Language) -> Translations:
+    """The shipped catalogue of *language*, read once."""
     if language not in LANGUAGES:
         raise ValueError(f"no catalogue for {language!r}")
-    return Translations(language, read_catalogue(catalogue_path(language)))
+    return Translations(Language(language), read_catalogue(catalogue_path(language)))
+
+
+def staff_words() -> Translations:
+    """The catalogue the staff console and the commands read their shared sentences from."""
+    return translations(STAFF_LANGUAGE)
+
+
+def staff_label(status: RequestStatus) -> str:
+    """The label of *status* the staff console and the commands show."""
+    return staff_words().staff_status_label(status)
+
+
+def staff_label_with_arabic(status: RequestStatus) -> str:
+    """The staff label of *status* with the Arabic one beside it (``Accepted — مقبول``), where
+    staff pick or read a status they may tell a resident about."""
+    return f"{staff_label(status)} — {translations(Language.ARABIC).staff_status_label(status)}"

@@ -16,18 +16,20 @@ from pathlib import Path
 from PIL import Image
 
 from kiosk.config import KioskConfig
-from kiosk.domain.calendar import (
-    format_both_dates,
-    format_time,
-    riyadh_date,
-    riyadh_stamp,
-)
+from kiosk.domain.calendar import format_time, riyadh_date, riyadh_stamp
 from kiosk.domain.identity import mask_id
+from kiosk.domain.languages import Language
 from kiosk.domain.models import AuditEntry, TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import DataFileError, InvalidInput, StoreUnwritable
 from kiosk.printing.escpos_bytes import receipt_bytes
-from kiosk.printing.layout import PAPER_DOTS, Bilingual, ReceiptContent, render_receipt
+from kiosk.printing.layout import (
+    PAPER_DOTS,
+    RECEIPT_LABELS,
+    Bilingual,
+    ReceiptContent,
+    render_receipt,
+)
 from kiosk.printing.payload import (
     ReceiptKey,
     ReceiptPayload,
@@ -42,7 +44,7 @@ from kiosk.printing.spool import JobState, Spool, SpoolError, SpoolJob
 from kiosk.printing.text import ReceiptFontError, Shaping, check_fonts
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock, utc_now
-from kiosk.services.i18n import translations
+from kiosk.services.i18n import staff_words, translations
 from kiosk.services.receipts_port import PrintOutcome, problem_sentence
 from kiosk.services.requests import RequestProgress, RequestService, next_steps
 
@@ -101,6 +103,7 @@ class Verification:
     def lines(self) -> list[str]:
         """The finding in plain English, one fact a line."""
         payload = self.payload
+        words = staff_words()
         verdict = {
             Verdict.AUTHENTIC: "AUTHENTIC: signed with this office's receipt key.",
             Verdict.TAMPERED: "TAMPERED: the signature does not match; do not trust this receipt.",
@@ -115,7 +118,7 @@ class Verification:
             f"{riyadh_stamp(issued)} (Riyadh)",
             # The code says what the receipt showed, not that paper came out: a receipt the
             # printer failed on was shown on screen with the same code.
-            f"Issued as {payload.status.value} ({payload.status.label_en})",
+            f"Issued as {payload.status.value} ({words.status_label(payload.status)})",
         ]
         if self.status_now is None:
             lines.append("Now       no such request in this data file")
@@ -123,7 +126,8 @@ class Verification:
             lines.append(f"Now       {self.status_now.value}: unchanged since issue")
         else:
             lines.append(
-                f"Now       {self.status_now.value} ({self.status_now.label_en}): changed since "
+                f"Now       {self.status_now.value} ({words.status_label(self.status_now)}): "
+                "changed since "
                 "issue"
             )
         return lines
@@ -182,7 +186,10 @@ class ReceiptService:
     # --- issuing ---------------------------------------------------------------------------
 
     def issue(
-        self, request: TawasulRequest, language: str = "ar", width_mm: int | None = None
+        self,
+        request: TawasulRequest,
+        language: Language = Language.ARABIC,
+        width_mm: int | None = None,
     ) -> IssuedReceipt:
         """A new receipt for *request*: a fresh serial, a signed payload, the picture and bytes.
 
@@ -203,36 +210,41 @@ class ReceiptService:
         return self.key.sign(unsigned).text()
 
     def _content(
-        self, request: TawasulRequest, language: str, serial: str, now: datetime, payload: str
+        self, request: TawasulRequest, language: Language, serial: str, now: datetime, payload: str
     ) -> ReceiptContent:
         kind = self.requests.request_type(request)
         return ReceiptContent(
-            office=Bilingual(self.config.office_name("ar"), self.config.office_name("en")),
+            office=Bilingual(
+                *(self.config.office_name(language) for language in Bilingual.LANGUAGES)
+            ),
             kiosk_id=self.config.kiosk_id,
             serial=serial,
             issued=_moment(now),
             request_number=request.number,
             request_type=Bilingual(kind.name_ar, kind.name_en),
-            status=Bilingual(request.status.label_ar, request.status.label_en),
+            status=_bilingual(f"status.{request.status.value}.label"),
             last_update=_moment(request.updated),
             next_step=next_step_of(request, self.requests.progress(request)),
             expected_by=self._expected(request),
             masked_id=mask_id(request.applicant_id),
             qr_payload=payload,
-            first_language="ar" if language == "ar" else "en",
+            labels={name: _bilingual(f"receipt.label.{name}") for name in RECEIPT_LABELS},
+            first_language=language if language in Bilingual.LANGUAGES else Language.ENGLISH,
         )
 
     def _expected(self, request: TawasulRequest) -> Bilingual:
         if request.status.awaits_office:
             day = self.requests.progress(request).expected_by
-            return Bilingual(format_both_dates(day, "ar"), format_both_dates(day, "en"))
+            return Bilingual(
+                *(translations(language).both_dates(day) for language in Bilingual.LANGUAGES)
+            )
         if request.status is RequestStatus.RETURNED:
             return _bilingual("receipt.expected.waiting")
         return _bilingual("receipt.expected.answered")
 
     # --- printing (the ReceiptPrinting port) -----------------------------------------------
 
-    def print_receipt(self, request: TawasulRequest, language: str) -> PrintOutcome:
+    def print_receipt(self, request: TawasulRequest, language: Language) -> PrintOutcome:
         """Issue, spool and send *request*'s receipt, and audit it; never raises for printer
         faults, a full or read-only disk.
 
@@ -244,7 +256,7 @@ class ReceiptService:
         self._audit_print(request, outcome)
         return outcome
 
-    def _print(self, request: TawasulRequest, language: str) -> PrintOutcome:
+    def _print(self, request: TawasulRequest, language: Language) -> PrintOutcome:
         try:
             receipt = self.issue(request, language)
         except ReceiptFontError as error:
@@ -379,7 +391,7 @@ class ReceiptService:
         report = self.printer.check()
         if report.problem is None:
             return report
-        sentence = problem_sentence(report.problem, translations("en"))
+        sentence = problem_sentence(report.problem, staff_words())
         return replace(report, words=f"{sentence[:1].upper()}{sentence[1:]} ({report.words})")
 
     # --- staff: verifying ------------------------------------------------------------------
@@ -402,14 +414,20 @@ class ReceiptService:
 def _moment(moment: datetime) -> Bilingual:
     day = riyadh_date(moment)
     return Bilingual(
-        f"{format_both_dates(day, 'ar')}، {format_time(moment, 'ar')}",
-        f"{format_both_dates(day, 'en')}, {format_time(moment, 'en')}",
+        *(
+            translations(language)(
+                "receipt.moment",
+                date=translations(language).both_dates(day),
+                time=format_time(moment, language),
+            )
+            for language in Bilingual.LANGUAGES
+        )
     )
 
 
 def _bilingual(key: str) -> Bilingual:
     """The catalogue message *key* in both of the receipt's languages."""
-    return Bilingual(translations("ar")(key), translations("en")(key))
+    return Bilingual(*(translations(language)(key) for language in Bilingual.LANGUAGES))
 
 
 def next_step_of(request: TawasulRequest, progress: RequestProgress) -> Bilingual:
@@ -418,6 +436,6 @@ def next_step_of(request: TawasulRequest, progress: RequestProgress) -> Bilingua
     return Bilingual(
         *(
             " ".join(step.said(translations(language)) for step in next_steps(request, progress))
-            for language in ("ar", "en")
+            for language in Bilingual.LANGUAGES
         )
     )

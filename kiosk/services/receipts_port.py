@@ -4,8 +4,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
-from kiosk.printing.problems import Problem
+
+# Re-exported: the one list of printer problem codes, named through the services by the
+# screens (which never import the printing layer).
+from kiosk.printing.problems import Problem as Problem
 from kiosk.services.i18n import Translations
 
 
@@ -13,21 +17,22 @@ from kiosk.services.i18n import Translations
 class PrintOutcome:
     """How printing one receipt ended.
 
-    *problem* is a stable code (``printer_off``, ``paper_out``, ``timeout``, ...) that the screen
-    turns into a sentence in the resident's language; None when the receipt was printed. The QR
+    *problem* is a stable code (``Problem.PRINTER_OFF``, ``Problem.PAPER_OUT``, ...) that the
+    screen turns into a sentence in the resident's language (``problem_sentence``); None when
+    the receipt was printed. The QR
     payload is there either way, so a failed print can show the QR on screen instead.
     """
 
     printed: bool
     qr_payload: str
     receipt_serial: str
-    problem: str | None = None
+    problem: Problem | None = None
 
 
 class ReceiptPrinting(Protocol):
     """Prints a request's receipt; blocking, so screens call it from a worker thread."""
 
-    def print_receipt(self, request: TawasulRequest, language: str) -> PrintOutcome:
+    def print_receipt(self, request: TawasulRequest, language: Language) -> PrintOutcome:
         """Build, spool and send the receipt of *request*; never raises for printer faults."""
         ...
 

@@ -14,7 +14,7 @@ from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.typed_text import NAME_LIMIT, clean_name, clean_note, drawn_text
 from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
 from kiosk.services.clock import Clock, utc_now
-from kiosk.services.i18n import Translations
+from kiosk.services.i18n import Translations, staff_label
 from kiosk.store import StoreTransaction, TawasulStore
 
 # One answer for "no such request" and "not yours", so nobody learns which numbers exist.
@@ -214,7 +214,7 @@ class RequestService:
                 last = current.history[-1]
                 raise TransitionRefused(
                     f"{drawn_text(last.by, NAME_LIMIT)} changed request {number} meanwhile: "
-                    f"it is now {current.status.staff_label}. Nothing was saved; look at it again."
+                    f"it is now {staff_label(current.status)}. Nothing was saved; look at it again."
                 )
             changed = current.with_status(status, now, by, note, required_action)
             tx.put_request(changed)

@@ -15,9 +15,10 @@ from enum import StrEnum
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
+from kiosk.domain.calendar import format_time, riyadh_date
 from kiosk.domain.digits import normalise_digits
 from kiosk.domain.identity import IdProblem, check_id, mask_id, parse_id
+from kiosk.domain.languages import Language
 from kiosk.domain.models import AuditEntry, StaffMember, StaffRole, TawasulRequest
 from kiosk.domain.request_numbers import REQUEST_NUMBER_PREFIX, parse_request_number
 from kiosk.domain.statuses import RequestStatus
@@ -26,7 +27,7 @@ from kiosk.errors import InvalidInput, NotAllowed, NotFound
 from kiosk.services.archive import ArchiveService
 from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock
-from kiosk.services.i18n import translations
+from kiosk.services.i18n import staff_label_with_arabic, staff_words
 from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt
 from kiosk.services.requests import RequestProgress
 from kiosk.store import TawasulStore
@@ -203,18 +204,20 @@ def request_summary(services: Services, request: TawasulRequest) -> list[str]:
     kind = services.requests.request_type(request)
     progress = services.requests.progress(request)
 
+    words = staff_words()
+
     def when(moment: datetime) -> str:
-        return f"{format_both_dates(riyadh_date(moment), 'en')} {format_time(moment, 'en')}"
+        return f"{words.both_dates(riyadh_date(moment))} {format_time(moment, words.language)}"
 
     lines = [
         f"Request    {request.number}",
         f"Type       {kind.name_en} — {kind.name_ar}",
-        f"Status     {request.status.staff_label} — {request.status.label_ar}",
+        f"Status     {staff_label_with_arabic(request.status)}",
         f"Applicant  {mask_id(request.applicant_id)}",
         f"Submitted  {when(request.created)}",
         f"Updated    {when(request.updated)}",
-        f"Expected   {format_both_dates(progress.expected_by, 'en')} ({progress.standing})",
-        f"Resident told  {translations('en')(progress.next_step)}",
+        f"Expected   {words.both_dates(progress.expected_by)} ({progress.standing})",
+        f"Resident told  {words(progress.next_step)}",
     ]
     if action := drawn_text(request.required_action):
         lines.append(f"Resident must  {action}")
@@ -451,7 +454,7 @@ class StaffSession:
 
         return ReceiptService.open(self.services)
 
-    def reprint(self, typed_number: str, language: str) -> PrintOutcome:
+    def reprint(self, typed_number: str, language: Language) -> PrintOutcome:
         """Print a fresh receipt of a request on the office printer (blocking; audited)."""
         member = self.current_member()
         request = self.request(typed_number)

@@ -4,8 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from kiosk.domain.languages import BidiMode, Language, TextSetting
 from kiosk.domain.models import Applicant
-from kiosk.domain.text import mirrors_layout
 from kiosk.services import Services
 from kiosk.services.i18n import Translations, translations
 from kiosk.services.receipts_port import ReceiptPrinting
@@ -19,7 +19,7 @@ class KioskContext:
     """
 
     services: Services
-    language: str
+    language: Language
     receipts: ReceiptPrinting | None
     applicant: Applicant | None = None
     touched_ids: set[str] = field(default_factory=set)
@@ -46,17 +46,22 @@ class KioskContext:
         """The person's messages."""
         return translations(self.language)
 
+    @cached_property
+    def text(self) -> TextSetting:
+        """How the person's text is shown: their language and the terminal's bidi setting."""
+        return TextSetting(self.language, self.services.config.bidi)
+
     @property
-    def bidi(self) -> str:
+    def bidi(self) -> BidiMode:
         """The terminal's bidi setting."""
-        return self.services.config.bidi
+        return self.text.bidi
 
     @property
     def rtl(self) -> bool:
         """Whether the person reads right to left."""
-        return self.language == "ar"
+        return self.text.rtl
 
     @property
     def mirrored(self) -> bool:
         """Whether the program lays the screen out right to left."""
-        return mirrors_layout(self.bidi, self.rtl)
+        return self.text.mirrored

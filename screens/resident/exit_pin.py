@@ -10,13 +10,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input
 
+from kiosk.domain.languages import BidiMode, Language
 from kiosk.domain.text import display_line
 from kiosk.services.guards import PinVerdict
 from kiosk.services.i18n import translations
 from screens.resident.keypad_form import DIGITS_ANY_SCRIPT
 from widgets import BACKSPACE, ENTER, BidiText, Keypad, TextField
 
-LANGUAGES = ("en", "ar")
+LANGUAGES = (Language.ENGLISH, Language.ARABIC)
 """The dialog speaks to staff of either language: English first, then Arabic."""
 
 
@@ -30,7 +31,7 @@ class ExitPinScreen(ModalScreen[bool]):
     CSS_PATH = "exit_pin.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
 
-    def __init__(self, verify: Callable[[str], PinVerdict], bidi: str) -> None:
+    def __init__(self, verify: Callable[[str], PinVerdict], bidi: BidiMode) -> None:
         """Check PINs with *verify*."""
         super().__init__(id="exit-pin")
         self.verify = verify
@@ -38,7 +39,7 @@ class ExitPinScreen(ModalScreen[bool]):
 
     def _label(self, key: str) -> str:
         # A button holds one short line, so both languages fit on it side by side.
-        both = f"{translations('en')(key)} · {translations('ar')(key)}"
+        both = " · ".join(translations(language)(key) for language in LANGUAGES)
         return display_line(both, self.bidi, rtl=False)
 
     def _in_both(self, key: str | None, name: str) -> ComposeResult:
@@ -46,8 +47,9 @@ class ExitPinScreen(ModalScreen[bool]):
         # wrap the Arabic inside an English line, with its full stop at the wrong end.
         for language in LANGUAGES:
             text = translations(language)(key) if key else ""
-            rtl = language == "ar"
-            yield BidiText(text, bidi=self.bidi, rtl=rtl, id=f"{name}-{language}", classes=name)
+            yield BidiText(
+                text, bidi=self.bidi, rtl=language.rtl, id=f"{name}-{language}", classes=name
+            )
 
     def compose(self) -> ComposeResult:
         """Title, the PIN field, the keypad and the buttons."""

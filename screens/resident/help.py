@@ -7,6 +7,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button
 
+from kiosk.domain.languages import BidiMode
 from kiosk.domain.text import display_line, mirrors_layout
 from kiosk.services.i18n import Translations
 from screens.resident.notice import NoticeScreen
@@ -23,7 +24,7 @@ class HelpScreen(NoticeScreen):
     CSS_PATH = "help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [*READING_KEYS]
 
-    def __init__(self, tr: Translations, bidi: str) -> None:
+    def __init__(self, tr: Translations, bidi: BidiMode) -> None:
         """The FAQ in *tr*'s language."""
         super().__init__()
         self.tr = tr

@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button
 
+from kiosk.domain.languages import BidiMode
 from kiosk.domain.text import display_line, mirrors_layout
 from widgets.bidi_text import BidiText
 
@@ -55,7 +56,7 @@ class IdleCountdown(ModalScreen[None]):
         continue_label: str,
         finish_label: str,
         *,
-        bidi: str,
+        bidi: BidiMode,
         rtl: bool,
     ) -> None:
         """Count down from *seconds*, showing *message* and two buttons."""

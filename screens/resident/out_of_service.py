@@ -6,6 +6,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button
 
+from kiosk.domain.languages import BidiMode, Language
 from kiosk.domain.text import display_line
 from kiosk.services.i18n import translations
 from widgets import BidiText
@@ -20,7 +21,7 @@ class OutOfServiceScreen(ModalScreen[None]):
 
     CSS_PATH = "out_of_service.tcss"
 
-    def __init__(self, bidi: str, seconds: float | None) -> None:
+    def __init__(self, bidi: BidiMode, seconds: float | None) -> None:
         """The notice, shaped for the terminal's *bidi* setting.
 
         It goes away with OK or by itself after *seconds*; with None it has no OK and stays
@@ -32,13 +33,13 @@ class OutOfServiceScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         """The two messages, and OK when the notice may be closed."""
-        ar, en = translations("ar"), translations("en")
+        ar, en = translations(Language.ARABIC), translations(Language.ENGLISH)
         with Vertical(id="oos-box"):
-            yield BidiText(ar("oos.message"), bidi=self.bidi, rtl=True)
-            yield BidiText(en("oos.message"), bidi=self.bidi, rtl=False)
+            yield BidiText(ar("oos.message"), bidi=self.bidi, rtl=ar.rtl)
+            yield BidiText(en("oos.message"), bidi=self.bidi, rtl=en.rtl)
             if self.seconds is not None:
                 yield Button(
-                    f"{en('common.ok')} · {display_line(ar('common.ok'), self.bidi, True)}",
+                    f"{en('common.ok')} · {display_line(ar('common.ok'), self.bidi, ar.rtl)}",
                     variant="primary",
                     id="oos-ok",
                 )

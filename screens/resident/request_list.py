@@ -8,7 +8,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from kiosk.domain.calendar import format_gregorian, riyadh_date
+from kiosk.domain.calendar import riyadh_date
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from screens.resident.base import ResidentScreen
@@ -42,11 +42,11 @@ class RequestListScreen(ResidentScreen):
         yield from self.compose_actions()
 
     def _row(self, request: TawasulRequest) -> Option:
-        language = self.ctx.language
-        day = self.shaped(format_gregorian(riyadh_date(request.created), language))
+        tr = self.ctx.tr
+        day = self.shaped(tr.gregorian(riyadh_date(request.created)))
         # A fixed-width date column keeps the badges of the rows in one column.
         day = day.rjust(DATE_WIDTH) if self.ctx.mirrored else day.ljust(DATE_WIDTH)
-        badge = (f" {self.shaped(request.status.label(language))} ", badge_style(request.status))
+        badge = (f" {self.shaped(tr.status_label(request.status))} ", badge_style(request.status))
         # The number comes from the data file: it takes the one safe path like any stored text.
         number = drawn_text(request.number, NAME_LIMIT)
         parts: list[str | tuple[str, str]] = [number, "   ", day, "   ", badge]

@@ -8,7 +8,7 @@ from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button
 
-from kiosk.domain.calendar import format_both_dates, format_time, riyadh_date
+from kiosk.domain.calendar import format_time, riyadh_date
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.typed_text import drawn_text
@@ -51,9 +51,7 @@ class StatusScreen(ResidentScreen):
         # do next and the expected date; the details and the history follow, read with ↑/↓.
         with self.reading_pane():
             with Horizontal(id="badge-row"):
-                row: list[Widget] = [
-                    StatusBadge(request.status, language, self.ctx.bidi, id="badge")
-                ]
+                row: list[Widget] = [StatusBadge(request.status, self.ctx.text, id="badge")]
                 if self.updated:
                     row.append(
                         self.paragraph(self.t("status.updated"), id="updated", classes="hint")
@@ -72,16 +70,18 @@ class StatusScreen(ResidentScreen):
                 self.t("status.type", type=kind.name(language)), classes="field details"
             )
             yield self.paragraph(
-                self.t("status.submitted", date=format_both_dates(progress.submitted, language)),
+                self.t("status.submitted", date=self.ctx.tr.both_dates(progress.submitted)),
                 classes="field",
             )
             if fee := kind.fee_note(language):
                 yield self.paragraph(self.t("status.fee", fee=fee), classes="field")
             yield self.paragraph(self.t("status.timeline_title"), classes="section")
             for entry in request.history:
-                day = format_both_dates(riyadh_date(entry.at), language)
+                day = self.ctx.tr.both_dates(riyadh_date(entry.at))
                 when = f"{day}  {format_time(entry.at, language)}"
-                line = self.t("status.timeline_row", when=when, status=entry.status.label(language))
+                line = self.t(
+                    "status.timeline_row", when=when, status=self.ctx.tr.status_label(entry.status)
+                )
                 note = drawn_text(entry.note)
                 if note and entry.status in (
                     RequestStatus.RETURNED,
@@ -97,7 +97,7 @@ class StatusScreen(ResidentScreen):
         yield from self.compose_actions(*first)
 
     def _expected_text(self, progress: RequestProgress) -> str:
-        date = format_both_dates(progress.expected_by, self.ctx.language)
+        date = self.ctx.tr.both_dates(progress.expected_by)
         left = progress.working_days_left
         if left < 0:
             key = "status.expected_late"

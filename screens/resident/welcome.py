@@ -12,6 +12,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from kiosk.domain.languages import Language
 from kiosk.domain.text import display_line, has_rtl
 from kiosk.domain.typed_text import BANNER_LIMIT, drawn_text
 from kiosk.services import Services
@@ -41,10 +42,10 @@ class WelcomeScreen(Screen[None]):
     class Start(Message):
         """A person starts a visit in *language*."""
 
-        language: str
-        """``ar`` or ``en``."""
+        language: Language
+        """The language the person chose."""
 
-    def __init__(self, services: Services, help_language: str) -> None:
+    def __init__(self, services: Services, help_language: Language) -> None:
         """Welcome over *services*; Help opens in *help_language* until someone chooses."""
         super().__init__(id="welcome")
         self.services = services
@@ -54,10 +55,11 @@ class WelcomeScreen(Screen[None]):
         """Both office names, the banner, the two start buttons and Help."""
         config = self.services.config
         bidi = config.bidi
-        ar, en = translations("ar"), translations("en")
+        ar, en = translations(Language.ARABIC), translations(Language.ENGLISH)
         with Vertical(id="welcome-box"):
-            yield BidiText(config.office_name("ar"), bidi=bidi, rtl=True, classes="office")
-            yield BidiText(config.office_name("en"), bidi=bidi, rtl=False, classes="office")
+            for tr in (ar, en):
+                name = config.office_name(tr.language)
+                yield BidiText(name, bidi=bidi, rtl=tr.rtl, classes="office")
             yield BidiText(
                 f"{ar('welcome.title')} · {en('welcome.title')}",
                 bidi=bidi,
@@ -66,15 +68,15 @@ class WelcomeScreen(Screen[None]):
             )
             yield BidiText("", bidi=bidi, rtl=False, id="banner")
             with Horizontal(id="languages"):
-                yield ChoiceTile(display_line(ar("welcome.start"), bidi, True), id="start-ar")
+                yield ChoiceTile(display_line(ar("welcome.start"), bidi, ar.rtl), id="start-ar")
                 yield ChoiceTile(en("welcome.start"), id="start-en")
             # What to bring, by what the office offers: a phone with Nafath, or the password.
             prompt = "welcome.prompt_nafath" if "nafath" in config.sign_in else "welcome.prompt"
-            yield BidiText(ar(prompt), bidi=bidi, rtl=True, classes="prompt")
-            yield BidiText(en(prompt), bidi=bidi, rtl=False, classes="prompt")
+            for tr in (ar, en):
+                yield BidiText(tr(prompt), bidi=bidi, rtl=tr.rtl, classes="prompt")
             with Center():
                 yield ChoiceTile(
-                    f"{display_line(ar('common.help'), bidi, True)} · {en('common.help')}",
+                    f"{display_line(ar('common.help'), bidi, ar.rtl)} · {en('common.help')}",
                     id="help",
                 )
 
@@ -89,7 +91,7 @@ class WelcomeScreen(Screen[None]):
     @property
     def own_start(self) -> str:
         """The id of the tile that starts in the kiosk's own language."""
-        return f"start-{'ar' if self.help_language == 'ar' else 'en'}"
+        return f"start-{self.help_language}"
 
     def on_screen_resume(self) -> None:
         """Focus the kiosk's own language, for each new person."""
@@ -117,7 +119,7 @@ class WelcomeScreen(Screen[None]):
         event.stop()
         if event.tile.id == "help":
             self.action_help()
-        elif event.tile.id in ("start-ar", "start-en"):
+        elif event.tile.id and event.tile.id.startswith("start-"):
             self.action_start(event.tile.id.removeprefix("start-"))
 
     def action_move(self, direction: Direction) -> None:
@@ -131,8 +133,8 @@ class WelcomeScreen(Screen[None]):
             target.focus()
 
     def action_start(self, language: str) -> None:
-        """Start a visit in *language*."""
-        self.post_message(self.Start(language))
+        """Start a visit in the language whose code is *language* (a key binding's text)."""
+        self.post_message(self.Start(Language(language)))
 
     def action_help(self) -> None:
         """The help in the kiosk's own language."""

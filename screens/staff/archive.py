@@ -16,6 +16,7 @@ from kiosk.domain.calendar import riyadh_date
 from kiosk.domain.identity import check_id
 from kiosk.domain.request_numbers import is_request_number
 from kiosk.errors import InvalidInput
+from kiosk.services.i18n import staff_label
 from kiosk.services.staff import ArchivedRequest, ArchiveSearch, StaffSession
 from screens.staff.archived_request import ArchivedRequestScreen
 from screens.staff.base import StaffScreen
@@ -87,7 +88,7 @@ class StaffArchiveScreen(StaffScreen):
             # Every cell from the archive goes through the one safe path: it may be hand-edited.
             table.add_row(
                 self.shown(request.number),
-                request.status.staff_label,
+                staff_label(request.status),
                 riyadh_date(request.created).isoformat(),
                 riyadh_date(request.updated).isoformat(),
                 str(archived.year),

@@ -32,7 +32,7 @@ def starts_right_to_left(text: str) -> bool:
     return False
 
 
-def shaped(text: str, bidi: str) -> str:
+def shaped(text: str, bidi: BidiMode) -> str:
     """*text* as one display line for the *bidi* setting, its direction from its first letter."""
     line = text.replace("\n", " ")
     return display_line(line, bidi, starts_right_to_left(line))
@@ -86,7 +86,7 @@ class StaffPane(Screen[Result]):
         if event.state is WorkerState.ERROR and isinstance(error, Exception):
             self.report(error)
 
-    def preview(self, field_id: str, bidi: str) -> BidiText:
+    def preview(self, field_id: str, bidi: BidiMode) -> BidiText:
         """A line under the field *field_id* that shows Arabic typed into it as it will read.
 
         Textual's Input draws typed text in stored order, unshaped: with ``bidi = "app"`` Arabic

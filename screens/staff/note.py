@@ -8,6 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
+from kiosk.domain.languages import BidiMode
 from kiosk.domain.typed_text import clean_note
 from kiosk.errors import InvalidInput
 from screens.staff.base import StaffDialog
@@ -24,7 +25,7 @@ class InternalNoteDialog(StaffDialog[str | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, number: str, bidi: str) -> None:
+    def __init__(self, number: str, bidi: BidiMode) -> None:
         """A dialog for a note on request *number* (Arabic shown per *bidi*)."""
         super().__init__()
         self.number = number

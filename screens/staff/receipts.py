@@ -9,18 +9,21 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
 
 from kiosk.domain.calendar import riyadh_stamp
-from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt
+from kiosk.domain.languages import Language
+from kiosk.services.i18n import staff_words
+from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt, problem_sentence
 from screens.staff.base import StaffScreen
 from widgets import TextField
 
 
 def outcome_text(outcome: PrintOutcome) -> str:
-    """One sentence on how printing a receipt ended."""
+    """How printing a receipt ended; a problem in the words the CLI uses for it."""
     if outcome.printed:
         return f"Receipt {outcome.receipt_serial} printed."
+    reason = problem_sentence(outcome.problem, staff_words())
     return (
-        f"Receipt {outcome.receipt_serial} did not print ({outcome.problem}); "
-        "it waits in the print queue below."
+        f"Receipt {outcome.receipt_serial} did not print: {reason} "
+        "It waits in the print queue below."
     )
 
 
@@ -37,8 +40,8 @@ class StaffReceiptsScreen(StaffScreen):
             with Horizontal(classes="row"):
                 yield TextField(placeholder="Request number", id="number")
                 yield Select(
-                    [("Arabic", "ar"), ("English", "en")],
-                    value="ar",
+                    [("Arabic", Language.ARABIC.value), ("English", Language.ENGLISH.value)],
+                    value=Language.ARABIC.value,
                     allow_blank=False,
                     id="language",
                 )
@@ -80,7 +83,7 @@ class StaffReceiptsScreen(StaffScreen):
                 riyadh_stamp(job.created),
                 job.standing,
                 str(job.attempts),
-                self.shown(job.problem or ""),
+                problem_sentence(job.problem, staff_words()) if job.problem else "",
                 key=job.job_id,
             )
 
@@ -97,7 +100,7 @@ class StaffReceiptsScreen(StaffScreen):
     def reprint(self) -> None:
         """Print the typed request's receipt in the chosen language."""
         number = self.query_one("#number", Input).value
-        language = str(self.query_one("#language", Select).value)
+        language = Language(str(self.query_one("#language", Select).value))
         self.print_receipt(lambda: self.session.reprint(number, language))
 
     @work(group="write", exit_on_error=False)

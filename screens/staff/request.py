@@ -12,6 +12,7 @@ from textual.widgets import Button, DataTable, Footer, Header, Label
 from kiosk.domain.calendar import riyadh_stamp
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.typed_text import NAME_LIMIT
+from kiosk.services.i18n import staff_label
 from kiosk.services.staff import StaffSession, request_summary
 from screens.staff.base import StaffScreen
 from screens.staff.note import InternalNoteDialog
@@ -74,7 +75,7 @@ class StaffRequestScreen(StaffScreen):
         for entry in request.history:
             history.add_row(
                 riyadh_stamp(entry.at),
-                entry.status.staff_label,
+                staff_label(entry.status),
                 self.shown(entry.by, NAME_LIMIT),
                 self.shown(entry.note),
             )
@@ -117,7 +118,7 @@ class StaffRequestScreen(StaffScreen):
             change.required_action,
             change.seen,
         )
-        self.notify(f"Request {request.number} is now {request.status.staff_label}.", markup=False)
+        self.notify(f"Request {request.number} is now {staff_label(request.status)}.", markup=False)
         self.show_request(request)
 
     @on(Button.Pressed, "#note")

@@ -15,6 +15,7 @@ from kiosk.domain.calendar import parse_date, riyadh_date
 from kiosk.domain.identity import mask_id
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import InvalidInput
+from kiosk.services.i18n import staff_label
 from kiosk.services.staff import RequestPage, RequestQuery, SortKey, StaffSession
 from screens.staff.archive import StaffArchiveScreen
 from screens.staff.base import StaffScreen
@@ -73,7 +74,7 @@ class StaffRequestsScreen(StaffScreen):
         with Horizontal(id="filters"):
             yield TextField(placeholder="Number or ID", id="search")
             yield Select(
-                [(status.staff_label, status.value) for status in RequestStatus],
+                [(staff_label(status), status.value) for status in RequestStatus],
                 prompt="Any status",
                 id="status",
             )
@@ -154,7 +155,7 @@ class StaffRequestsScreen(StaffScreen):
             # Every cell from the data file goes through the one safe path: it may be hand-edited.
             table.add_row(
                 self.shown(request.number),
-                request.status.staff_label,
+                staff_label(request.status),
                 row.submitted.isoformat(),
                 riyadh_date(request.updated).isoformat(),
                 row.expected_by.isoformat(),

@@ -10,10 +10,12 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from kiosk.domain.languages import BidiMode
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus, allowed_next, check_transition
 from kiosk.domain.typed_text import clean_note
 from kiosk.errors import InvalidInput, TransitionRefused
+from kiosk.services.i18n import staff_label, staff_label_with_arabic
 from screens.staff.base import StaffDialog, shaped
 from widgets import ChoiceList, TextField
 
@@ -43,7 +45,7 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, request: TawasulRequest, bidi: str) -> None:
+    def __init__(self, request: TawasulRequest, bidi: BidiMode) -> None:
         """A dialog to change the status of *request* as it was shown (Arabic per *bidi*)."""
         super().__init__()
         self.request = request
@@ -55,13 +57,13 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
         """The allowed statuses, the note, the resident's action, and the buttons."""
         with Vertical(id="dialog"):
             yield Label(
-                f"Change request {self.request.number} (now {self.request.status.staff_label})",
+                f"Change request {self.request.number} (now {staff_label(self.request.status)})",
                 markup=False,
             )
             yield ChoiceList(
                 *(
                     Option(
-                        shaped(f"{status.staff_label} — {status.label_ar}", self.bidi),
+                        shaped(staff_label_with_arabic(status), self.bidi),
                         id=status.value,
                     )
                     for status in self.choices
@@ -137,7 +139,7 @@ class StatusChangeDialog(StaffDialog[StatusChange | None]):
             return
         self._asked = change
         self.query_one("#confirm", Static).update(
-            f"{self.request.status.staff_label} → {status.staff_label}. "
+            f"{staff_label(self.request.status)} → {staff_label(status)}. "
             "Save? ctrl+s again / Enter to confirm"
         )
 

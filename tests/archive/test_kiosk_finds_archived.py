@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from kiosk.app import make_kiosk_app
 from kiosk.app.kiosk import KioskApp
 from kiosk.config import KioskConfig
+from kiosk.domain.languages import Language
 from kiosk.services import Services
 from kiosk.services.archive import ArchiveService
 from screens.resident.request_number import RequestNumberScreen
@@ -34,7 +35,7 @@ def archived_kiosk(demo_db: Path) -> Iterator[KioskApp]:
     for number in (AHMED_CLOSED, FATIMAH_CLOSED):
         assert services.store.is_archived(number)
     yield make_kiosk_app(
-        services, "en", FakeReceipts(), monotonic=FakeMonotonic(), handle_signals=False
+        services, Language.ENGLISH, FakeReceipts(), monotonic=FakeMonotonic(), handle_signals=False
     )
     services.store.close()
 

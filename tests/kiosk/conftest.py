@@ -14,10 +14,11 @@ from textual.widgets import Input
 from kiosk.app import make_kiosk_app
 from kiosk.app.kiosk import KioskApp
 from kiosk.config import KioskConfig
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.services import Services
 from kiosk.services.clock import Clock
-from kiosk.services.receipts_port import PrintOutcome
+from kiosk.services.receipts_port import PrintOutcome, Problem
 from tests.conftest import frozen_clock, make_demo_file
 
 AHMED = ("2109876546", "ahmed-2026")
@@ -47,7 +48,7 @@ class FakeMonotonic:
 class FakeReceipts:
     """A ReceiptPrinting that prints, or fails with *problem*, and remembers what it was asked."""
 
-    problem: str | None = None
+    problem: Problem | None = None
     printed: list[str] = field(default_factory=list)
     visits_ended: list[str] = field(default_factory=list)
 
@@ -81,7 +82,7 @@ def kiosk(demo_template: Path, tmp_path: Path) -> KioskFactory:
     """
 
     def build(
-        language: str = "en",
+        language: Language = Language.ENGLISH,
         receipts: Any = None,
         monotonic: FakeMonotonic | None = None,
         clock: Clock = frozen_clock,

@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from kiosk.app.kiosk import KioskApp, chord_keys
 from kiosk.domain.digits import luhn_check_digit
+from kiosk.services.receipts_port import Problem
 from screens.resident import (
     ExitPinScreen,
     HelpScreen,
@@ -99,7 +100,7 @@ async def test_keyboard_only_visit(kiosk: KioskFactory, language: str, name: str
 @pytest.mark.parametrize("language", ["ar", "en"])
 async def test_mouse_only_visit_with_print_failure(kiosk: KioskFactory, language: str) -> None:
     """Mouse only: keypad sign-in, a rejected request, a failed print with the QR on screen."""
-    receipts = FakeReceipts(problem="paper_out")
+    receipts = FakeReceipts(problem=Problem.PAPER_OUT)
     app = kiosk("en", receipts)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.click(f"#start-{language}")

@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from kiosk.app import make_kiosk_app
 from kiosk.app.kiosk import KioskApp
 from kiosk.config import KioskConfig
+from kiosk.domain.languages import Language
 from kiosk.services import Services
 from screens.resident import PrintFallbackScreen, StatusScreen
 from tests.conftest import frozen_clock
@@ -31,7 +32,9 @@ def kiosk_on(disk: SmallDisk, demo_template: Path) -> KioskApp:
     db = disk.folder / "tawasul.json"
     shutil.copy(demo_template, db)
     services = Services.open(db, KioskConfig(), clock=frozen_clock)
-    return make_kiosk_app(services, "en", monotonic=FakeMonotonic(), handle_signals=False)
+    return make_kiosk_app(
+        services, Language.ENGLISH, monotonic=FakeMonotonic(), handle_signals=False
+    )
 
 
 async def press_print(pilot: Pilot[None]) -> str:

@@ -4,6 +4,7 @@ sentences each in their own direction."""
 import pytest
 
 from kiosk.domain.text import has_rtl
+from kiosk.services.receipts_port import Problem
 from screens.resident import ExitPinScreen, HelpScreen, PrintFallbackScreen
 from tests.kiosk.conftest import FakeReceipts, KioskFactory, settle
 from widgets import BidiText
@@ -15,7 +16,7 @@ async def test_the_printer_failure_dialog_is_mirrored_in_arabic(
 ) -> None:
     """English: the QR on the left, the number and Close beside it on the left of their column.
     Arabic: the QR on the right, the number and Close on the right of theirs."""
-    app = kiosk(language, FakeReceipts(problem="paper_out"), bidi="app")
+    app = kiosk(language, FakeReceipts(problem=Problem.PAPER_OUT), bidi="app")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("enter")

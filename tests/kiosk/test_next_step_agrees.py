@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from kiosk.domain.languages import BidiMode, Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.printing.layout import ReceiptContent, render_receipt
@@ -19,11 +20,11 @@ PARTS = "#next, #action, #reason, #collect"
 """The paragraphs of the status screen's "What to do next", in the order it shows them."""
 
 
-@pytest.mark.parametrize("language", ["ar", "en"])
+@pytest.mark.parametrize("language", list(Language))
 async def test_the_receipt_says_what_the_status_screen_says(
-    language: str, kiosk: KioskFactory, monkeypatch: pytest.MonkeyPatch
+    language: Language, kiosk: KioskFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = kiosk(language, bidi="terminal")  # the stored order, as both are written
+    app = kiosk(language, bidi=BidiMode.TERMINAL)  # the stored order, as both are written
     services = app.services
     receipts = ReceiptService(
         services.config,
@@ -59,7 +60,7 @@ async def test_the_receipt_says_what_the_status_screen_says(
             printed.clear()
             receipts.issue(request, language)
             (content,) = printed
-            on_paper = content.next_step.ar if language == "ar" else content.next_step.en
+            on_paper = content.next_step.get(language)
             assert on_paper == shown, (request.status, request.type_code)
             app.pop_screen()
             await pilot.pause()

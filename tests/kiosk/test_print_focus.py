@@ -5,14 +5,15 @@ from rich.cells import cell_len
 from textual.pilot import Pilot
 from textual.widgets import Button
 
+from kiosk.services.receipts_port import Problem
 from screens.resident import PrintFallbackScreen, RequestNumberScreen, StatusScreen
 from tests.kiosk.conftest import AHMED, FakeReceipts, KioskFactory, settle, sign_in
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-@pytest.mark.parametrize("problem", [None, "paper_out"], ids=["printed", "failed"])
+@pytest.mark.parametrize("problem", [None, Problem.PAPER_OUT], ids=["printed", "failed"])
 async def test_enter_after_print_keeps_the_visit_on_the_status(
-    kiosk: KioskFactory, language: str, problem: str | None
+    kiosk: KioskFactory, language: str, problem: Problem | None
 ) -> None:
     receipts = FakeReceipts(problem=problem)
     app = kiosk(language, receipts)

@@ -18,6 +18,8 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from kiosk.app.kiosk import KioskApp
+from kiosk.domain.languages import BidiMode
+from kiosk.services.receipts_port import Problem
 from screens.resident import IdleCountdown, OutOfServiceScreen, WelcomeScreen
 from tests.kiosk.conftest import (
     AHMED,
@@ -179,7 +181,7 @@ def test_resident_screen(
     """Each resident screen at 80×24 in each language."""
     bidi = "app" if language == "ar" else "terminal"
     clock = FakeMonotonic()
-    app = kiosk(language, FakeReceipts(problem="paper_out"), bidi=bidi, monotonic=clock)
+    app = kiosk(language, FakeReceipts(problem=Problem.PAPER_OUT), bidi=bidi, monotonic=clock)
     steps = SCREENS[screen]
     if steps is idle_countdown:
         steps = partial(idle_countdown, clock=clock)
@@ -249,7 +251,7 @@ def test_out_of_service(kiosk: KioskFactory, snap_compare: SnapCompare) -> None:
 
     async def run_before(pilot: Pilot[None]) -> None:
         await settle(pilot)
-        await pilot.app.push_screen(OutOfServiceScreen("app", 15.0))
+        await pilot.app.push_screen(OutOfServiceScreen(BidiMode.APP, 15.0))
         await pilot.pause()
 
     assert snap_compare(kiosk("ar"), terminal_size=SIZE, run_before=run_before)

@@ -11,6 +11,7 @@ import kiosk.app.kiosk as kiosk_app
 from kiosk.app import start_kiosk
 from kiosk.app.kiosk import VERIFY_AFTER_SECONDS
 from kiosk.config import KioskConfig
+from kiosk.domain.languages import Language
 from kiosk.services import Services
 from kiosk.store.storage import DamagedDataFile, MissingDataFile
 from screens.resident import OutOfServiceScreen, WelcomeScreen
@@ -25,11 +26,11 @@ def services_of(path: Path) -> Services:
 
 def test_a_missing_or_unparsable_file_stops_the_start(tmp_path: Path, demo_template: Path) -> None:
     with pytest.raises(MissingDataFile, match="no data file"):
-        start_kiosk(services_of(tmp_path / "nowhere.json"), "en", handle_signals=False)
+        start_kiosk(services_of(tmp_path / "nowhere.json"), Language.ENGLISH, handle_signals=False)
     cut = tmp_path / "cut.json"
     cut.write_bytes(demo_template.read_bytes()[:5000])
     with pytest.raises(DamagedDataFile, match=r"cut\.json is damaged"):
-        start_kiosk(services_of(cut), "en", handle_signals=False)
+        start_kiosk(services_of(cut), Language.ENGLISH, handle_signals=False)
 
 
 async def test_a_damaged_document_found_after_welcome_keeps_the_kiosk_out_of_service(
@@ -42,7 +43,9 @@ async def test_a_damaged_document_found_after_welcome_keeps_the_kiosk_out_of_ser
     good, bad = b'"number":"9000000209"', b'"number"::9000000209"'
     assert len(good) == len(bad) and good in raw
     db.write_bytes(raw.replace(good, bad, 1))
-    app = start_kiosk(services_of(db), "en", monotonic=FakeMonotonic(), handle_signals=False)
+    app = start_kiosk(
+        services_of(db), Language.ENGLISH, monotonic=FakeMonotonic(), handle_signals=False
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, WelcomeScreen)
@@ -68,7 +71,9 @@ async def test_a_damaged_document_found_after_welcome_keeps_the_kiosk_out_of_ser
 async def test_a_sound_file_leaves_welcome_alone(tmp_path: Path, demo_template: Path) -> None:
     db = tmp_path / "tawasul.json"
     shutil.copy(demo_template, db)
-    app = start_kiosk(services_of(db), "en", monotonic=FakeMonotonic(), handle_signals=False)
+    app = start_kiosk(
+        services_of(db), Language.ENGLISH, monotonic=FakeMonotonic(), handle_signals=False
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause(VERIFY_AFTER_SECONDS + 0.1)
         await settle(pilot)

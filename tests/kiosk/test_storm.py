@@ -13,7 +13,9 @@ from textual.pilot import Pilot
 
 from kiosk.app import make_kiosk_app
 from kiosk.config import KioskConfig
+from kiosk.domain.languages import Language
 from kiosk.services import Services
+from kiosk.services.receipts_port import Problem
 from screens.resident import SignInScreen, StatusScreen
 from tests.conftest import frozen_clock
 from tests.kiosk.conftest import FakeMonotonic, FakeReceipts, settle
@@ -88,8 +90,8 @@ def storm(
             services = Services.open(db, KioskConfig(), clock=frozen_clock)
             app = make_kiosk_app(
                 services,
-                "en",
-                FakeReceipts(problem="timeout"),
+                Language.ENGLISH,
+                FakeReceipts(problem=Problem.TIMEOUT),
                 monotonic=FakeMonotonic(),
                 handle_signals=False,
             )

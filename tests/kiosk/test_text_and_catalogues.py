@@ -11,8 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from kiosk.domain.languages import BidiMode, Language
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line, display_lines, left_to_right, mirrors_layout
+from kiosk.printing.layout import RECEIPT_LABELS
 from kiosk.printing.problems import Problem
 from kiosk.services.i18n import LANGUAGES, catalogue_path, read_catalogue, translations
 from screens.resident.help import FAQ_KEYS
@@ -31,7 +33,9 @@ KEY_LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 FILE_SUFFIXES = (".tcss", ".py", ".po", ".json")
 NAMESPACES = {"common", "welcome", "signin", "number", "types", "list", "status", "print"}
 NAMESPACES |= {"fallback", "help", "idle", "pin", "oos", "nafath", "receipt.expected"}
-# (only receipt.expected: the services also name audit actions such as receipt.retry)
+NAMESPACES |= {"receipt.label", "receipt.moment", "date", "month"}
+# (only receipt.expected, .label and .moment: the services also name audit actions such as
+# receipt.retry)
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 
@@ -44,7 +48,10 @@ def used_keys() -> set[str]:
         if not key.endswith(FILE_SUFFIXES)
         and any(f"{key}.".startswith(f"{space}.") for space in NAMESPACES)
     } - set(FAQ_KEYS)
-    keys |= {f"status.{s.value}.{part}" for s in RequestStatus for part in ("meaning", "next")}
+    parts = ("meaning", "next", "label", "staff")
+    keys |= {f"status.{s.value}.{part}" for s in RequestStatus for part in parts}
+    keys |= {f"month.{calendar}.{n}" for calendar in ("gregorian", "hijri") for n in range(1, 13)}
+    keys |= {f"receipt.label.{name}" for name in RECEIPT_LABELS}
     keys |= {s.next_step(working_days_left=-1) for s in RequestStatus}  # a late request's
     keys |= {f"{key}.{part}" for key in FAQ_KEYS for part in ("q", "a")}
     keys |= {f"print.problem.{code}" for code in (*Problem, "other")}
@@ -53,7 +60,7 @@ def used_keys() -> set[str]:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_catalogue_reader_agrees_with_babel(language: str, tmp_path: Path) -> None:
+def test_the_catalogue_reader_agrees_with_babel(language: Language, tmp_path: Path) -> None:
     """The kiosk's small reader gives what Babel reads, escapes and continued lines included."""
     shipped = catalogue_path(language)
     extra = tmp_path / "extra.po"
@@ -71,7 +78,7 @@ def test_the_catalogue_reader_agrees_with_babel(language: str, tmp_path: Path) -
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_message_the_screens_use_is_translated(language: str) -> None:
+def test_every_message_the_screens_use_is_translated(language: Language) -> None:
     """A key used by a screen but missing or empty in a shipped catalogue fails here."""
     messages = read_catalogue(catalogue_path(language))
     missing = sorted(key for key in used_keys() if not messages.get(key, "").strip())
@@ -93,7 +100,7 @@ def test_catalogues_hold_the_same_keys_and_placeholders() -> None:
 
 def test_no_catalogue_key_is_left_unused() -> None:
     """Messages nobody shows are dead weight for translators."""
-    assert set(read_catalogue(catalogue_path("en"))) - used_keys() == set()
+    assert set(read_catalogue(catalogue_path(Language.ENGLISH))) - used_keys() == set()
 
 
 def test_translations_fill_fields_and_show_a_missing_key() -> None:
@@ -106,40 +113,40 @@ def test_translations_fill_fields_and_show_a_missing_key() -> None:
 
 def test_app_mode_shapes_and_reorders_each_line() -> None:
     """Arabic comes out joined and in visual order; brackets are mirrored; English untouched."""
-    line = display_line("طلب رقم 1234 (Request #1234)", "app", rtl=True)
+    line = display_line("طلب رقم 1234 (Request #1234)", BidiMode.APP, rtl=True)
     assert line == "(Request #1234) 1234 ﻢﻗﺭ ﺐﻠﻃ"
-    assert display_line("Request 1234", "app", rtl=False) == "Request 1234"
+    assert display_line("Request 1234", BidiMode.APP, rtl=False) == "Request 1234"
 
 
 def test_terminal_mode_hands_over_logical_text() -> None:
     """A bidi terminal shapes and reorders by itself, so the text stays as stored."""
-    assert display_line("مرحبا بكم", "terminal", rtl=True) == "مرحبا بكم"
-    assert not mirrors_layout("terminal", rtl=True)
-    assert mirrors_layout("app", rtl=True)
+    assert display_line("مرحبا بكم", BidiMode.TERMINAL, rtl=True) == "مرحبا بكم"
+    assert not mirrors_layout(BidiMode.TERMINAL, rtl=True)
+    assert mirrors_layout(BidiMode.APP, rtl=True)
 
 
 def test_wrapping_happens_before_reordering() -> None:
     """The first line of a paragraph holds its first words (not its last, as reorder-then-wrap)."""
     text = "اختر لغتك للبدء تحتاج إلى رقم الهوية"
-    lines = display_lines(text, 16, "app", rtl=True)
+    lines = display_lines(text, 16, BidiMode.APP, rtl=True)
     assert len(lines) > 1
-    first_words = display_line("اختر لغتك للبدء", "app", rtl=True)
+    first_words = display_line("اختر لغتك للبدء", BidiMode.APP, rtl=True)
     assert lines[0] == first_words
 
 
 def test_isolated_numbers_keep_their_order_and_leave_no_marks() -> None:
     """A masked ID inside Arabic stays ``******6546``; no direction control reaches the screen."""
-    line = display_line(f"الرقم {left_to_right('******6546')}: صحيح", "app", rtl=True)
+    line = display_line(f"الرقم {left_to_right('******6546')}: صحيح", BidiMode.APP, rtl=True)
     assert "******6546" in line
     assert not re.search("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", line)
-    assert display_line(left_to_right("******6546"), "app", rtl=False) == "******6546"
+    assert display_line(left_to_right("******6546"), BidiMode.APP, rtl=False) == "******6546"
 
 
 @given(st.text(alphabet="ابتثجحخدذرزسشصضطظعغفقكلمنهوي 0123456789()-.:" + string.ascii_letters))
 def test_display_lines_fit_their_width(text: str) -> None:
     """Whatever the text, no display line is wider than the width it was wrapped to."""
     for width in (8, 30):
-        for line in display_lines(text, width, "app", rtl=True):
+        for line in display_lines(text, width, BidiMode.APP, rtl=True):
             assert len(line) <= width or " " not in line.strip()
 
 

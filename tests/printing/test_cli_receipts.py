@@ -10,9 +10,11 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.config import KioskConfig
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.printing.escpos_bytes import raster_image
 from kiosk.services import Services
+from kiosk.services.i18n import staff_words
 from kiosk.services.receipts import ReceiptService
 from tests.printing.conftest import FakePrinter, free_port, qr_of
 
@@ -63,14 +65,14 @@ def test_verify_never_says_printed_for_a_receipt_only_shown_on_screen(
     config = replace(KioskConfig(), printer=replace(KioskConfig().printer, kind="none"))
     services = Services.open(demo_db, config)
     try:
-        outcome = ReceiptService.open(services).print_receipt(a_request, "en")
+        outcome = ReceiptService.open(services).print_receipt(a_request, Language.ENGLISH)
     finally:
         services.store.close()
     assert not outcome.printed
     code, out, _ = run(capsys, "verify", outcome.qr_payload, "--db", str(demo_db))
     assert code == 0 and out.startswith("AUTHENTIC")
     assert "print" not in out.lower()
-    label = a_request.status.label_en
+    label = staff_words().status_label(a_request.status)
     assert f"Issued as {a_request.status.value} ({label})" in out
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import PrinterConfig
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.printing.problems import Problem
 from kiosk.printing.spool import JobState
@@ -87,7 +88,7 @@ def test_a_job_lp_queued_is_printed_and_leaves_the_spool(
     cups: FakeCups, cups_receipts: ReceiptService, a_request: TawasulRequest
 ) -> None:
     cups.lp(WORKS)
-    outcome = cups_receipts.print_receipt(a_request, "ar")
+    outcome = cups_receipts.print_receipt(a_request, Language.ARABIC)
     assert outcome.printed, outcome
     assert qr_of(cups.received()) == outcome.qr_payload
     assert (cups.folder / "args").read_text().split()[:2] == ["-d", "receipts"]
@@ -98,7 +99,7 @@ def test_a_job_lp_refused_waits_in_the_spool(
     cups: FakeCups, cups_receipts: ReceiptService, a_request: TawasulRequest
 ) -> None:
     cups.lp(REFUSES)
-    outcome = cups_receipts.print_receipt(a_request, "ar")
+    outcome = cups_receipts.print_receipt(a_request, Language.ARABIC)
     assert (outcome.printed, outcome.problem) == (False, Problem.PRINTER_OFF)
     [job] = cups_receipts.pending_jobs()
     assert (job.job_id, job.state, job.problem) == (
@@ -112,7 +113,7 @@ def test_an_lp_that_names_no_job_leaves_it_uncertain(
     cups: FakeCups, cups_receipts: ReceiptService, a_request: TawasulRequest
 ) -> None:
     cups.lp(SILENT)
-    outcome = cups_receipts.print_receipt(a_request, "ar")
+    outcome = cups_receipts.print_receipt(a_request, Language.ARABIC)
     assert (outcome.printed, outcome.problem) == (False, Problem.PRINTER_ERROR)
     [job] = cups_receipts.pending_jobs()
     assert job.state is JobState.UNCERTAIN
@@ -122,7 +123,7 @@ def test_a_hanging_lp_is_cut_at_the_deadline_with_its_children(
     cups: FakeCups, cups_receipts: ReceiptService, a_request: TawasulRequest
 ) -> None:
     cups.lp(HANGS)
-    outcome = cups_receipts.print_receipt(a_request, "ar")
+    outcome = cups_receipts.print_receipt(a_request, Language.ARABIC)
     assert (outcome.printed, outcome.problem) == (False, Problem.TIMEOUT)
     [job] = cups_receipts.pending_jobs()
     assert job.state is JobState.UNCERTAIN

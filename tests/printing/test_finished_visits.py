@@ -7,6 +7,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.config import KioskConfig, PrinterConfig
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.printing.spool import JobState, SpoolJob
 from kiosk.services import Services
@@ -30,7 +31,7 @@ def test_a_failed_job_waits_for_staff_after_the_visit_and_spool_list_says_so(
     receipts = ReceiptService(
         config, services.requests, ReceiptFiles.beside(services.store.path, config), frozen_clock
     )
-    failed = receipts.print_receipt(a_request, "en")
+    failed = receipts.print_receipt(a_request, Language.ENGLISH)
     assert not failed.printed
     on_its_way = SpoolJob(
         "999999", a_request.number, receipts.key.digest(a_request.applicant_id), FROZEN_NOW,
@@ -79,13 +80,13 @@ def test_a_print_audit_entry_waits_in_memory_while_the_data_folder_is_read_only(
             if entry.action == "receipt.print" and entry.actor == config.kiosk_id
         ]
 
-    first = receipts.print_receipt(a_request, "en")
+    first = receipts.print_receipt(a_request, Language.ENGLISH)
     assert audited() == [first.receipt_serial]
     # The version read before the write holds the replaced file open, and Linux refuses to
     # remount with a deleted file open (a storage fault's remount does not ask).
     services.store.reload()
     disk.read_only()
-    second = receipts.print_receipt(a_request, "en")
+    second = receipts.print_receipt(a_request, Language.ENGLISH)
     assert second.printed
     assert audited() == [first.receipt_serial]
     disk.writable()

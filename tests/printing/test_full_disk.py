@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.services import Services
 from kiosk.services.receipts import ReceiptFiles, ReceiptService
@@ -36,17 +37,17 @@ def test_a_spool_that_cannot_hold_the_job_prints_straight_away(
     config = services.config.__class__(printer=printer.config())
     files = ReceiptFiles(disk.folder / "receipt-key", disk.folder / "spool", tmp_path / "out")
     receipts = ReceiptService(config, services.requests, files, frozen_clock)
-    first = receipts.print_receipt(a_request, "en")
+    first = receipts.print_receipt(a_request, Language.ENGLISH)
     assert first.printed
     disk.fill() if fault == "full" else disk.read_only()
     printer.received.clear()
-    outcome = receipts.print_receipt(a_request, "en")
+    outcome = receipts.print_receipt(a_request, Language.ENGLISH)
     assert outcome.printed, outcome.problem
     assert qr_of(bytes(printer.received)) == outcome.qr_payload
     assert outcome.receipt_serial == "000002"
     assert receipts.pending_jobs() == []
     disk.free() if fault == "full" else disk.writable()
-    assert receipts.print_receipt(a_request, "en").receipt_serial == "000003"
+    assert receipts.print_receipt(a_request, Language.ENGLISH).receipt_serial == "000003"
 
 
 def test_a_file_where_the_spool_folder_goes_prints_straight_away(
@@ -61,6 +62,6 @@ def test_a_file_where_the_spool_folder_goes_prints_straight_away(
     (tmp_path / "spool").touch()
     files = ReceiptFiles(tmp_path / "receipt-key", tmp_path / "spool", tmp_path / "out")
     receipts = ReceiptService(config, services.requests, files, frozen_clock)
-    outcome = receipts.print_receipt(a_request, "en")
+    outcome = receipts.print_receipt(a_request, Language.ENGLISH)
     assert outcome.printed, outcome.problem
     assert qr_of(bytes(printer.received)) == outcome.qr_payload

@@ -13,6 +13,7 @@ import pytest
 from filelock import FileLock
 
 from kiosk.config import PrinterConfig
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.printing._escpos import escpos_errors
 from kiosk.printing.payload import ReceiptKeyError
@@ -35,7 +36,7 @@ MakePrinter = Callable[..., FakePrinter]
 def timed_print(receipts: ReceiptService, request: TawasulRequest) -> PrintOutcome:
     """Print *request*'s receipt and check the resident heard back within the budget."""
     started = time.monotonic()
-    outcome = receipts.print_receipt(request, "ar")
+    outcome = receipts.print_receipt(request, Language.ARABIC)
     assert time.monotonic() - started < FAULT_BUDGET
     return outcome
 
@@ -43,7 +44,7 @@ def timed_print(receipts: ReceiptService, request: TawasulRequest) -> PrintOutco
 def test_file_printer_writes_the_exact_bytes_and_empties_the_spool(
     receipts: ReceiptService, a_request: TawasulRequest, tmp_path: Path
 ) -> None:
-    outcome = receipts.print_receipt(a_request, "ar")
+    outcome = receipts.print_receipt(a_request, Language.ARABIC)
     assert outcome.printed and outcome.problem is None
     printed = tmp_path / "printed" / f"receipt-{outcome.receipt_serial}.escpos"
     assert qr_of(printed.read_bytes()) == outcome.qr_payload
@@ -133,12 +134,12 @@ def test_waiting_jobs_print_on_retry_and_uncertain_ones_only_when_staff_say_so(
 ) -> None:
     dropping = fake_printer("drop")
     receipts = make_receipts(dropping.config())
-    first = receipts.print_receipt(a_request, "ar")
+    first = receipts.print_receipt(a_request, Language.ARABIC)
     assert first.problem == Problem.CONNECTION_LOST
     healthy = fake_printer("ready")
     receipts = make_receipts(healthy.config())
     # Printing again makes a new receipt; the uncertain one waits for a person.
-    second = receipts.print_receipt(a_request, "ar")
+    second = receipts.print_receipt(a_request, Language.ARABIC)
     assert second.printed
     [job] = receipts.pending_jobs()
     assert (job.job_id, job.state) == (first.receipt_serial, JobState.UNCERTAIN)
@@ -153,9 +154,9 @@ def test_staff_drop_a_job_and_the_resident_leaving_leaves_theirs_for_staff(
     config = PrinterConfig(kind="network", host="127.0.0.1", port=free_port(), timeout=1.0)
     receipts = make_receipts(config)
     other = next(r for r in services.requests.list() if r.applicant_id != a_request.applicant_id)
-    mine = receipts.print_receipt(a_request, "ar")
-    theirs = receipts.print_receipt(other, "en")
-    kept = receipts.print_receipt(other, "en")
+    mine = receipts.print_receipt(a_request, Language.ARABIC)
+    theirs = receipts.print_receipt(other, Language.ENGLISH)
+    kept = receipts.print_receipt(other, Language.ENGLISH)
     assert {job.job_id for job in receipts.pending_jobs()} == {
         mine.receipt_serial,
         theirs.receipt_serial,
@@ -277,7 +278,7 @@ def test_a_receipt_that_cannot_be_drawn_still_gives_the_code_to_show(
         raise ReceiptFontError("The receipt font DejaVuSans.ttf is not installed")
 
     monkeypatch.setattr("kiosk.services.receipts.render_receipt", no_font)
-    outcome = receipts.print_receipt(a_request, "en")
+    outcome = receipts.print_receipt(a_request, Language.ENGLISH)
     assert (outcome.printed, outcome.problem) == (False, Problem.NO_FONT)
     assert receipts.verify(outcome.qr_payload).is_authentic
 
@@ -300,6 +301,6 @@ def test_cups_without_its_client_is_no_driver(
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no lp, no lpstat
     receipts = make_receipts(PrinterConfig(kind="cups", queue="receipts"))
-    assert receipts.print_receipt(a_request, "ar").problem == Problem.NO_DRIVER
+    assert receipts.print_receipt(a_request, Language.ARABIC).problem == Problem.NO_DRIVER
     report = receipts.check_printer()
     assert (report.reachable, report.problem) == (False, Problem.NO_DRIVER)

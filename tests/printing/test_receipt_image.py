@@ -8,6 +8,7 @@ import pytest
 from bidi import get_display
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageStat
 
+from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.typed_text import NOTE_LIMIT
@@ -27,7 +28,7 @@ def test_bytes_read_back_to_the_picture_whose_qr_verifies(
     receipts = ReceiptService(
         receipts.config, receipts.requests, receipts.files, frozen_clock, shaping
     )
-    issued = receipts.issue(a_request, "ar", width_mm)
+    issued = receipts.issue(a_request, Language.ARABIC, width_mm)
     assert issued.image.mode == "1"
     assert issued.image.width == PAPER_DOTS[width_mm]
     assert issued.data.startswith(b"\x1b@")  # ESC @ first, as python-escpos 3.1 needs
@@ -53,8 +54,8 @@ def test_picture_is_pure_black_and_white(
 def test_english_first_receipt_differs_but_carries_the_same_kind_of_code(
     receipts: ReceiptService, a_request: TawasulRequest
 ) -> None:
-    arabic_first = receipts.issue(a_request, "ar")
-    english_first = receipts.issue(a_request, "en")
+    arabic_first = receipts.issue(a_request, Language.ARABIC)
+    english_first = receipts.issue(a_request, Language.ENGLISH)
     assert arabic_first.image.tobytes() != english_first.image.tobytes()
     assert receipts.verify(qr_of(english_first.data)).is_authentic
     assert english_first.serial != arabic_first.serial
@@ -119,9 +120,9 @@ def test_long_notes_wrap_and_the_page_grows(
         status=RequestStatus.RETURNED,
         required_action=("أحضر صورة جواز السفر وخطاب الكفيل مصدقًا. " * 60)[:NOTE_LIMIT],
     )
-    issued = receipts.issue(returned, "ar", 58)
+    issued = receipts.issue(returned, Language.ARABIC, 58)
     # The longest action there may be, in both languages' paragraphs: many lines longer.
-    assert issued.image.height > receipts.issue(a_request, "ar", 58).image.height + 600
+    assert issued.image.height > receipts.issue(a_request, Language.ARABIC, 58).image.height + 600
     assert receipts.verify(qr_of(issued.data)).is_authentic
 
 

@@ -12,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from kiosk.config import KioskConfig, NafathConfig
+from kiosk.domain.languages import Language
 from kiosk.errors import InvalidInput
 from kiosk.nafath.api import StatusAnswer, Transaction, TransactionStatus
 from kiosk.services import Services
@@ -284,5 +285,5 @@ def test_someone_nafath_vouches_for_without_a_record_here(
     attempt = started(nafath, nobody)
     simulator.phone(nobody, attempt.number)
     applicant = nafath.poll(attempt).applicant
-    assert applicant is not None and applicant.display_name("en") == "Simulated R."
+    assert applicant is not None and applicant.display_name(Language.ENGLISH) == "Simulated R."
     assert nafath.store.applicant(nobody) is None  # nothing stored about them

@@ -12,6 +12,7 @@ from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import InvalidInput, NotAllowed
 from kiosk.services import Services
 from kiosk.services.archive import ArchiveService
+from kiosk.services.i18n import staff_label
 from kiosk.services.requests import RequestService
 from kiosk.services.staff import StaffSession
 from screens.staff.archive import PROMPT, StaffArchiveScreen
@@ -247,7 +248,7 @@ async def test_an_archived_request_opens_read_only_with_its_history(
         assert f"Request    {number}" in str(screen.query_one("#fields", Static).render())
         history = screen.query_one("#history", DataTable)
         assert [str(history.get_row_at(i)[1]) for i in range(history.row_count)] == [
-            entry.status.label_en for entry in stored.history
+            staff_label(entry.status) for entry in stored.history
         ]
         if number == archived_2025:
             assert [entry.status for entry in stored.history] == [

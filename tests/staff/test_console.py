@@ -12,11 +12,13 @@ from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
 from kiosk.app import make_staff_app
 from kiosk.config import KioskConfig
+from kiosk.domain.languages import BidiMode
 from kiosk.domain.models import StaffMember, StaffRole
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line
 from kiosk.errors import NotAllowed
 from kiosk.services import Services
+from kiosk.services.i18n import staff_label
 from kiosk.services.staff import RequestPage, RequestQuery, StaffDirectory, StaffSession
 from kiosk.store import TawasulStore
 from screens.staff.audit import StaffAuditScreen
@@ -139,7 +141,7 @@ async def test_filters_narrow_the_table(console: ConsoleFactory) -> None:
         table = app.screen.query_one("#requests", DataTable)
         assert table.row_count > 0
         statuses = {table.get_row_at(i)[1] for i in range(table.row_count)}
-        assert statuses == {RequestStatus.CLOSED.label_en}
+        assert statuses == {staff_label(RequestStatus.CLOSED)}
         app.screen.query_one("#from", Input).value = "2026-13-01"
         app.screen.query_one("#from", Input).focus()
         await pilot.press("enter")
@@ -333,7 +335,7 @@ async def test_set_and_clear_the_banner(console: ConsoleFactory, services: Servi
         await settle(pilot)
         # Stored in logical order; shown shaped and reordered (bidi = "app", the default).
         assert services.store.setting("banner") == "مغلق الخميس"
-        assert text_of(app, "#current") == display_line("مغلق الخميس", "app", rtl=True)
+        assert text_of(app, "#current") == display_line("مغلق الخميس", BidiMode.APP, rtl=True)
         assert text_of(app, "#current") != "مغلق الخميس"
         await pilot.click("#clear")
         await settle(pilot)
@@ -488,8 +490,8 @@ async def test_an_idle_session_ends_by_itself(console: ConsoleFactory) -> None:
     assert not app.is_running
 
 
-@pytest.mark.parametrize("bidi", ["app", "terminal"])
-async def test_arabic_notes_go_through_the_text_layer(services: Services, bidi: str) -> None:
+@pytest.mark.parametrize("bidi", list(BidiMode))
+async def test_arabic_notes_go_through_the_text_layer(services: Services, bidi: BidiMode) -> None:
     note = "اتصل الكفيل [مرتين]"
     StaffSession(services, "staff", CLIENT).add_note(UNDER_REVIEW, note)
     configured = Services.open(services.store.path, KioskConfig(bidi=bidi), clock=frozen_clock)
@@ -497,7 +499,7 @@ async def test_arabic_notes_go_through_the_text_layer(services: Services, bidi: 
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_request(pilot, UNDER_REVIEW)
         shown = str(screen.query_one("#notes", DataTable).get_row_at(0)[2])
-    assert shown == (display_line(note, "app", rtl=True) if bidi == "app" else note)
+    assert shown == (display_line(note, BidiMode.APP, rtl=True) if bidi == BidiMode.APP else note)
 
 
 async def test_choosing_a_staff_row_fills_the_form(console: ConsoleFactory) -> None:

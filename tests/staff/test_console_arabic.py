@@ -8,6 +8,7 @@ from typing import Any
 from textual import events
 from textual.widgets import Input
 
+from kiosk.domain.languages import BidiMode
 from kiosk.domain.text import display_line
 from kiosk.services import Services
 from kiosk.services.staff import StaffSession
@@ -39,7 +40,10 @@ async def test_a_long_arabic_banner_wraps_with_its_first_words_on_the_first_row(
         await settle(pilot)
         assert isinstance(app.screen, StaffBannerScreen)
         words = BANNER.split()
-        first, last = display_line(words[0], "app", rtl=True), display_line(words[-1], "app", True)
+        first, last = (
+            display_line(words[0], BidiMode.APP, rtl=True),
+            display_line(words[-1], BidiMode.APP, True),
+        )
         shown = [row for row in rows(app) if any(word in row for word in (first, last))]
         assert len(shown) == 2, rows(app)  # two rows of banner, each read right to left
         assert first in shown[0] and last in shown[1]

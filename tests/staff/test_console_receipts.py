@@ -3,12 +3,17 @@
 import socket
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, Static
 
 from kiosk.app import make_staff_app
+from kiosk.cli.receipts import report_outcome
 from kiosk.config import KioskConfig, PrinterConfig
+from kiosk.domain.languages import Language
 from kiosk.services import Services
-from screens.staff.receipts import StaffReceiptsScreen
+from kiosk.services.i18n import staff_words
+from kiosk.services.receipts_port import PrintOutcome, Problem, problem_sentence
+from screens.staff.receipts import StaffReceiptsScreen, outcome_text
 from tests.conftest import frozen_clock
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 
@@ -37,7 +42,7 @@ async def test_reprint_and_verify_a_receipt(console: ConsoleFactory, services: S
         assert entry.details["printed"] is True and entry.details["client"] == CLIENT
 
         request = services.requests.find(UNDER_REVIEW)
-        payload = app.session.receipts.issue(request, "en").payload
+        payload = app.session.receipts.issue(request, Language.ENGLISH).payload
         screen.query_one("#payload", Input).value = payload
         screen.query_one("#payload", Input).focus()
         await pilot.press("enter")
@@ -74,8 +79,22 @@ async def test_a_receipt_the_printer_refused_waits_in_the_queue_until_dropped(
         await settle(pilot)
         assert queue.row_count == 1
         assert queue.get_row_at(0)[4] == "2"
+        # The queue names the problem with the sentence `tawasul spool list` prints for it.
+        assert queue.get_row_at(0)[5] == problem_sentence(Problem.PRINTER_OFF, staff_words())
         await pilot.click("#drop")
         await settle(pilot)
         assert queue.row_count == 0
     actions = [e.action for e in services.store.audit_entries()[-3:]]
     assert actions == ["receipt.reprint", "receipt.retry", "receipt.drop"]
+
+
+def test_the_console_says_a_failed_print_as_the_command_does(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """One catalogue sentence for a printer problem: the console's notice and `tawasul receipt`'s
+    report (kiosk.cli.receipts) both carry it."""
+    outcome = PrintOutcome(False, "TW1/payload", "000007", Problem.PAPER_OUT)
+    sentence = problem_sentence(Problem.PAPER_OUT, staff_words())
+    assert sentence in outcome_text(outcome)
+    assert report_outcome(outcome) == 1
+    assert sentence in capsys.readouterr().out

@@ -1,7 +1,7 @@
 """Working days (Sunday–Thursday, Saudi holidays, office closures) and Hijri dates."""
 
 import contextlib
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -9,13 +9,14 @@ from hypothesis import strategies as st
 
 from kiosk.domain.calendar import (
     WorkingDayCalendar,
-    format_both_dates,
     format_time,
     parse_date,
     riyadh_date,
     to_hijri,
 )
+from kiosk.domain.languages import Language
 from kiosk.errors import InvalidInput
+from kiosk.services.i18n import translations
 
 CALENDAR = WorkingDayCalendar()
 
@@ -75,15 +76,34 @@ def test_hijri_dates_match_umm_al_qura() -> None:
 
 def test_both_calendars_in_both_languages() -> None:
     day = date(2026, 11, 25)
-    assert format_both_dates(day, "ar") == "15 جمادى الآخرة 1448 هـ — 25 نوفمبر 2026 م"
-    assert format_both_dates(day, "en") == "15 Jumada al-Akhirah 1448 AH — 25 November 2026"
+    assert (
+        translations(Language.ARABIC).both_dates(day)
+        == "15 جمادى الآخرة 1448 هـ — 25 نوفمبر 2026 م"
+    )
+    assert (
+        translations(Language.ENGLISH).both_dates(day)
+        == "15 Jumada al-Akhirah 1448 AH — 25 November 2026"
+    )
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_every_month_has_its_own_name(language: Language) -> None:
+    """The twelve names of each calendar come from the catalogue, none missing or repeated."""
+    tr = translations(language)
+    gregorian = {tr.gregorian(date(2026, month, 1)) for month in range(1, 13)}
+    # Mid-month in each Umm al-Qura month of 1448 AH (1 Muharram 1448 is 16 June 2026).
+    middles = [date(2026, 6, 16) + timedelta(days=14 + 29.53 * month) for month in range(12)]
+    assert [to_hijri(day).month for day in middles] == list(range(1, 13))
+    hijri = {tr.hijri(day) for day in middles}
+    assert len(gregorian) == len(hijri) == 12
+    assert not any("month." in text for text in gregorian | hijri)
 
 
 def test_times_are_shown_in_riyadh() -> None:
     moment = datetime(2026, 11, 25, 21, 30, tzinfo=UTC)
-    assert format_time(moment, "en") == "00:30"
+    assert format_time(moment, Language.ENGLISH) == "00:30"
     assert riyadh_date(moment) == date(2026, 11, 26)
-    assert format_time(moment, "ar") == "\u206600:30\u2069"
+    assert format_time(moment, Language.ARABIC) == "\u206600:30\u2069"
 
 
 def test_dates_outside_the_hijri_range_are_a_clear_error() -> None:

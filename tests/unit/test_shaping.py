@@ -2,6 +2,7 @@
 
 import pytest
 
+from kiosk.domain.languages import BidiMode
 from kiosk.domain.text import display_line, shape_arabic
 
 
@@ -18,5 +19,5 @@ def test_lam_alef_still_joins() -> None:
 
 
 def test_the_kiosk_line_keeps_the_name() -> None:
-    line = display_line("أهلا عبدالله", "app", rtl=True)
+    line = display_line("أهلا عبدالله", BidiMode.APP, rtl=True)
     assert "\ufdf2" not in line

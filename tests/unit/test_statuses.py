@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk.domain.languages import Language
 from kiosk.domain.models import HistoryEntry, TawasulRequest
 from kiosk.domain.statuses import (
     ALLOWED_TRANSITIONS,
@@ -15,6 +16,7 @@ from kiosk.domain.statuses import (
     parse_status,
 )
 from kiosk.errors import InvalidInput, TransitionRefused
+from kiosk.services.i18n import staff_label, staff_label_with_arabic, translations
 
 S = RequestStatus
 DESIGN_TABLE = {
@@ -62,9 +64,16 @@ def test_only_review_and_resubmission_await_the_office() -> None:
 
 
 def test_labels_are_the_absher_ones() -> None:
-    assert S.UNDER_REVIEW.label("ar") == "تحت المعالجة"
-    assert S.RETURNED.label_ar == "معاد لمقدم الطلب"
-    assert S.RETURNED.label("en") == "Returned to you: action needed"
+    arabic, english = translations(Language.ARABIC), translations(Language.ENGLISH)
+    assert arabic.status_label(S.UNDER_REVIEW) == "تحت المعالجة"
+    assert arabic.status_label(S.RETURNED) == "معاد لمقدم الطلب"
+    assert english.status_label(S.RETURNED) == "Returned to you: action needed"
+
+
+def test_staff_read_the_office_s_label() -> None:
+    assert staff_label(S.RETURNED) == "Returned to the applicant"
+    assert staff_label(S.ACCEPTED) == translations(Language.ENGLISH).status_label(S.ACCEPTED)
+    assert staff_label_with_arabic(S.ACCEPTED) == "Accepted — مقبول"
 
 
 def test_parse_status_lists_codes_when_wrong() -> None:

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk.domain.languages import BidiMode
 from kiosk.domain.text import bounded, display_line, display_lines
 from kiosk.domain.typed_text import (
     ELLIPSIS,
@@ -77,7 +78,7 @@ def test_drawn_text_is_safe_bounded_and_stable(text: str, limit: int) -> None:
 
 @given(TYPED)
 def test_the_text_layer_never_hands_a_terminal_a_control(text: str) -> None:
-    for bidi in ("app", "terminal"):
+    for bidi in BidiMode:
         for line in display_lines(text, 20, bidi, rtl=True):
             assert not re.search("[\x00-\x1f\x7f-\x9f]", line)
 
@@ -123,19 +124,19 @@ def test_huge_stored_text_is_cut_with_an_ellipsis_quickly() -> None:
     assert len(shown) == NOTE_LIMIT and shown.endswith(ELLIPSIS)
     paragraph = bounded(huge)
     assert len(paragraph) == PARAGRAPH_LIMIT and paragraph.endswith(ELLIPSIS)
-    assert len(display_lines(huge, 70, "app", rtl=False)) < PARAGRAPH_LIMIT // 60
+    assert len(display_lines(huge, 70, BidiMode.APP, rtl=False)) < PARAGRAPH_LIMIT // 60
 
 
 def test_the_text_layer_keeps_its_own_isolates_and_drops_escapes() -> None:
     # The program wraps a masked ID in an isolate for a bidi terminal: that must pass.
     line = "رقم \u2066******6546\u2069 \x1b[2J"
-    assert display_lines(line, 40, "terminal", rtl=True) == ["رقم \u2066******6546\u2069"]
+    assert display_lines(line, 40, BidiMode.TERMINAL, rtl=True) == ["رقم \u2066******6546\u2069"]
 
 
 @pytest.mark.parametrize("text", ["a\u200dلا", "52;c;\u200d0000سَلَامٌ", "\u200dلا"])
 def test_a_joiner_before_lam_alef_is_drawn_not_raised(text: str) -> None:
     """arabic-reshaper raises IndexError on these (a joiner before a ligature); the text layer
     draws the letters without the joiner instead of stopping the screen or the receipt."""
-    line = display_line(text, "app", rtl=True)
+    line = display_line(text, BidiMode.APP, rtl=True)
     assert "\u200d" not in line
     assert "ﻻ" in line or "ﻼ" in line  # the lam-alef ligature, joined
