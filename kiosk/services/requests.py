@@ -41,14 +41,19 @@ class RequestProgress:
         """The catalogue key of what the person is told to do next (RequestStatus.next_step)."""
         return self.status.next_step(self.working_days_left)
 
-    @property
-    def standing(self) -> str:
-        """Where the answer stands, in English for staff and operators."""
+    def expected_sentence(self, tr: Translations) -> str:
+        """When the answer is expected and how that stands, in *tr*'s language: the days left,
+        due today or the days late while the office owes it; otherwise that it has answered or
+        waits for the resident. The status screen and the staff's summary say this one sentence."""
+        when = tr.both_dates(self.expected_by)
+        left = self.working_days_left
         if not self.status.awaits_office:
-            return "answered, or waiting for the resident"
+            return tr("status.expected_not_owed", date=when)
         if self.is_late:
-            return f"{-self.working_days_left} working days late"
-        return f"{self.working_days_left} working days left"
+            return tr("status.expected_late", date=when, days=-left)
+        if left == 0:
+            return tr("status.expected_today", date=when)
+        return tr("status.expected_left", date=when, days=left)
 
 
 @dataclass(frozen=True)

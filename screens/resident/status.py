@@ -13,7 +13,7 @@ from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.typed_text import drawn_text
 from kiosk.services.receipts_port import PrintOutcome, problem_sentence
-from kiosk.services.requests import RequestProgress, next_steps
+from kiosk.services.requests import next_steps
 from screens.resident.base import ResidentScreen
 from screens.resident.context import KioskContext
 from screens.resident.live import recompose_in_place
@@ -65,7 +65,7 @@ class StatusScreen(ResidentScreen):
                 important = "important" if step.part != "next" else None
                 yield self.paragraph(step.said(self.ctx.tr), id=step.part, classes=important)
             if request.status.awaits_office:
-                yield self.paragraph(self._expected_text(progress), id="expected")
+                yield self.paragraph(progress.expected_sentence(self.ctx.tr), id="expected")
             yield self.paragraph(
                 self.t("status.type", type=kind.name(language)), classes="field details"
             )
@@ -95,17 +95,6 @@ class StatusScreen(ResidentScreen):
         label = "status.print_again" if self.printed_once else "status.print"
         first = [self.button(label, "print", "primary")] if self.ctx.receipts else []
         yield from self.compose_actions(*first)
-
-    def _expected_text(self, progress: RequestProgress) -> str:
-        date = self.ctx.tr.both_dates(progress.expected_by)
-        left = progress.working_days_left
-        if left < 0:
-            key = "status.expected_late"
-        elif left == 0:
-            key = "status.expected_today"
-        else:
-            key = "status.expected_left"
-        return self.t(key, date=date, days=abs(left))
 
     def on_mount(self) -> None:
         """Focus Print receipt, or (with no printer) Help, where an Enter only opens Help.

@@ -65,6 +65,9 @@ async def test_the_status_screen_of_a_late_request_sends_to_the_counter_only(
         shown = " ".join(text.text for text in screen.query(BidiText))
         assert tr("status.under_review.next") not in shown
         assert shown.count(tr(LATE_NEXT_STEP)) == 1
+        expected = screen.ctx.services.requests.progress(screen.request).expected_sentence(tr)
+        assert screen.query_one("#expected", BidiText).text == expected
+        assert "-" not in expected.split(":")[-1]  # days late counted up, never as a minus
 
 
 async def test_a_request_on_time_still_says_nothing_is_needed(kiosk: KioskFactory) -> None:
@@ -106,3 +109,5 @@ async def test_the_staff_request_screen_says_the_same(services: Services) -> Non
         fields = str(app.screen.query_one("#fields", Static).render())
         assert translations("en")(LATE_NEXT_STEP) in fields
         assert "working days late" in fields
+        progress = services.requests.progress(services.requests.find(LATE))
+        assert progress.expected_sentence(translations("en")) in fields
