@@ -41,14 +41,14 @@ class RequestProgress:
         """The catalogue key of what the person is told to do next (RequestStatus.next_step)."""
         return self.status.next_step(self.working_days_left)
 
-    @property
-    def standing(self) -> str:
-        """Where the answer stands, in English for staff and operators."""
+    def standing(self, words: Translations) -> str:
+        """Where the answer stands, for staff and operators in the language of *words*
+        ("1 working day late", "3 working days left")."""
         if not self.status.awaits_office:
-            return "answered, or waiting for the resident"
+            return words("standing.answered")
         if self.is_late:
-            return f"{-self.working_days_left} working days late"
-        return f"{self.working_days_left} working days left"
+            return words.plural("standing.late", -self.working_days_left)
+        return words.plural("standing.left", self.working_days_left)
 
 
 @dataclass(frozen=True)

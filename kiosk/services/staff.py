@@ -216,7 +216,7 @@ def request_summary(services: Services, request: TawasulRequest) -> list[str]:
         f"Applicant  {mask_id(request.applicant_id)}",
         f"Submitted  {when(request.created)}",
         f"Updated    {when(request.updated)}",
-        f"Expected   {words.both_dates(progress.expected_by)} ({progress.standing})",
+        f"Expected   {words.both_dates(progress.expected_by)} ({progress.standing(words)})",
         f"Resident told  {words(progress.next_step)}",
     ]
     if action := drawn_text(request.required_action):

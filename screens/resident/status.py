@@ -99,13 +99,10 @@ class StatusScreen(ResidentScreen):
     def _expected_text(self, progress: RequestProgress) -> str:
         date = self.ctx.tr.both_dates(progress.expected_by)
         left = progress.working_days_left
-        if left < 0:
-            key = "status.expected_late"
-        elif left == 0:
-            key = "status.expected_today"
-        else:
-            key = "status.expected_left"
-        return self.t(key, date=date, days=abs(left))
+        if left == 0:
+            return self.t("status.expected_today", date=date)
+        key = "status.expected_late" if left < 0 else "status.expected_left"
+        return self.ctx.tr.plural(key, abs(left), date=date)
 
     def on_mount(self) -> None:
         """Focus Print receipt, or (with no printer) Help, where an Enter only opens Help.
