@@ -3,6 +3,8 @@
 import gettext
 import re
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,11 +12,12 @@ import zxingcpp
 from babel import Locale
 from babel.messages.catalog import Catalog
 from babel.messages.plurals import get_plural
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from hatch_build import TEMPLATE, compile_catalogues, template
 from kiosk.domain.languages import BidiMode, Language
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line, display_lines, left_to_right, mirrors_layout
@@ -115,8 +118,6 @@ def test_the_compiled_catalogue_holds_what_the_po_says(language: Language) -> No
 
 def test_a_key_missing_from_a_catalogue_shows_itself(tmp_path: Path) -> None:
     """An empty or fuzzy translation is left out of the ``.mo``, and its key is shown."""
-    from hatch_build import compile_catalogues
-
     folder = tmp_path / "en" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     folder.joinpath("kiosk.po").write_text(
@@ -301,3 +302,70 @@ def test_the_qr_on_screen_decodes() -> None:
                     image.paste(0, (x * scale, top, (x + 1) * scale, top + scale))
     found = zxingcpp.read_barcodes(image)
     assert [result.text for result in found] == [payload]
+
+
+def template_entries(catalogue: Catalog) -> dict[object, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each message of a template: its translators' comments and the files that name it."""
+    return {
+        message.id if isinstance(message.id, str) else tuple(message.id): (
+            tuple(message.auto_comments),
+            tuple(sorted({path for path, _ in message.locations})),
+        )
+        for message in catalogue
+        if message.id
+    }
+
+
+def test_the_template_says_where_each_message_appears() -> None:
+    """``data/locale/kiosk.pot`` holds every key (plurals as plurals), each with a comment on
+    where it appears; after adding keys, ``python hatch_build.py template`` writes it again."""
+    with TEMPLATE.open("rb") as handle:
+        shipped = read_po(handle)
+    assert template_entries(shipped) == template_entries(template())
+    english = forms(read_catalogue(catalogue_path(Language.ENGLISH)))
+    assert {str(m.id if isinstance(m.id, str) else m.id[0]) for m in shipped if m.id} == set(
+        english
+    )
+    assert {str(m.id[0]) for m in shipped if m.pluralizable} == plural_keys()
+    assert all(m.auto_comments[0].startswith("Where: ") for m in shipped if m.id)
+    # A plural entry's comment says what its {count} counts.
+    assert all("{count}" in " ".join(m.auto_comments) for m in shipped if m.pluralizable)
+
+
+@pytest.mark.parametrize("code", ["bn", "ur", "hi", "ml", "fil", "id"])
+def test_a_new_language_starts_from_the_template_with_cldrs_plurals(
+    code: str, tmp_path: Path
+) -> None:
+    """``pybabel init -l CODE`` from the template gives a catalogue whose plural header is
+    CLDR's, and which compiles to one the kiosk's reader picks plural forms from."""
+    pybabel = Path(sys.executable).with_name("pybabel")
+    arguments: list[str | Path] = [
+        pybabel,
+        "-q",
+        "init",
+        "-i",
+        TEMPLATE,
+        "-d",
+        tmp_path,
+        "-D",
+        "kiosk",
+    ]
+    subprocess.run([*arguments, "-l", code], check=True)
+    po = tmp_path / code / "LC_MESSAGES" / "kiosk.po"
+    catalogue = read_catalogue(po)
+    rule = Locale.parse(code).plural_form
+    categories = [c for c in CATEGORIES if c in rule.tags or c == "other"]
+    header = gettext.c2py(catalogue.plural_expr)
+    assert catalogue.num_plurals == len(categories)
+    assert all(header(n) == categories.index(rule(n)) for n in range(1000))
+    for message in catalogue:  # a translator's work: each form names its own category
+        if message.pluralizable:
+            message.string = tuple(f"{c} {{count}}" for c in categories)
+    with po.open("wb") as target:
+        write_po(target, catalogue)
+    [mo] = compile_catalogues(tmp_path)
+    with mo.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for n in PLURAL_TRIES:
+        chosen = compiled.ngettext("number.wait", "number.wait", n)
+        assert chosen == f"{rule(n)} {{count}}", (code, n)
