@@ -30,8 +30,8 @@ RIGHT_TO_LEFT: frozenset[Language] = frozenset({Language.ARABIC})
 """The languages written right to left (Urdu joins them with the next issue's languages)."""
 
 DATE_DIGITS: dict[Language, str] = {
-    # Saudi government services (Absher, the Umm al-Qura calendar's site, Jawazat's receipts)
-    # write dates and counts in Western digits, though CLDR's ar-SA default is Arabic-Indic.
+    # Western, like the request and ID numbers beside them on every screen and receipt, so
+    # that no text mixes two digit systems (CLDR's own ar-SA default is Arabic-Indic, "arab").
     Language.ARABIC: "latn",
     Language.ENGLISH: "latn",
 }

@@ -17,7 +17,7 @@ from kiosk.domain.calendar import (
     riyadh_date,
     to_hijri,
 )
-from kiosk.domain.languages import Language
+from kiosk.domain.languages import DATE_DIGITS, Language
 from kiosk.errors import InvalidInput
 from kiosk.services.i18n import translations
 
@@ -130,3 +130,11 @@ def test_parse_date_accepts_any_digits(typed: str) -> None:
 def test_parse_date_only_raises_invalid_input(text: str) -> None:
     with contextlib.suppress(InvalidInput):
         parse_date(text)
+
+
+def test_every_language_has_its_digits_decided() -> None:
+    """Each language says which digits its dates and counts use (README, "Languages"). Babel
+    writes only Western digits whatever the numbering system, so a language that chooses
+    others must first have them written in: this test then needs that change too."""
+    assert set(DATE_DIGITS) == set(Language)
+    assert {language.digits for language in Language} == {"latn"}
