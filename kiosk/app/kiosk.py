@@ -12,6 +12,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable
+from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
 
@@ -208,7 +209,7 @@ class KioskApp(App[None], inherit_bindings=False):
         self.push_screen(
             IdleCountdown(
                 int(config.countdown_seconds),
-                tr("idle.message"),
+                partial(tr.plural, "idle.message"),
                 tr("idle.continue"),
                 tr("common.finish"),
                 bidi=config.bidi,

@@ -20,9 +20,23 @@ class Language(StrEnum):
         """Whether the language is written right to left."""
         return self in RIGHT_TO_LEFT
 
+    @property
+    def digits(self) -> str:
+        """The CLDR numbering system of the digits in this language's dates and counts."""
+        return DATE_DIGITS[self]
+
 
 RIGHT_TO_LEFT: frozenset[Language] = frozenset({Language.ARABIC})
 """The languages written right to left (Urdu joins them with the next issue's languages)."""
+
+DATE_DIGITS: dict[Language, str] = {
+    # Western, like the request and ID numbers beside them on every screen and receipt, so
+    # that no text mixes two digit systems (CLDR's own ar-SA default is Arabic-Indic, "arab").
+    Language.ARABIC: "latn",
+    Language.ENGLISH: "latn",
+}
+"""The digits each language's dates and counts are written in, decided per language (the
+README's "Languages" section says why). Request and ID numbers are Western everywhere."""
 
 
 class BidiMode(StrEnum):

@@ -1,14 +1,20 @@
-"""The translation catalogues: every string the kiosk shows, in Arabic and English: sentences,
-status labels and the names of months alike (the domain keeps the codes and the numbers).
+"""The translation catalogues: every sentence the kiosk shows, in each shipped language, and the
+dates and counts inside them (the domain keeps the codes and the numbers).
 
-The catalogues are gettext ``.po`` files in ``data/locale/<lang>/LC_MESSAGES/kiosk.po``, written
-with Babel (``pybabel``) and read here by a small reader of the subset they use: no plural
-forms, no contexts. Parsing them with Babel cost the kiosk's first screen ~20 ms. Message ids
-are stable keys (``signin.title``) rather than English sentences, so English is a translation
-like Arabic and a missing one is caught the same way.
+The catalogues are gettext ``.po`` files in ``data/locale/<lang>/LC_MESSAGES/kiosk.po``, compiled
+to ``.mo`` at build or install time (``hatch_build.py``) and read with the standard library's
+``gettext``: one ``.mo`` load costs well under a millisecond on the first screen. A message with
+a number is a plural entry, chosen by ``ngettext`` with the catalogue's ``Plural-Forms`` (CLDR's
+rule for its language: Arabic has six forms, a test holds each header to CLDR's rule). Message
+ids are stable keys (``signin.title``) rather than English sentences, so English is a
+translation like Arabic and a missing one is caught the same way.
+
+Month names and number formats come from CLDR through Babel, the Umm al-Qura (Hijri) month names
+from hijridate: neither is a table of ours. Babel is imported only when a date or a count is
+first written, not for Welcome, which shows neither.
 """
 
-import re
+import gettext
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -30,48 +36,17 @@ DOMAIN = "kiosk"
 
 
 def catalogue_path(language: Language, root: Path | None = None) -> Path:
-    """Where the ``.po`` file of *language* lives."""
+    """Where the ``.po`` file of *language* lives (its compiled ``.mo`` is beside it)."""
     return (root or data_dir() / "locale") / language / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-# A quoted PO string, and the backslash escapes it may hold.
-_QUOTED = re.compile(r'^"((?:[^"\\]|\\.)*)"$')
-_ESCAPE = re.compile(r"\\(.)")
-_ESCAPED = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
+def compiled_path(language: Language, root: Path | None = None) -> Path:
+    """Where the compiled ``.mo`` of *language* lives."""
+    return catalogue_path(language, root).with_suffix(".mo")
 
 
-def read_catalogue(path: Path) -> dict[str, str]:
-    """The message id → translation pairs of the ``.po`` file at *path* (empty ones included).
-
-    Comments (obsolete ``#~`` entries too) are skipped and the header (empty id) left out;
-    ValueError names the line of anything else this reader does not know.
-    """
-    messages: dict[str, str] = {}
-    fields: dict[str, list[str]] = {}
-    current = ""
-
-    def keep() -> None:
-        msgid = "".join(fields.get("msgid", []))
-        if msgid:
-            messages[msgid] = "".join(fields.get("msgstr", []))
-
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        keyword, _, rest = line.partition(" ")
-        if keyword in ("msgid", "msgstr"):
-            if keyword == "msgid":
-                keep()
-                fields = {}
-            current, line = keyword, rest.strip()
-        quoted = _QUOTED.match(line)
-        if quoted is None or not current:
-            raise ValueError(f"{path}:{number}: not understood: {raw!r}")
-        text = _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(0)), quoted.group(1))
-        fields.setdefault(current, []).append(text)
-    keep()
-    return messages
+class CatalogueNotCompiled(RuntimeError):
+    """A catalogue has no ``.mo``: the checkout was not installed (``pip install -e .``)."""
 
 
 @dataclass(frozen=True)
@@ -79,12 +54,27 @@ class Translations:
     """One language's messages; a missing key shows itself rather than failing the kiosk."""
 
     language: Language
-    messages: dict[str, str]
+    catalogue: gettext.NullTranslations
 
     def __call__(self, key: str, **values: object) -> str:
         """The message *key*, with ``{name}`` fields filled from *values*."""
-        text = self.messages.get(key) or key
+        text = self.catalogue.gettext(key)
         return text.format(**values) if values else text
+
+    def plural(self, key: str, count: int, **values: object) -> str:
+        """The plural entry *key* in the form its language uses for *count* (CLDR's rule), with
+        ``{count}`` written as the language writes numbers and the other fields from *values*.
+
+        A form may leave ``{count}`` out where the word says it (Arabic ثانية واحدة, ثانيتين).
+        """
+        text = self.catalogue.ngettext(key, key, count)
+        return text.format(count=self.number(count), **values)
+
+    def number(self, value: int) -> str:
+        """*value* as a count in this language (CLDR's grouping, the language's digits)."""
+        from babel.numbers import format_decimal
+
+        return format_decimal(value, locale=self.language, numbering_system=self.language.digits)
 
     @property
     def rtl(self) -> bool:
@@ -101,20 +91,51 @@ class Translations:
         return self(f"status.{status.value}.staff")
 
     def gregorian(self, day: date) -> str:
-        """``25 November 2026`` or ``25 نوفمبر 2026 م``."""
-        month = self(f"month.gregorian.{day.month}")
-        return self("date.gregorian", day=day.day, month=month, year=day.year)
+        """``25 November 2026`` or ``25 نوفمبر 2026 م``: CLDR's month name in the catalogue's
+        order of day, month and year."""
+        from babel.dates import get_month_names
+
+        month = get_month_names("wide", "format", locale=self.language)[day.month]
+        return self(
+            "date.gregorian", day=self._digits(day.day), month=month, year=self._digits(day.year)
+        )
 
     def hijri(self, day: date) -> str:
         """The Umm al-Qura date of *day*: ``15 جمادى الآخرة 1448 هـ``, ``15 Jumada al-Akhirah 1448
-        AH`` (InvalidInput outside 1343–1500 AH)."""
+        AH`` (InvalidInput outside 1343–1500 AH); the month's name is hijridate's."""
+        from hijridate.locales import get_locale
+
         hijri = to_hijri(day)
-        month = self(f"month.hijri.{hijri.month}")
-        return self("date.hijri", day=hijri.day, month=month, year=hijri.year)
+        month = get_locale(self.language).month_name(hijri.month)
+        return self(
+            "date.hijri", day=self._digits(hijri.day), month=month, year=self._digits(hijri.year)
+        )
 
     def both_dates(self, day: date) -> str:
         """The Hijri date beside the Gregorian one, as DESIGN §3 shows them."""
         return self("date.both", hijri=self.hijri(day), gregorian=self.gregorian(day))
+
+    def _digits(self, value: int) -> str:
+        # A day or a year: the language's digits, never grouped (2026, not 2,026).
+        from babel.numbers import format_decimal
+
+        return format_decimal(
+            value, format="0", locale=self.language, numbering_system=self.language.digits
+        )
+
+
+def load_translations(language: Language, root: Path | None = None) -> Translations:
+    """The compiled catalogue of *language* under *root* (the shipped ones by default)."""
+    path = compiled_path(language, root)
+    try:
+        with path.open("rb") as compiled:
+            catalogue = gettext.GNUTranslations(compiled)
+    except FileNotFoundError:
+        raise CatalogueNotCompiled(
+            f"{path} is missing: install the kiosk (pip install -e . in a checkout), which "
+            "compiles the catalogues"
+        ) from None
+    return Translations(Language(language), catalogue)
 
 
 @cache
@@ -122,7 +143,7 @@ def translations(language: Language) -> Translations:
     """The shipped catalogue of *language*, read once."""
     if language not in LANGUAGES:
         raise ValueError(f"no catalogue for {language!r}")
-    return Translations(Language(language), read_catalogue(catalogue_path(language)))
+    return load_translations(Language(language))
 
 
 def staff_words() -> Translations:

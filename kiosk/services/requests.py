@@ -50,10 +50,10 @@ class RequestProgress:
         if not self.status.awaits_office:
             return tr("status.expected_not_owed", date=when)
         if self.is_late:
-            return tr("status.expected_late", date=when, days=-left)
+            return tr.plural("status.expected_late", -left, date=when)
         if left == 0:
             return tr("status.expected_today", date=when)
-        return tr("status.expected_left", date=when, days=left)
+        return tr.plural("status.expected_left", left, date=when)
 
 
 @dataclass(frozen=True)

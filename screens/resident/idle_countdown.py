@@ -1,5 +1,6 @@
 """The "are you still there?" dialog: counts down, and ends the visit at zero."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -19,7 +20,8 @@ class IdleCountdown(ModalScreen[None]):
 
     It does not dismiss itself then: the screen under it is the person's, and must not be drawn
     again on the way out. The app takes this dialog down with the rest of the visit.
-    The texts come in already translated; *message* holds a ``{seconds}`` field.
+    The texts come in already translated; *message* gives the sentence for the seconds left
+    (a plural: "1 second", "2 seconds", and Arabic's six forms).
     """
 
     @dataclass
@@ -52,7 +54,7 @@ class IdleCountdown(ModalScreen[None]):
     def __init__(
         self,
         seconds: int,
-        message: str,
+        message: Callable[[int], str],
         continue_label: str,
         finish_label: str,
         *,
@@ -93,7 +95,7 @@ class IdleCountdown(ModalScreen[None]):
         self.set_interval(1.0, self._tick)
 
     def _text(self) -> str:
-        return self.message.format(seconds=self.remaining)
+        return self.message(self.remaining)
 
     def _tick(self) -> None:
         if self.remaining <= 0:

@@ -147,7 +147,7 @@ class RequestNumberScreen(KeypadFormScreen):
         if verdict.to_counter:
             self.say(self.t("number.counter"))
         else:
-            self.say(self.t("number.wait", seconds=verdict.wait_seconds))
+            self.say(self.ctx.tr.plural("number.wait", verdict.wait_seconds))
 
     def _found(self, request: TawasulRequest | None, verdict: LookupVerdict) -> None:
         self.looking_up = False

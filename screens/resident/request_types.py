@@ -63,7 +63,7 @@ class RequestTypeScreen(ResidentScreen):
         options = []
         for code, found in grouped.items():
             name = catalogue.get(code).name(self.ctx.language) if code in catalogue else code
-            row = self.t("types.row", name=name, count=len(found))
+            row = self.t("types.row", name=name, count=self.ctx.tr.number(len(found)))
             options.append(Option(self.shaped(row), id=code, disabled=not found))
         listing = self.query_one("#types", OptionList)
         total = sum(len(found) for found in grouped.values())

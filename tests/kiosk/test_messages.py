@@ -43,7 +43,7 @@ async def test_a_repeated_lookup_failure_says_which_try_it_is(
         await press_and_settle(pilot, "enter")
         assert message(app) == tr("common.repeated", message=not_found, count=3)
         await press_and_settle(pilot, "enter")
-        assert message(app) == tr("number.wait", seconds=2)  # after 3 misses: other words
+        assert message(app) == tr.plural("number.wait", 2)  # after 3 misses: other words
 
 
 async def test_a_repeated_wrong_password_says_which_try_it_is(kiosk: KioskFactory) -> None:

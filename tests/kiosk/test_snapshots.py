@@ -154,7 +154,7 @@ async def idle_countdown(pilot: Pilot[None], language: str, *, clock: FakeMonoto
     assert isinstance(countdown, IdleCountdown)
     countdown.remaining = int(cast(KioskApp, pilot.app).services.config.countdown_seconds)
     message = countdown.query_one("#idle-message", BidiText)
-    message.text = countdown.message.format(seconds=countdown.remaining)
+    message.text = countdown.message(countdown.remaining)
     await pilot.pause()
 
 

@@ -1,22 +1,35 @@
 """The text layer (DESIGN §6), the translation catalogues, and the QR drawn on screen."""
 
+import gettext
 import re
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import zxingcpp
-from babel.messages.pofile import read_po
+from babel import Locale
+from babel.messages.catalog import Catalog
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import read_po, write_po
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from hatch_build import TEMPLATE, compile_catalogues, template
 from kiosk.domain.languages import BidiMode, Language
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line, display_lines, left_to_right, mirrors_layout
 from kiosk.printing.layout import RECEIPT_LABELS
 from kiosk.printing.problems import Problem
-from kiosk.services.i18n import LANGUAGES, catalogue_path, read_catalogue, translations
+from kiosk.services.i18n import (
+    LANGUAGES,
+    catalogue_path,
+    compiled_path,
+    load_translations,
+    translations,
+)
 from screens.resident.help import FAQ_KEYS
 from widgets import qr_rows
 
@@ -33,10 +46,39 @@ KEY_LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 FILE_SUFFIXES = (".tcss", ".py", ".po", ".json")
 NAMESPACES = {"common", "welcome", "signin", "number", "types", "list", "status", "print"}
 NAMESPACES |= {"fallback", "help", "idle", "pin", "oos", "nafath", "receipt.expected"}
-NAMESPACES |= {"receipt.label", "receipt.moment", "date", "month"}
+NAMESPACES |= {"receipt.label", "receipt.moment", "date"}
 # (only receipt.expected, .label and .moment: the services also name audit actions such as
 # receipt.retry)
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# The numbers every plural entry is tried at (Arabic's six forms: 0, 1, 2, 3–10, 11–99, 100…).
+PLURAL_TRIES = (0, 1, 2, 3, 11, 100)
+# CLDR's plural categories in the order gettext numbers the forms (Babel's to_gettext).
+CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+
+
+def read_catalogue(path: Path) -> Catalog:
+    """The ``.po`` file at *path*, as Babel (the translators' tool) reads it."""
+    with path.open("rb") as handle:
+        return read_po(handle, locale=path.parts[-3])
+
+
+def forms(catalogue: Catalog) -> dict[str, tuple[str, ...]]:
+    """Key → its translation: one string, or one per plural form (the header left out)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for message in catalogue:
+        if not message.id:
+            continue
+        if isinstance(message.id, str):
+            found[message.id] = (str(message.string or ""),)
+        else:
+            found[str(message.id[0])] = tuple(str(s or "") for s in message.string or ())
+    return found
+
+
+def plural_keys() -> set[str]:
+    """The keys English keeps as plural entries (every message with a count)."""
+    english = read_catalogue(catalogue_path(Language.ENGLISH))
+    return {str(m.id[0]) for m in english if m.id and m.pluralizable}
 
 
 def used_keys() -> set[str]:
@@ -50,7 +92,6 @@ def used_keys() -> set[str]:
     } - set(FAQ_KEYS)
     parts = ("meaning", "next", "label", "staff")
     keys |= {f"status.{s.value}.{part}" for s in RequestStatus for part in parts}
-    keys |= {f"month.{calendar}.{n}" for calendar in ("gregorian", "hijri") for n in range(1, 13)}
     keys |= {f"receipt.label.{name}" for name in RECEIPT_LABELS}
     keys |= {s.next_step(working_days_left=-1) for s in RequestStatus}  # a late request's
     keys |= {f"{key}.{part}" for key in FAQ_KEYS for part in ("q", "a")}
@@ -60,55 +101,154 @@ def used_keys() -> set[str]:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_catalogue_reader_agrees_with_babel(language: Language, tmp_path: Path) -> None:
-    """The kiosk's small reader gives what Babel reads, escapes and continued lines included."""
-    shipped = catalogue_path(language)
-    extra = tmp_path / "extra.po"
-    extra.write_text(
-        shipped.read_text(encoding="utf-8")
-        + '\n#, fuzzy\nmsgid "x.multi"\nmsgstr ""\n"one \\"two\\"\\n"\n"three\\tfour"\n'
-        + '\n#~ msgid "x.gone"\n#~ msgstr "old"\n',
+def test_the_compiled_catalogue_holds_what_the_po_says(language: Language) -> None:
+    """The ``.mo`` the kiosk reads is the ``.po`` compiled (not a stale one): each message, each
+    plural form and the header's plural rule."""
+    catalogue = read_catalogue(catalogue_path(language))
+    with compiled_path(language).open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for key, translated in forms(catalogue).items():
+        if len(translated) == 1:
+            assert compiled.gettext(key) == translated[0], key
+        else:
+            chosen = {compiled.ngettext(key, key, n) for n in range(200)}
+            assert chosen == set(translated), key
+    assert compiled.info()["plural-forms"] == catalogue.plural_forms
+
+
+def test_a_key_missing_from_a_catalogue_shows_itself(tmp_path: Path) -> None:
+    """An empty or fuzzy translation is left out of the ``.mo``, and its key is shown."""
+    folder = tmp_path / "en" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    folder.joinpath("kiosk.po").write_text(
+        catalogue_path(Language.ENGLISH).read_text("utf-8")
+        + '\nmsgid "x.empty"\nmsgstr ""\n\n#, fuzzy\nmsgid "x.fuzzy"\nmsgstr "guess"\n',
         encoding="utf-8",
     )
-    for path in (shipped, extra):
-        with path.open("rb") as handle:
-            babel = {str(m.id): str(m.string or "") for m in read_po(handle) if m.id}
-        assert read_catalogue(path) == babel
-    assert read_catalogue(extra)["x.multi"] == 'one "two"\nthree\tfour'
+    assert compile_catalogues(tmp_path) == [folder / "kiosk.mo"]
+    tr = load_translations(Language.ENGLISH, tmp_path)
+    assert (tr("x.empty"), tr("x.fuzzy"), tr("pin.exit")) == ("x.empty", "x.fuzzy", "Exit")
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_message_the_screens_use_is_translated(language: Language) -> None:
     """A key used by a screen but missing or empty in a shipped catalogue fails here."""
-    messages = read_catalogue(catalogue_path(language))
-    missing = sorted(key for key in used_keys() if not messages.get(key, "").strip())
+    messages = forms(read_catalogue(catalogue_path(language)))
+    missing = sorted(
+        key for key in used_keys() if not all(f.strip() for f in messages.get(key, ("",)))
+    )
     assert missing == []
 
 
 def test_catalogues_hold_the_same_keys_and_placeholders() -> None:
-    """Every key is in every language, translated, with the same ``{fields}``."""
+    """Every key is in every language, translated in every form, with the same ``{fields}``; a
+    plural entry is plural everywhere, and only its ``{count}`` may be left out of a form whose
+    words say the number (Arabic ثانية واحدة)."""
     catalogues = {lang: read_catalogue(catalogue_path(lang)) for lang in LANGUAGES}
-    keys = set().union(*catalogues.values())
+    messages = {lang: forms(catalogue) for lang, catalogue in catalogues.items()}
+    keys = set().union(*messages.values())
     for key in sorted(keys):
-        fields = {
-            lang: sorted(PLACEHOLDER.findall(messages.get(key, "")))
-            for lang, messages in catalogues.items()
-        }
-        assert all(messages.get(key, "").strip() for messages in catalogues.values()), key
+        fields = {}
+        for lang, catalogue in catalogues.items():
+            translated = messages[lang].get(key, ())
+            assert translated and all(f.strip() for f in translated), (lang, key)
+            plural = key in plural_keys()
+            assert len(translated) == (catalogue.num_plurals if plural else 1), (lang, key)
+            found = [set(PLACEHOLDER.findall(f)) for f in translated]
+            if plural:
+                assert "count" in found[-1], (lang, key)  # the "other" form: 100, 1.5, …
+            fields[lang] = sorted(set().union(*found) - ({"count"} if plural else set()))
+            if not plural:
+                assert all(f == found[0] for f in found), (lang, key)
         assert len({tuple(f) for f in fields.values()}) == 1, (key, fields)
 
 
 def test_no_catalogue_key_is_left_unused() -> None:
     """Messages nobody shows are dead weight for translators."""
-    assert set(read_catalogue(catalogue_path(Language.ENGLISH))) - used_keys() == set()
+    english = forms(read_catalogue(catalogue_path(Language.ENGLISH)))
+    assert set(english) - used_keys() == set()
+
+
+def test_every_number_message_is_a_plural_entry() -> None:
+    """A message whose field is a count (seconds, days) picks its words by the number."""
+    english = forms(read_catalogue(catalogue_path(Language.ENGLISH)))
+    counted = {key for key, text in english.items() if re.search(r"\{count\} \w", text[-1])}
+    counted -= {"common.repeated"}  # "(try {count})": an ordinal, the same in every form
+    assert counted == plural_keys()
+    assert {"number.wait", "idle.message", "status.expected_left"} <= plural_keys()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_plural_rule_of_each_catalogue_is_cldrs(language: Language) -> None:
+    """The ``Plural-Forms`` header picks, for every count, the form of CLDR's category for that
+    count in that language (Babel's Locale.plural_form): a new language's header cannot be
+    wrong. Arabic: zero, one, two, few (3–10), many (11–99), other (100–102, …)."""
+    catalogue = read_catalogue(catalogue_path(language))
+    rule = Locale.parse(language).plural_form
+    categories = [c for c in CATEGORIES if c in rule.tags or c == "other"]
+    header = gettext.c2py(catalogue.plural_expr)
+    assert catalogue.num_plurals == len(categories) == get_plural(language).num_plurals
+    for n in range(1000):
+        assert header(n) == categories.index(rule(n)), (language, n, rule(n))
+
+
+ENGLISH_WAIT = {1: "Please wait 1 second before trying again."}
+ARABIC_WAIT = {
+    0: "فضلًا انتظر 0 ثانية قبل المحاولة مرة أخرى.",
+    1: "فضلًا انتظر ثانية واحدة قبل المحاولة مرة أخرى.",
+    2: "فضلًا انتظر ثانيتين قبل المحاولة مرة أخرى.",
+    3: "فضلًا انتظر 3 ثوانٍ قبل المحاولة مرة أخرى.",
+    11: "فضلًا انتظر 11 ثانية قبل المحاولة مرة أخرى.",
+    100: "فضلًا انتظر 100 ثانية قبل المحاولة مرة أخرى.",
+}
+
+
+@pytest.mark.parametrize("count", PLURAL_TRIES)
+def test_counts_pick_their_plural_form(count: int) -> None:
+    """1 second, 2 seconds; in Arabic ثانية واحدة, ثانيتين, 3 ثوانٍ, 11 ثانية, 100 ثانية."""
+    english, arabic = translations(Language.ENGLISH), translations(Language.ARABIC)
+    wait = ENGLISH_WAIT.get(count, f"Please wait {count} seconds before trying again.")
+    assert english.plural("number.wait", count) == wait
+    assert arabic.plural("number.wait", count) == ARABIC_WAIT[count]
+    idle = english.plural("idle.message", count)
+    assert idle.endswith(f"ends in {count} second{'' if count == 1 else 's'}.")
+    late = english.plural("status.expected_late", count, date="1 May")
+    assert late == f"Expected answer by 1 May: {count} working day{'' if count == 1 else 's'} late."
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("count", PLURAL_TRIES)
+def test_every_plural_entry_reads_its_form(language: Language, count: int) -> None:
+    """Each plural entry at 0, 1, 2, 3, 11 and 100: the form of the count's CLDR category, all
+    fields filled, the number written where the form writes it."""
+    tr = translations(language)
+    catalogue = read_catalogue(catalogue_path(language))
+    rule = Locale.parse(language).plural_form
+    categories = [c for c in CATEGORIES if c in rule.tags or c == "other"]
+    for key in sorted(plural_keys()):
+        form = forms(catalogue)[key][categories.index(rule(count))]
+        shown = tr.plural(key, count, date="D")
+        assert shown == form.format(count=count, date="D"), (key, count)
+        assert "{" not in shown
+        assert (str(count) in shown) == ("{count}" in form)
 
 
 def test_translations_fill_fields_and_show_a_missing_key() -> None:
     """Fields are filled; an unknown key shows itself rather than failing the kiosk."""
     tr = translations("en")
-    assert tr("number.wait", seconds=4) == "Please wait 4 seconds before trying again."
+    assert tr.plural("number.wait", 4) == "Please wait 4 seconds before trying again."
+    assert tr("signin.hint.typing", typed=4) == "4 of 10 digits"
     assert tr("no.such.key") == "no.such.key"
+    assert tr.plural("no.such.key", 2) == "no.such.key"
     assert translations("ar").rtl and not tr.rtl
+
+
+def test_counts_are_written_the_cldr_way() -> None:
+    """Counts take CLDR's grouping in the language's digits (Western in Arabic and English)."""
+    english = translations("en").plural("status.expected_left", 1200, date="D")
+    assert english == "Expected answer by D: 1,200 working days left."
+    arabic = translations("ar").plural("status.expected_left", 1200, date="D")
+    assert arabic == "الرد المتوقع قبل D: بقي 1,200 يوم عمل."
 
 
 def test_app_mode_shapes_and_reorders_each_line() -> None:
@@ -164,3 +304,70 @@ def test_the_qr_on_screen_decodes() -> None:
                     image.paste(0, (x * scale, top, (x + 1) * scale, top + scale))
     found = zxingcpp.read_barcodes(image)
     assert [result.text for result in found] == [payload]
+
+
+def template_entries(catalogue: Catalog) -> dict[object, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each message of a template: its translators' comments and the files that name it."""
+    return {
+        message.id if isinstance(message.id, str) else tuple(message.id): (
+            tuple(message.auto_comments),
+            tuple(sorted({path for path, _ in message.locations})),
+        )
+        for message in catalogue
+        if message.id
+    }
+
+
+def test_the_template_says_where_each_message_appears() -> None:
+    """``data/locale/kiosk.pot`` holds every key (plurals as plurals), each with a comment on
+    where it appears; after adding keys, ``python hatch_build.py template`` writes it again."""
+    with TEMPLATE.open("rb") as handle:
+        shipped = read_po(handle)
+    assert template_entries(shipped) == template_entries(template())
+    english = forms(read_catalogue(catalogue_path(Language.ENGLISH)))
+    assert {str(m.id if isinstance(m.id, str) else m.id[0]) for m in shipped if m.id} == set(
+        english
+    )
+    assert {str(m.id[0]) for m in shipped if m.pluralizable} == plural_keys()
+    assert all(m.auto_comments[0].startswith("Where: ") for m in shipped if m.id)
+    # A plural entry's comment says what its {count} counts.
+    assert all("{count}" in " ".join(m.auto_comments) for m in shipped if m.pluralizable)
+
+
+@pytest.mark.parametrize("code", ["bn", "ur", "hi", "ml", "fil", "id"])
+def test_a_new_language_starts_from_the_template_with_cldrs_plurals(
+    code: str, tmp_path: Path
+) -> None:
+    """``pybabel init -l CODE`` from the template gives a catalogue whose plural header is
+    CLDR's, and which compiles to one the kiosk's reader picks plural forms from."""
+    pybabel = Path(sys.executable).with_name("pybabel")
+    arguments: list[str | Path] = [
+        pybabel,
+        "-q",
+        "init",
+        "-i",
+        TEMPLATE,
+        "-d",
+        tmp_path,
+        "-D",
+        "kiosk",
+    ]
+    subprocess.run([*arguments, "-l", code], check=True)
+    po = tmp_path / code / "LC_MESSAGES" / "kiosk.po"
+    catalogue = read_catalogue(po)
+    rule = Locale.parse(code).plural_form
+    categories = [c for c in CATEGORIES if c in rule.tags or c == "other"]
+    header = gettext.c2py(catalogue.plural_expr)
+    assert catalogue.num_plurals == len(categories)
+    assert all(header(n) == categories.index(rule(n)) for n in range(1000))
+    for message in catalogue:  # a translator's work: each form names its own category
+        if message.pluralizable:
+            message.string = tuple(f"{c} {{count}}" for c in categories)
+    with po.open("wb") as target:
+        write_po(target, catalogue)
+    [mo] = compile_catalogues(tmp_path)
+    with mo.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    for n in PLURAL_TRIES:
+        chosen = compiled.ngettext("number.wait", "number.wait", n)
+        assert chosen == f"{rule(n)} {{count}}", (code, n)

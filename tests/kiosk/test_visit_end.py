@@ -15,6 +15,7 @@ from tests.kiosk.conftest import (
     sign_in,
     wait_until,
 )
+from widgets import BidiText
 
 
 async def open_status(pilot: Pilot[None]) -> None:
@@ -67,3 +68,26 @@ async def test_finish_shows_welcome_and_nothing_else(kiosk: KioskFactory) -> Non
         await settle(pilot)
         assert [type(screen).__name__ for screen in became_current] == ["WelcomeScreen"]
         assert not app.query("StatusScreen, RequestListScreen, RequestTypeScreen")
+
+
+@pytest.mark.parametrize(
+    ("language", "two", "one"),
+    [
+        ("en", "This visit ends in 2 seconds.", "This visit ends in 1 second."),
+        ("ar", "تنتهي هذه الزيارة خلال ثانيتين.", "تنتهي هذه الزيارة خلال ثانية واحدة."),
+    ],
+)
+async def test_the_countdown_counts_in_the_words_of_each_number(
+    language: str, two: str, one: str, kiosk: KioskFactory
+) -> None:
+    """Each second the countdown takes the plural form of what is left: "1 second", not
+    "1 seconds"; in Arabic the dual ثانيتين, then ثانية واحدة."""
+    clock = FakeMonotonic()
+    app = kiosk(language, monotonic=clock, countdown_seconds=3.0)
+    async with app.run_test() as pilot:
+        await open_status(pilot)
+        clock.advance(61)
+        await wait_until(pilot, lambda: isinstance(app.screen, IdleCountdown))
+        message = app.screen.query_one("#idle-message", BidiText)
+        await wait_until(pilot, lambda: message.text.endswith(two))
+        await wait_until(pilot, lambda: message.text.endswith(one))

@@ -1,9 +1,12 @@
 """Working days (Sunday–Thursday, Saudi holidays, office closures) and Hijri dates."""
 
 import contextlib
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from babel.dates import get_month_names
+from hijridate.locales import get_locale
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,7 +17,7 @@ from kiosk.domain.calendar import (
     riyadh_date,
     to_hijri,
 )
-from kiosk.domain.languages import Language
+from kiosk.domain.languages import DATE_DIGITS, Language
 from kiosk.errors import InvalidInput
 from kiosk.services.i18n import translations
 
@@ -88,7 +91,9 @@ def test_both_calendars_in_both_languages() -> None:
 
 @pytest.mark.parametrize("language", list(Language))
 def test_every_month_has_its_own_name(language: Language) -> None:
-    """The twelve names of each calendar come from the catalogue, none missing or repeated."""
+    """The twelve names of each calendar, none missing or repeated: CLDR's Gregorian months
+    (Babel) and hijridate's Umm al-Qura months, in the language's own digits (Western for
+    Arabic, as Absher writes dates)."""
     tr = translations(language)
     gregorian = {tr.gregorian(date(2026, month, 1)) for month in range(1, 13)}
     # Mid-month in each Umm al-Qura month of 1448 AH (1 Muharram 1448 is 16 June 2026).
@@ -97,6 +102,11 @@ def test_every_month_has_its_own_name(language: Language) -> None:
     hijri = {tr.hijri(day) for day in middles}
     assert len(gregorian) == len(hijri) == 12
     assert not any("month." in text for text in gregorian | hijri)
+    cldr = get_month_names("wide", "format", locale=language)
+    assert all(cldr[month] in tr.gregorian(date(2026, month, 1)) for month in range(1, 13))
+    umm_al_qura = get_locale(language)
+    assert all(umm_al_qura.month_name(to_hijri(d).month) in tr.hijri(d) for d in middles)
+    assert not any(re.search("[\u0660-\u0669\u06f0-\u06f9]", t) for t in gregorian | hijri)
 
 
 def test_times_are_shown_in_riyadh() -> None:
@@ -120,3 +130,11 @@ def test_parse_date_accepts_any_digits(typed: str) -> None:
 def test_parse_date_only_raises_invalid_input(text: str) -> None:
     with contextlib.suppress(InvalidInput):
         parse_date(text)
+
+
+def test_every_language_has_its_digits_decided() -> None:
+    """Each language says which digits its dates and counts use (README, "Languages"). Babel
+    writes only Western digits whatever the numbering system, so a language that chooses
+    others must first have them written in: this test then needs that change too."""
+    assert set(DATE_DIGITS) == set(Language)
+    assert {language.digits for language in Language} == {"latn"}

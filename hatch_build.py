@@ -1,0 +1,120 @@
+"""The catalogues' tooling: the build step that compiles every ``data/locale/*/LC_MESSAGES/*.po``
+to the ``.mo`` beside it, which the kiosk reads with the standard library's gettext, and the
+translators' template ``data/locale/kiosk.pot`` (``python hatch_build.py template``).
+
+Hatchling runs it for every wheel, an editable install's too (``pip install -e .``), so a
+checkout that was installed has compiled catalogues, and a wheel carries them in ``kiosk/_data``
+(pyproject's force-include of ``data``). The ``.mo`` files are build products: git ignores them.
+"""
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+ROOT = Path(__file__).resolve().parent
+LOCALE = ROOT / "data" / "locale"
+TEMPLATE = LOCALE / "kiosk.pot"
+
+# Where the messages of each key family appear, for the translators' template.
+PLACES = {
+    "common": "Buttons and notes on every resident screen",
+    "welcome": "Welcome (the first screen)",
+    "signin": "Sign in: ID or Iqama number and Absher password, with hints while typing",
+    "nafath": "Sign in with Nafath: the number to choose in the Nafath app",
+    "number": "Find a request by its number (after sign-in, or the quick lookup)",
+    "types": "Request types of the person signed in",
+    "list": "The person's requests of one type",
+    "status": "The status screen of one request (the receipt repeats its next step)",
+    "print": "The status screen while and after printing",
+    "fallback": "The status screen when no receipt could be printed",
+    "help": "The Help dialog (questions and answers)",
+    "idle": 'The "are you still there?" countdown over any screen',
+    "pin": "The staff exit dialog on Welcome",
+    "oos": "The out-of-service screen",
+    "receipt": "The printed receipt",
+    "date": "Dates on the status screen, the receipt, and the staff console",
+    "standing": "The staff console's request view and `tawasul request show`",
+}
+# The code that names a key as a literal: its #: locations in the template.
+SOURCES = ("kiosk", "screens", "widgets")
+_KEY_LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
+
+
+def compile_catalogues(locale: Path = LOCALE) -> list[Path]:
+    """Compile each ``.po`` under *locale* to its ``.mo`` (fuzzy and empty messages left out, as
+    ``pybabel compile`` does, so such a key shows itself); the ``.mo`` files written."""
+    written = []
+    for po in sorted(locale.glob("*/LC_MESSAGES/*.po")):
+        with po.open("rb") as source:
+            catalogue = read_po(source, locale=po.parts[-3])
+        mo = po.with_suffix(".mo")
+        with mo.open("wb") as target:
+            write_mo(target, catalogue)
+        written.append(mo)
+    return written
+
+
+def template(root: Path = ROOT) -> Catalog:
+    """The translators' template: every key of the English catalogue (its plural entries as
+    plurals), with a comment saying where it appears and the code that names it."""
+    with (root / "data" / "locale" / "en" / "LC_MESSAGES" / "kiosk.po").open("rb") as source:
+        english = read_po(source)
+    named: dict[str, list[tuple[str, int]]] = {}
+    for folder in SOURCES:
+        for path in sorted((root / folder).rglob("*.py")):
+            lines = path.read_text("utf-8").splitlines()
+            for number, line in enumerate(lines, 1):
+                for key in _KEY_LITERAL.findall(line):
+                    named.setdefault(key, []).append((path.relative_to(root).as_posix(), number))
+    pot = Catalog(
+        project=english.project,
+        version=english.version,
+        msgid_bugs_address=english.msgid_bugs_address,
+        copyright_holder="Tawasul Kiosk",
+        creation_date=english.creation_date,
+        fuzzy=False,
+    )
+    for message in english:
+        if not message.id:
+            continue
+        key = str(message.id if isinstance(message.id, str) else message.id[0])
+        place = PLACES.get(key.partition(".")[0], "")
+        comments = [f"Where: {place}." if place else "", *message.user_comments]
+        pot.add(
+            message.id,
+            ("", "") if message.pluralizable else "",
+            locations=named.get(key, ()),
+            auto_comments=[c for c in (*comments, *message.auto_comments) if c],
+        )
+    return pot
+
+
+def write_template(root: Path = ROOT) -> Path:
+    """Write :func:`template` to ``data/locale/kiosk.pot`` under *root*; the path written."""
+    path = root / "data" / "locale" / "kiosk.pot"
+    with path.open("wb") as target:
+        write_po(target, template(root), width=100, include_lineno=False)
+    return path
+
+
+class CatalogueBuildHook(BuildHookInterface):
+    """Compiles the catalogues before hatchling collects the files of a wheel."""
+
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        """Compile into ``data/locale`` (the wheel's force-include copies them from there)."""
+        compile_catalogues(Path(self.root) / "data" / "locale")
+
+
+if __name__ == "__main__":
+    # `python hatch_build.py`: compile again after editing a .po without reinstalling;
+    # `python hatch_build.py template`: write the template again after adding keys.
+    for path in [write_template()] if sys.argv[1:] == ["template"] else compile_catalogues():
+        print(path)
