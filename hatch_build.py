@@ -1,14 +1,21 @@
 """The catalogues' tooling: the build step that compiles every ``data/locale/*/LC_MESSAGES/*.po``
 to the ``.mo`` beside it, which the kiosk reads with the standard library's gettext, and the
-translators' template ``data/locale/kiosk.pot`` (``python hatch_build.py template``).
+translators' template ``data/locale/kiosk.pot`` (``python hatch_build.py template``), and the
+Umm al-Qura month names of ``data/cldr/islamic_months.json`` taken from Unicode CLDR
+(``python hatch_build.py hijri-months [CLDR_VERSION]``: Babel's locale data leaves out CLDR's
+islamic calendar, so its names are read from Unicode's own JSON release, fetched with npm).
 
 Hatchling runs it for every wheel, an editable install's too (``pip install -e .``), so a
 checkout that was installed has compiled catalogues, and a wheel carries them in ``kiosk/_data``
 (pyproject's force-include of ``data``). The ``.mo`` files are build products: git ignores them.
 """
 
+import json
 import re
+import subprocess
 import sys
+import tarfile
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +46,47 @@ PLACES = {
     "oos": "The out-of-service screen",
     "receipt": "The printed receipt",
     "date": "Dates on the status screen, the receipt, and the staff console",
-    "standing": "The staff console's request view and `tawasul request show`",
 }
 # The code that names a key as a literal: its #: locations in the template.
 SOURCES = ("kiosk", "screens", "widgets")
 _KEY_LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
+
+
+HIJRI_MONTHS = ROOT / "data" / "cldr" / "islamic_months.json"
+CLDR_ISLAMIC = "cldr-cal-islamic-full"
+"""Unicode's npm package of CLDR's islamic calendar (its folders are CLDR locale codes)."""
+CLDR_LANGUAGES = ("ar", "en", "bn", "ur", "hi", "ml", "fil", "id")
+"""The kiosk's languages and the six the next languages issue adds."""
+
+
+def hijri_month_names(version: str) -> dict[str, Any]:
+    """The wide month names of CLDR *version*'s islamic calendar for :data:`CLDR_LANGUAGES`."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["npm", "pack", f"{CLDR_ISLAMIC}@{version}", "--silent"], cwd=folder,
+                       check=True, capture_output=True)  # fmt: skip
+        (archive,) = Path(folder).glob("*.tgz")
+        with tarfile.open(archive) as package:
+
+            def read(member: str) -> Any:
+                source = package.extractfile(f"package/{member}")
+                assert source is not None, member
+                return json.load(source)
+
+            months = {}
+            for language in CLDR_LANGUAGES:
+                calendars = read(f"main/{language}/ca-islamic.json")["main"][language]["dates"]
+                wide = calendars["calendars"]["islamic"]["months"]["format"]["wide"]
+                months[language] = [wide[str(number)] for number in range(1, 13)]
+            release = read("package.json")["version"]
+    return {"source": f"Unicode CLDR {release} ({CLDR_ISLAMIC} on npm)", "months": months}
+
+
+def write_hijri_months(version: str = "48.2.0") -> Path:
+    """Write :func:`hijri_month_names` of CLDR *version* to ``data/cldr/islamic_months.json``."""
+    HIJRI_MONTHS.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(hijri_month_names(version), ensure_ascii=False, indent=1)
+    HIJRI_MONTHS.write_text(text + "\n", encoding="utf-8")
+    return HIJRI_MONTHS
 
 
 def compile_catalogues(locale: Path = LOCALE) -> list[Path]:
@@ -115,6 +158,10 @@ class CatalogueBuildHook(BuildHookInterface):
 
 if __name__ == "__main__":
     # `python hatch_build.py`: compile again after editing a .po without reinstalling;
-    # `python hatch_build.py template`: write the template again after adding keys.
-    for path in [write_template()] if sys.argv[1:] == ["template"] else compile_catalogues():
-        print(path)
+    # `python hatch_build.py template`: write the template again after adding keys;
+    # `python hatch_build.py hijri-months [VERSION]`: take the Hijri month names from CLDR again.
+    if sys.argv[1:2] == ["hijri-months"]:
+        print(write_hijri_months(*sys.argv[2:3]))
+    else:
+        for path in [write_template()] if sys.argv[1:] == ["template"] else compile_catalogues():
+            print(path)

@@ -9,12 +9,14 @@ rule for its language: Arabic has six forms, a test holds each header to CLDR's 
 ids are stable keys (``signin.title``) rather than English sentences, so English is a
 translation like Arabic and a missing one is caught the same way.
 
-Month names and number formats come from CLDR through Babel, the Umm al-Qura (Hijri) month names
-from hijridate: neither is a table of ours. Babel is imported only when a date or a count is
-first written, not for Welcome, which shows neither.
+Month names and number formats come from CLDR through Babel, the Umm al-Qura (Hijri) month
+names from CLDR's islamic calendar (``data/cldr/islamic_months.json``, written by ``python
+hatch_build.py hijri-months`` from Unicode's release): neither is a table of ours. Babel is
+imported only when a date or a count is first written, not for Welcome, which shows neither.
 """
 
 import gettext
+import json
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -33,6 +35,15 @@ STAFF_LANGUAGE = Language.ENGLISH
 
 DOMAIN = "kiosk"
 """The gettext domain of the kiosk's catalogues."""
+
+
+@cache
+def hijri_month_names() -> dict[str, list[str]]:
+    """The twelve Umm al-Qura month names of each language, from Muharram on, as CLDR writes
+    them (Saudi usage in Arabic: ربيع الآخر, جمادى الآخرة)."""
+    data = json.loads((data_dir() / "cldr" / "islamic_months.json").read_text(encoding="utf-8"))
+    months: dict[str, list[str]] = data["months"]
+    return months
 
 
 def catalogue_path(language: Language, root: Path | None = None) -> Path:
@@ -102,11 +113,9 @@ class Translations:
 
     def hijri(self, day: date) -> str:
         """The Umm al-Qura date of *day*: ``15 جمادى الآخرة 1448 هـ``, ``15 Jumada al-Akhirah 1448
-        AH`` (InvalidInput outside 1343–1500 AH); the month's name is hijridate's."""
-        from hijridate.locales import get_locale
-
+        AH`` (InvalidInput outside 1343–1500 AH); the month's name is CLDR's."""
         hijri = to_hijri(day)
-        month = get_locale(self.language).month_name(hijri.month)
+        month = hijri_month_names()[self.language][hijri.month - 1]
         return self(
             "date.hijri", day=self._digits(hijri.day), month=month, year=self._digits(hijri.year)
         )
