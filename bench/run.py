@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bench.backends import BACKENDS, Backend, build, open_backend
 from bench.dataset import Dataset, make_dataset
+from kiosk.cli.wiring import open_services
 from kiosk.domain.languages import Language
 from kiosk.domain.request_numbers import make_request_number
 
@@ -347,9 +348,8 @@ def _receipt_ms(path: Path, number: str, budget: Budget) -> float | None:
     except ImportError:
         return None
     from kiosk.config import KioskConfig
-    from kiosk.services import Services
 
-    services = Services.open(path, KioskConfig())
+    services = open_services(path, KioskConfig())
     try:
         receipts = ReceiptService.open(services)
         request = services.requests.find(number)
@@ -369,10 +369,9 @@ def _sign_in_ms(path: Path, known: list[str], tries: int = 3) -> tuple[float, fl
 
     from kiosk.config import KioskConfig
     from kiosk.domain.digits import luhn_check_digit
-    from kiosk.services import Services
     from kiosk.services.passwords import password_policy
 
-    services = Services.open(path, KioskConfig())
+    services = open_services(path, KioskConfig())
     try:
         with services.store.transaction() as tx:
             for id_number in known:

@@ -17,6 +17,8 @@ import resource
 import sys
 from pathlib import Path
 
+from kiosk.cli.wiring import open_services
+
 
 def _writer(backend_name: str, path: Path) -> None:
     from bench.backends import open_backend
@@ -67,11 +69,10 @@ def _startup(kind: str, path: Path | None) -> None:
         from kiosk.app import start_kiosk
         from kiosk.config import KioskConfig
         from kiosk.domain.languages import Language
-        from kiosk.services import Services
 
         # The same start as `tawasul kiosk`: the data file's frame, then the app (which verifies
         # every document in a worker once Welcome is up).
-        services = Services.open(path, KioskConfig())
+        services = open_services(path, KioskConfig())
         app = start_kiosk(services, language=Language.ARABIC)
     else:
         from textual.app import ComposeResult
@@ -97,12 +98,11 @@ def _live(path: Path, number: str, rounds: int) -> None:
     from kiosk.app import make_kiosk_app
     from kiosk.config import KioskConfig
     from kiosk.domain.languages import Language
-    from kiosk.services import Services
     from screens.resident.context import KioskContext
     from screens.resident.status import StatusScreen
     from widgets import StatusBadge
 
-    services = Services.open(path, KioskConfig())
+    services = open_services(path, KioskConfig())
     app = make_kiosk_app(services, Language.ARABIC, handle_signals=False)
 
     def badge() -> object:

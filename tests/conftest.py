@@ -1,5 +1,6 @@
 """Fixtures shared by every test: a clean environment, a frozen clock, real data files."""
 
+import contextlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,12 +10,14 @@ import pytest
 from textual import events
 from textual.app import App
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.models import Applicant, TawasulRequest
 from kiosk.resources import data_file, request_types
 from kiosk.services import Services, passwords
 from kiosk.services.demo import load_seed, make_demo
 from kiosk.store import TawasulStore
+from kiosk.store.port import StoreReads
 
 if TYPE_CHECKING:
     from tests.nafath_sim import RunningSimulator
@@ -75,14 +78,15 @@ def db_path(tmp_path: Path) -> Path:
 
 def make_demo_file(path: Path, count: int = 60, seed: int = 7) -> Path:
     """A real demo data file at *path*, made at the frozen moment."""
-    make_demo(
-        path,
-        load_seed(data_file("demo_seed.json")),
-        request_types(),
-        count,
-        seed=seed,
-        clock=frozen_clock,
-    )
+    with contextlib.closing(TawasulStore.create(path)) as store:
+        make_demo(
+            store,
+            load_seed(data_file("demo_seed.json")),
+            request_types(),
+            count,
+            seed=seed,
+            clock=frozen_clock,
+        )
     return path
 
 
@@ -95,7 +99,7 @@ def demo_db(db_path: Path) -> Path:
 @pytest.fixture
 def services(demo_db: Path) -> Iterator[Services]:
     """Services over the demo file with the default configuration and the frozen clock."""
-    bundle = Services.open(demo_db, KioskConfig(), clock=frozen_clock)
+    bundle = open_services(demo_db, KioskConfig(), clock=frozen_clock)
     yield bundle
     bundle.store.close()
 
@@ -126,15 +130,23 @@ def simulator(nafath_credentials: None) -> "Iterator[RunningSimulator]":
         yield running
 
 
-def stored_request(store: TawasulStore, number: str) -> TawasulRequest:
+def stored_request(store: StoreReads, number: str) -> TawasulRequest:
     """Request *number* as *store* holds it now; the test's data has it."""
     request = store.request(number)
     assert request is not None, number
     return request
 
 
-def stored_applicant(store: TawasulStore, id_number: str) -> Applicant:
+def stored_applicant(store: StoreReads, id_number: str) -> Applicant:
     """The applicant *id_number* as *store* holds them now; the test's data has them."""
     applicant = store.applicant(id_number)
     assert applicant is not None, id_number
     return applicant
+
+
+def file_store(services: Services) -> TawasulStore:
+    """The data file under *services*, for a test that looks at the file itself (its path, its
+    identity, its archives): the services know it only as a Store."""
+    store = services.store
+    assert isinstance(store, TawasulStore), store
+    return store

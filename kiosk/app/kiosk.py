@@ -366,7 +366,7 @@ class KioskApp(App[None], inherit_bindings=False):
     def _poll_data_file(self) -> None:
         # One stat every few seconds; the file is parsed again only when it is there and is
         # not the one that was last found damaged.
-        identity = self.services.data_file_identity()
+        identity = self.services.data_version()
         if identity is None or identity == self._data_file_checked:
             return
         self._data_file_checked = identity

@@ -43,7 +43,7 @@ def _run_archive(services: Services, days: int | None, dry_run: bool) -> int:
     report = archive.archive(days, dry_run=dry_run)
     verb = "would move" if report.dry_run else "moved"
     print(
-        f"{services.store.path}: {verb} {report.requests_moved} requests and "
+        f"{services.store.location}: {verb} {report.requests_moved} requests and "
         f"{report.audit_moved} audit entries older than {report.cutoff:%Y-%m-%d %H:%M} UTC; "
         f"{report.live_requests_left} requests stay live."
     )

@@ -1,6 +1,7 @@
 """The `tawasul` command: the kiosk, the staff console, and the operator's tools."""
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -17,6 +18,7 @@ from kiosk.cli.nafath import register as register_nafath_commands
 from kiosk.cli.office import register as register_office_commands
 from kiosk.cli.receipts import register as register_receipt_commands
 from kiosk.cli.staff import register as register_staff_commands
+from kiosk.cli.wiring import open_services
 from kiosk.config import Bounds, default_config_path, default_db_path, load_config, state_dir
 from kiosk.domain.calendar import (
     parse_date,
@@ -34,6 +36,7 @@ from kiosk.resources import data_file
 from kiosk.services import RequestFilter, Services
 from kiosk.services.demo import load_seed, make_demo
 from kiosk.services.i18n import staff_words, translations
+from kiosk.store.store import TawasulStore
 
 log = logging.getLogger("tawasul")
 
@@ -221,7 +224,12 @@ def _services(args: argparse.Namespace) -> Services:
     config = load_config(args.config or default_config_path())
     if config.log_path:
         configure_logging(Path(config.log_path))
-    path = args.db or default_db_path()
+    return open_services(_data_path(args), config)
+
+
+def _data_path(args: argparse.Namespace) -> Path:
+    """The data file that --db names (or the default one), refused when it cannot be one."""
+    path: Path = args.db or default_db_path()
     if path.is_dir():
         raise InvalidInput(
             f"The data file {path} is a folder; name a file in it, such as {path / 'tawasul.json'}."
@@ -229,7 +237,7 @@ def _services(args: argparse.Namespace) -> Services:
     if path.exists() and not path.is_file():
         # A device or a pipe: reading /dev/zero never ends, and replacing /dev/null breaks it.
         raise InvalidInput(f"The data file {path} is not a file (a device or a pipe?).")
-    return Services.open(path, config)
+    return path
 
 
 def _require_terminal() -> None:
@@ -264,7 +272,6 @@ def _run_demo(args: argparse.Namespace) -> int:
     # A million requests is ten times the benchmark's office; more only fills the disk.
     Bounds(0, 1_000_000).check("--count", args.count)
     services = _services(args)
-    path = services.store.path
 
     def progress(done: int, total: int) -> None:
         if total >= 5000 and sys.stderr.isatty():
@@ -278,17 +285,18 @@ def _run_demo(args: argparse.Namespace) -> int:
             if done == total:
                 print(file=sys.stderr)
 
-    summary = make_demo(
-        path,
-        load_seed(data_file("demo_seed.json")),
-        services.catalogue,
-        args.count,
-        seed=args.seed,
-        force=args.force,
-        progress=progress,
-    )
+    # Made (or refused: a file is there) before the demo is worked out, which takes a while.
+    with contextlib.closing(TawasulStore.create(_data_path(args), force=args.force)) as store:
+        summary = make_demo(
+            store,
+            load_seed(data_file("demo_seed.json")),
+            services.catalogue,
+            args.count,
+            seed=args.seed,
+            progress=progress,
+        )
     print(
-        f"Made {summary.path}: {summary.residents} residents, {summary.requests} requests, "
+        f"Made {summary.location}: {summary.residents} residents, {summary.requests} requests, "
         f"{summary.staff} staff."
     )
     return 0
@@ -424,10 +432,13 @@ def _run_calendar(args: argparse.Namespace) -> int:
 
 def _run_db_check(args: argparse.Namespace) -> int:
     services = _services(args)
-    sizes = services.store.check()
+    store = services.store
+    sizes = store.check()
     counts = services.requests.counts()
-    print(f"{services.store.path}: parses.")
-    for path in services.store.readable_by_others():
+    print(f"{store.location}: parses.")
+    # Only files have modes that let every account read them.
+    exposed = store.readable_by_others() if isinstance(store, TawasulStore) else []
+    for path in exposed:
         print(
             f"tawasul: warning: every account on this host can read {path} "
             f"(IDs, names, password hashes); run `chmod o-rwx {path}`.",

@@ -17,8 +17,9 @@ from kiosk.domain.models import AuditEntry, StaffMember, StaffRole
 from kiosk.errors import InvalidInput, StoreUnwritable
 from kiosk.services import Services
 from kiosk.services.clock import utc_now
-from kiosk.services.office import AuditFilter, audit_log, audit_target, create_office_data
+from kiosk.services.office import AuditFilter, audit_log, audit_target
 from kiosk.services.staff import StaffDirectory, check_login_name, client_address, login_name
+from kiosk.store.setup import create_office_data
 
 _DEFAULTS = KioskConfig()
 

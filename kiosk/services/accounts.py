@@ -25,7 +25,7 @@ from kiosk.services.guards import (
     write_or_none,
 )
 from kiosk.services.passwords import password_policy
-from kiosk.store import StoreTransaction, TawasulStore
+from kiosk.store.port import Store, StoreTransaction
 
 
 class SignInMethod(StrEnum):
@@ -63,7 +63,7 @@ class AccountService:
 
     def __init__(
         self,
-        store: TawasulStore,
+        store: Store,
         clock: Clock = utc_now,
         limit: FailureLimit = SIGN_IN_LIMIT,
         kiosk_id: str = "",

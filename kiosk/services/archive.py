@@ -6,15 +6,14 @@ from kiosk.domain.identity import parse_id
 from kiosk.domain.models import AuditEntry, TawasulRequest
 from kiosk.errors import InvalidInput
 from kiosk.services.clock import Clock
-from kiosk.store import TawasulStore
-from kiosk.store.archive import ArchiveReport, archive_finished, archived_audit_entries
+from kiosk.store.port import ArchiveReport, Store
 
 
 @dataclass(frozen=True)
 class ArchiveService:
     """Moves old finished requests out of the live file, and searches the archives."""
 
-    store: TawasulStore
+    store: Store
     clock: Clock
     default_days: int = 90
 
@@ -28,7 +27,7 @@ class ArchiveService:
         days = self.default_days if days is None else days
         if days < 0:
             raise InvalidInput("The number of days cannot be negative.")
-        return archive_finished(self.store, self.clock(), days, actor=by, dry_run=dry_run)
+        return self.store.archive_finished(self.clock(), days, actor=by, dry_run=dry_run)
 
     def archived_requests_of(self, typed_id: str) -> list[TawasulRequest]:
         """The archived requests of the person with *typed_id*, newest first (staff search)."""
@@ -36,4 +35,4 @@ class ArchiveService:
 
     def audit_of_year(self, year: int) -> list[AuditEntry]:
         """The audit entries archived for *year*, oldest first."""
-        return archived_audit_entries(self.store, year)
+        return self.store.archived_audit_entries(year)

@@ -1,4 +1,8 @@
-"""All the services of one data file and configuration, built in one place for every entry point."""
+"""All the services of one store and configuration, built in one place for every entry point.
+
+The wiring (kiosk.cli.wiring) makes the store and hands it in: the services know it only by its
+interface (kiosk.store.port.Store).
+"""
 
 from functools import cached_property
 from pathlib import Path
@@ -7,7 +11,7 @@ from typing import TYPE_CHECKING
 from kiosk.config import KioskConfig
 from kiosk.errors import WriteProblem
 from kiosk.services.clock import Clock, utc_now
-from kiosk.store import TawasulStore
+from kiosk.store.port import DataVersion, Store
 
 if TYPE_CHECKING:
     from kiosk.domain.calendar import WorkingDayCalendar
@@ -17,7 +21,6 @@ if TYPE_CHECKING:
     from kiosk.services.guards import QuickLookupGuard, StaffExitGuard
     from kiosk.services.nafath import NafathSignIn
     from kiosk.services.requests import RequestService
-    from kiosk.store.storage import FileIdentity
 
 
 class Services:
@@ -27,16 +30,19 @@ class Services:
     needs only the store and the configuration, and draws before the rest is loaded.
     """
 
-    def __init__(self, config: KioskConfig, store: TawasulStore, clock: Clock) -> None:
-        """Services over *store*, configured by *config*, telling the time with *clock*."""
+    def __init__(
+        self, config: KioskConfig, store: Store, files_beside: Path, clock: Clock = utc_now
+    ) -> None:
+        """Services over *store*, configured by *config*, telling the time with *clock*.
+
+        *files_beside* is the path the office's own files (the receipt key, the spool, the file
+        printer's folder) are named after where the configuration does not place them: the
+        data file, for the file store.
+        """
         self.config = config
         self.store = store
+        self.files_beside = files_beside
         self.clock = clock
-
-    @classmethod
-    def open(cls, db_path: Path, config: KioskConfig, clock: Clock = utc_now) -> "Services":
-        """Services over the data file at *db_path*; the file is read on first use."""
-        return cls(config, TawasulStore(db_path), clock)
 
     def write_problem(self) -> WriteProblem | None:
         """Why the data cannot be written now (disk full, read-only folder, no permission), or
@@ -64,10 +70,10 @@ class Services:
         when it is damaged. Blocking (~150 ms at 100,000 requests): call it from a worker."""
         self.store.check()
 
-    def data_file_identity(self) -> "FileIdentity | None":
-        """What tells this version of the data file from the next (one stat, no read); None
-        while there is no file. It changes whenever anyone writes."""
-        return self.store.identity()
+    def data_version(self) -> DataVersion | None:
+        """What tells this version of the data from the next (for the file, one stat, no
+        read); None while there is none. It changes whenever anyone writes."""
+        return self.store.data_version()
 
     @cached_property
     def catalogue(self) -> "RequestTypeCatalogue":

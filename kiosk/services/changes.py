@@ -5,8 +5,7 @@ worker), the listener is called once per change, from the store's watcher thread
 the news to its event loop and reads what it needs through the other services.
 """
 
-from kiosk.store import TawasulStore
-from kiosk.store.changes import Listener, Subscription
+from kiosk.store.port import Listener, Store, Subscription
 
 __all__ = ["DataChanges", "Listener", "Subscription"]
 
@@ -14,7 +13,7 @@ __all__ = ["DataChanges", "Listener", "Subscription"]
 class DataChanges:
     """The change signal of one store, as the apps see it."""
 
-    def __init__(self, store: TawasulStore) -> None:
+    def __init__(self, store: Store) -> None:
         """Changes of *store*."""
         self._store = store
 

@@ -23,7 +23,7 @@ from kiosk.domain.request_types import RequestTypeCatalogue
 from kiosk.domain.statuses import RequestStatus
 from kiosk.services.clock import Clock, utc_now
 from kiosk.services.passwords import password_policy
-from kiosk.store import TawasulStore
+from kiosk.store.port import Store
 
 S = RequestStatus
 _UR, _RET, _RES = S.UNDER_REVIEW, S.RETURNED, S.RESUBMITTED
@@ -42,7 +42,8 @@ _PATHS: dict[RequestStatus, tuple[tuple[RequestStatus, ...], ...]] = {
 class DemoSummary:
     """What a demo run made."""
 
-    path: Path
+    location: str
+    """Where the demo was made (Store.location: the data file's path)."""
     residents: int
     requests: int
     staff: int
@@ -55,22 +56,20 @@ def load_seed(path: Path) -> dict[str, Any]:
 
 
 def make_demo(
-    path: Path,
+    store: Store,
     seed_data: dict[str, Any],
     catalogue: RequestTypeCatalogue,
     count: int,
     seed: int = 2026,
-    force: bool = False,
     clock: Clock = utc_now,
     progress: Callable[[int, int], None] | None = None,
 ) -> DemoSummary:
-    """Write a new demo data file at *path*: the seed's residents and *count* synthetic requests.
+    """Fill the new, empty *store* with the seed's residents and *count* synthetic requests.
 
-    Refuses to replace an existing file unless *force*. *progress* hears (done, total).
+    *progress* hears (done, total).
     """
     rng = random.Random(seed)
     now = clock()
-    store = TawasulStore.create(path, force=force)
     # The production policy, as for real accounts: a demo's sign-in times are the real ones.
     policy = password_policy()
     notes: dict[str, list[str]] = seed_data["notes"]
@@ -139,10 +138,9 @@ def make_demo(
             tx.put_staff(member)
         tx.add_requests(requests)
         tx.append_audit(
-            AuditEntry(now, "demo", "demo.created", str(path), {"requests": len(requests)})
+            AuditEntry(now, "demo", "demo.created", store.location, {"requests": len(requests)})
         )
-    store.close()
-    return DemoSummary(path, len(applicants), len(requests), len(staff))
+    return DemoSummary(store.location, len(applicants), len(requests), len(staff))
 
 
 def _request(

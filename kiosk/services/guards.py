@@ -19,7 +19,7 @@ from kiosk.domain.models import TawasulRequest
 from kiosk.errors import DataFileError, InvalidInput, NotFound, StoreUnwritable
 from kiosk.services.clock import Clock, utc_now
 from kiosk.services.passwords import password_policy
-from kiosk.store import StoreTransaction, TawasulStore
+from kiosk.store.port import Store, StoreReads, StoreTransaction
 
 log = logging.getLogger("tawasul.guards")
 
@@ -47,9 +47,7 @@ def cannot_write(error: BaseException) -> bool:
     return isinstance(error, OSError) and error.errno in _UNWRITABLE_ERRNOS
 
 
-def write_or_none(
-    store: TawasulStore, change: Callable[[StoreTransaction], Result]
-) -> Result | None:
+def write_or_none(store: Store, change: Callable[[StoreTransaction], Result]) -> Result | None:
     """*change* done in one transaction, or None when the store cannot be written now.
 
     Any other error (a damaged file, a lock held too long) is raised as it is.
@@ -312,7 +310,7 @@ class QuickLookupGuard:
 
     def __init__(
         self,
-        store: TawasulStore,
+        store: Store,
         kiosk_id: str,
         clock: Clock = utc_now,
         limit: LookupLimit = LOOKUP_LIMIT,
@@ -415,7 +413,7 @@ class StaffExitGuard:
 
     def __init__(
         self,
-        store: TawasulStore,
+        store: Store,
         pin_hash: str,
         clock: Clock = utc_now,
         limit: FailureLimit = PIN_LIMIT,
@@ -454,7 +452,7 @@ class StaffExitGuard:
         return verdict
 
     @staticmethod
-    def _stored(reader: TawasulStore | StoreTransaction) -> LockState:
+    def _stored(reader: StoreReads) -> LockState:
         return LockState.from_document(reader.guard_entry(STAFF_EXIT, _OFFICE) or {})
 
     @staticmethod

@@ -34,7 +34,7 @@ from kiosk.nafath.api import (
 from kiosk.services.accounts import AccountService, SignInMethod
 from kiosk.services.clock import Clock, utc_now
 from kiosk.services.guards import keep_bounded, write_or_none
-from kiosk.store import StoreTransaction, TawasulStore
+from kiosk.store.port import Store, StoreTransaction
 
 log = logging.getLogger("tawasul.nafath")
 
@@ -167,7 +167,7 @@ def _times(stored: object) -> list[datetime]:
 class NafathSignIn:
     """The Nafath sign-in use case over one provider; every method blocks (HTTP, the store)."""
 
-    store: TawasulStore
+    store: Store
     accounts: AccountService
     provider: IdentityProvider
     config: NafathConfig

@@ -1,44 +1,13 @@
-"""Setting up an office's data on its host, and reading its whole audit log there."""
+"""Reading an office's whole audit log: the archived years, then the live log."""
 
-import os
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from kiosk.domain.calendar import riyadh_date
 from kiosk.domain.models import AuditEntry
 from kiosk.domain.request_numbers import parse_request_number
-from kiosk.errors import InvalidInput, StoreUnwritable
-from kiosk.store import TawasulStore
-from kiosk.store.archive import archived_audit_entries
-
-DATA_FILE_MODE = 0o660
-"""The data file: the kiosk account and staff (group ``tawasul``) read and write,
-nobody else reads (residents' IDs and password hashes are in it)."""
-
-
-def create_office_data(path: Path) -> TawasulStore:
-    """An empty data file at *path*, mode 0660, in the group of its folder; never replaces one.
-
-    The folder's group is the one the kiosk account and the staff share (the README's set-up
-    makes it setgid ``tawasul``). The store locks the data file itself, so there is no lock file.
-    """
-    folder = path.parent
-    if not folder.is_dir():
-        raise InvalidInput(f"There is no folder {folder}; make the data folder first.")
-    if path.exists():
-        raise InvalidInput(f"{path} already exists; init never replaces a data file.")
-    try:
-        store = TawasulStore.create(path)
-        group = folder.stat().st_gid
-        os.chown(path, -1, group)
-        os.chmod(path, DATA_FILE_MODE)
-    except PermissionError as error:
-        raise StoreUnwritable(
-            f"{path} cannot be made or given to the folder's group ({error.strerror}); "
-            "run init as root or as a member of that group."
-        ) from None
-    return store
+from kiosk.errors import InvalidInput
+from kiosk.store.port import Store
 
 
 @dataclass(frozen=True)
@@ -68,11 +37,11 @@ def audit_target(typed: str) -> str:
         return stripped
 
 
-def audit_log(store: TawasulStore, wanted: AuditFilter) -> list[AuditEntry]:
+def audit_log(store: Store, wanted: AuditFilter) -> list[AuditEntry]:
     """The office's audit entries that match *wanted*, oldest first: the yearly audit archives,
-    then the live file (an entry is in exactly one of them)."""
+    then the live log (an entry is in exactly one of them)."""
     entries: list[AuditEntry] = []
-    for year in store.archives.years():
-        entries.extend(archived_audit_entries(store, year))
+    for year in store.archive_years():
+        entries.extend(store.archived_audit_entries(year))
     entries.extend(store.audit_entries())
     return sorted((e for e in entries if wanted.matches(e)), key=lambda e: e.at)

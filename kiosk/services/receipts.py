@@ -165,7 +165,7 @@ class ReceiptService:
     @classmethod
     def open(cls, services: Services, shaping: Shaping | None = None) -> "ReceiptService":
         """The receipt service of *services*, its state beside the data file unless configured."""
-        files = ReceiptFiles.beside(services.store.path, services.config)
+        files = ReceiptFiles.beside(services.files_beside, services.config)
         return cls(services.config, services.requests, files, services.clock, shaping)
 
     @cached_property

@@ -15,7 +15,7 @@ from kiosk.domain.typed_text import NAME_LIMIT, clean_name, clean_note, drawn_te
 from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
 from kiosk.services.clock import Clock, utc_now
 from kiosk.services.i18n import Translations, staff_label
-from kiosk.store import StoreTransaction, TawasulStore
+from kiosk.store.port import Store, StoreTransaction
 
 # One answer for "no such request" and "not yours", so nobody learns which numbers exist.
 NOT_FOUND_TEXT = "No request with that number was found for you."
@@ -118,7 +118,7 @@ class RequestService:
 
     def __init__(
         self,
-        store: TawasulStore,
+        store: Store,
         catalogue: RequestTypeCatalogue,
         calendar: WorkingDayCalendar,
         clock: Clock = utc_now,

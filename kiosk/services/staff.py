@@ -30,8 +30,7 @@ from kiosk.services.clock import Clock
 from kiosk.services.i18n import staff_label_with_arabic, staff_words
 from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt
 from kiosk.services.requests import RequestProgress
-from kiosk.store import TawasulStore
-from kiosk.store.storage import FileIdentity
+from kiosk.store.port import DataVersion, Store
 
 if TYPE_CHECKING:
     # Receipts pull in python-escpos, which the console loads only when receipts are used.
@@ -156,7 +155,7 @@ class ArchiveSearch:
 class StaffDirectory:
     """The staff table: who may use the console, and in which role (changes are audited)."""
 
-    def __init__(self, store: TawasulStore, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock) -> None:
         """Work on *store*, stamping changes with *clock*."""
         self._store = store
         self._clock = clock
@@ -225,7 +224,7 @@ def request_summary(services: Services, request: TawasulRequest) -> list[str]:
 
 
 class RequestIndex:
-    """The requests as the staff table sees them, rebuilt only when the data file changed.
+    """The requests as the staff table sees them, rebuilt only when the data changed.
 
     Filtering, sorting and paging work on this list in memory, so typing in the search box
     does not parse the file again, and only one page of rows ever reaches the screen.
@@ -234,17 +233,17 @@ class RequestIndex:
     def __init__(self, services: Services) -> None:
         """Index the requests of *services*' store."""
         self._services = services
-        self._identity: FileIdentity | None = None
+        self._version: DataVersion | None = None
         self._rows: list[RequestRow] = []
         self._today: date | None = None
 
     def rows(self) -> list[RequestRow]:
-        """Every request, rebuilt if the file or the day changed since the last call."""
-        identity = self._services.store.identity()
+        """Every request, rebuilt if the data or the day changed since the last call."""
+        version = self._services.store.data_version()
         today = riyadh_date(self._services.clock())
-        if identity != self._identity or today != self._today or identity is None:
+        if version != self._version or today != self._today or version is None:
             self._rows = [self._row(r, today) for r in self._services.store.all_requests()]
-            self._identity = identity
+            self._version = version
             self._today = today
         return self._rows
 

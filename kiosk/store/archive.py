@@ -16,7 +16,6 @@ After any run that finishes, every request is in exactly one file.
 import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +32,7 @@ from kiosk.store.archive_files import (
     audit_archive_path,
 )
 from kiosk.store.archive_numbers import ArchivedNumbers, read_numbers, write_numbers
+from kiosk.store.port import ArchiveReport
 from kiosk.store.storage import (
     DocumentTable,
     LoadedFile,
@@ -40,33 +40,13 @@ from kiosk.store.storage import (
     load,
     write_atomically,
 )
-from kiosk.store.store import StoreTransaction, TawasulStore
+from kiosk.store.store import FileTransaction, TawasulStore
 
 # Statuses after which nothing more happens, unless staff touch the request again.
 FINISHED = frozenset({RequestStatus.CLOSED, RequestStatus.ACCEPTED, RequestStatus.REJECTED})
 _FINISHED_CODES = frozenset(status.value for status in FINISHED)
 
-
-@dataclass(frozen=True)
-class ArchiveReport:
-    """What one archive run moved (or, in a dry run, would move)."""
-
-    cutoff: datetime
-    dry_run: bool
-    requests_by_year: dict[int, int] = field(default_factory=dict)
-    audit_by_year: dict[int, int] = field(default_factory=dict)
-    repaired: int = 0
-    live_requests_left: int = 0
-
-    @property
-    def requests_moved(self) -> int:
-        """How many requests left the live file."""
-        return sum(self.requests_by_year.values())
-
-    @property
-    def audit_moved(self) -> int:
-        """How many audit entries left the live file."""
-        return sum(self.audit_by_year.values())
+__all__ = ["FINISHED", "ArchiveReport", "archive_finished", "archived_audit_entries"]
 
 
 def archive_finished(
@@ -200,7 +180,7 @@ def _keep_numbers(path: Path, generation: str | None, archived: DocumentTable) -
 
 
 def _remove_from_live(
-    tx: StoreTransaction,
+    tx: FileTransaction,
     requests: Iterable[list[str]],
     audit: Iterable[list[str]],
 ) -> None:

@@ -7,18 +7,17 @@ compares the identity at each wake: it costs nothing while nobody writes, and it
 changes (a read, the lock file or a temporary file wake it but change nothing). Where inotify
 cannot be had (another system, the watch limits reached, the folder moved away) the identity is
 compared every *poll_seconds* instead. A database backend gives its own ChangeSignal
-(PostgreSQL's LISTEN/NOTIFY).
+(kiosk.store.port; PostgreSQL's LISTEN/NOTIFY).
 """
 
 import logging
 import os
 import select
 import threading
-from abc import ABC, abstractmethod
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kiosk.store.port import ChangeSignal, Listener, Subscription
 from kiosk.store.storage import FileIdentity
 
 if TYPE_CHECKING:
@@ -26,45 +25,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("tawasul.store")
 
-Listener = Callable[[], object]
-"""Called from the watcher's thread after the data changed; it must return quickly."""
-
 POLL_SECONDS = 2.0
 """How often the file is compared where inotify cannot be had."""
-
-
-class Subscription:
-    """One listener's place on a signal; close() (or leaving the ``with``) ends it."""
-
-    def __init__(self, cancel: Callable[[], None]) -> None:
-        """A subscription that *cancel* ends."""
-        self._cancel: Callable[[], None] | None = cancel
-
-    def close(self) -> None:
-        """Stop telling this listener (once; later calls do nothing)."""
-        cancel, self._cancel = self._cancel, None
-        if cancel is not None:
-            cancel()
-
-    def __enter__(self) -> "Subscription":
-        """The subscription itself."""
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        """Close it."""
-        self.close()
-
-
-class ChangeSignal(ABC):
-    """Tells every subscribed listener when the store's data changed, whoever changed it."""
-
-    @abstractmethod
-    def subscribe(self, listener: Listener) -> Subscription:
-        """Call *listener* after each change from now on, until the subscription is closed."""
-
-    @abstractmethod
-    def close(self) -> None:
-        """Stop telling anyone, now."""
 
 
 def _identity(path: Path) -> FileIdentity | None:

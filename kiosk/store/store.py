@@ -1,11 +1,13 @@
 """The Tawasul data file shared by kiosks and staff consoles, safe across processes.
 
 Every write is one transaction under an inter-process lock: the file is re-checked inside the
-lock, the transaction changes copies of the tables in memory (TinyDB, with no query cache and no
-remembered next id, for the small tables), and the result replaces the file atomically. Reads come
-from an index of the last version seen, which is rebuilt only when the file's identity (device,
-inode, size, mtime) changed; documents are parsed only when read (storage.DocumentTable).
+lock, the transaction changes copies of the tables it writes, document by document
+(storage.DocumentTable, for every table alike), and the result replaces the file atomically.
+Reads come from an index of the last version seen, which is rebuilt only when the file's
+identity (device, inode, size, mtime) changed; documents are parsed only when read.
 A request number that is not live is looked up in the yearly archives (archive_files).
+
+TawasulStore implements the store interface the services see (kiosk.store.port.Store).
 """
 
 import contextlib
@@ -15,6 +17,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,8 +33,9 @@ from kiosk.store.archive_files import (
     audit_archive_path,
 )
 from kiosk.store.archive_numbers import write_numbers
-from kiosk.store.changes import ChangeSignal, FileChangeSignal
+from kiosk.store.changes import FileChangeSignal
 from kiosk.store.lock import DataFileLock, LockTimeout
+from kiosk.store.port import ArchiveReport, ChangeSignal
 from kiosk.store.storage import (
     DocumentTable,
     FileIdentity,
@@ -47,11 +51,7 @@ from kiosk.store.storage import (
 )
 
 if TYPE_CHECKING:
-    from tinydb import TinyDB
-    from tinydb.table import Document as TinyDocument
-    from tinydb.table import Table
-
-    from kiosk.store.tinydb_storage import TransactionStorage
+    from kiosk.store.port import DataVersion
 
 REQUESTS = "requests"
 APPLICANTS = "applicants"
@@ -204,13 +204,6 @@ class _Reader(ABC):
         }
 
 
-def _tiny_document(doc: dict[str, Any], doc_id: int) -> "TinyDocument":
-    # Imported here, like TinyDB itself (StoreTransaction._db): only TinyDB operations need it.
-    from tinydb.table import Document as TinyDocument
-
-    return TinyDocument(doc, doc_id=doc_id)
-
-
 def _with_entry(entries: dict[str, Any], key: str, entry: Any) -> dict[str, Any]:
     changed = {k: v for k, v in entries.items() if k != key}
     if entry is not None:
@@ -218,55 +211,40 @@ def _with_entry(entries: dict[str, Any], key: str, entry: Any) -> dict[str, Any]
     return changed
 
 
-class StoreTransaction(_Reader):
-    """One write transaction: reads see the file as it is under the lock, writes land together."""
+class FileTransaction(_Reader):
+    """One write transaction on the data file (kiosk.store.port.StoreTransaction): reads see
+    the file as it is under the lock, writes land together.
+
+    Every table is changed the same way, document by document on a copy of it, so the loaded
+    version stays as it was until the commit. A new document of a table keyed by number (staff,
+    guards, audit) takes the id after the largest one in the file as read under the lock, as
+    TinyDB numbers them: ids found afresh in every transaction, never remembered across them,
+    so no process reuses another's.
+    """
 
     def __init__(self, tables: Tables) -> None:
         """Work on *tables*, freshly checked under the lock; they are copied before any change."""
-        # The same dict is TinyDB's storage, so its writes and the direct ones land together.
         self._tables: Tables = dict(tables)
         self._copied: set[str] = set()
-        self._storage: TransactionStorage | None = None
-        self._direct_writes = 0
+        self._writes = 0
         self._next_audit_id: int | None = None
         self._seen_writes = -1
         self._current = _Version(self._tables)
 
-    def _writes(self) -> int:
-        return self._direct_writes + (self._storage.writes if self._storage else 0)
-
-    @cached_property
-    def _db(self) -> "TinyDB":
-        # Imported at the first TinyDB operation: most transactions (and every read) need none.
-        from tinydb import TinyDB
-
-        from kiosk.store.tinydb_storage import TransactionStorage
-
-        storage = self._storage = TransactionStorage(self._tables)
-        # TinyDB with no query cache: it would otherwise answer from before another write.
-        return TinyDB(storage=lambda: storage)
-
     def _version(self) -> _Version:
         # Indexes built before a write would miss it.
-        if self._writes() != self._seen_writes:
+        if self._writes != self._seen_writes:
             self._current = _Version(self._tables)
-            self._seen_writes = self._writes()
+            self._seen_writes = self._writes
         return self._current
 
-    def _table(self, name: str) -> "Table":
-        table = self._db.table(name, cache_size=0)
-        # Another process may have added documents since any id was remembered.
-        table._next_id = None
-        return table
-
     def _writable(self, name: str) -> DocumentTable:
-        # TinyDB's Table rewrites a whole table per operation (O(table)); the large tables are
-        # changed here document by document, on a copy so the loaded version stays as it was.
+        # A copy, so that the loaded version (which readers share) stays as it was.
         if name not in self._copied:
             current = self._tables.get(name)
             self._tables[name] = current.copy() if current is not None else DocumentTable()
             self._copied.add(name)
-        self._direct_writes += 1
+        self._writes += 1
         return self._tables[name]
 
     def documents(self, name: str) -> DocumentTable:
@@ -299,23 +277,23 @@ class StoreTransaction(_Reader):
 
     def put_staff(self, member: StaffMember) -> None:
         """Add *member* or replace the stored one with the same username."""
-        table = self._table(STAFF)
         doc = records.staff_to_document(member)
         for doc_id, existing in self._version().table(STAFF).items():
             if existing["username"] == member.username:
-                table.upsert(_tiny_document(doc, int(doc_id)))
+                self._writable(STAFF).put(doc_id, doc)
                 return
-        table.insert(doc)
+        table = self._writable(STAFF)
+        table.put(str(table.max_id() + 1), doc)
 
     def remove_staff(self, username: str) -> bool:
         """Remove the staff member *username*; whether there was one."""
         ids = [
-            int(doc_id)
+            doc_id
             for doc_id, doc in self._version().table(STAFF).items()
             if doc["username"] == username
         ]
         if ids:
-            self._table(STAFF).remove(doc_ids=ids)
+            self.remove_documents(STAFF, ids)
         return bool(ids)
 
     def append_audit(self, entry: AuditEntry) -> None:
@@ -334,7 +312,7 @@ class StoreTransaction(_Reader):
         """Set an office-wide setting."""
         current = dict(self._version().table(SETTINGS).get(str(_SETTINGS_ID)) or {})
         current[key] = value
-        self._put(SETTINGS, _SETTINGS_ID, current)
+        self._writable(SETTINGS).put(str(_SETTINGS_ID), current)
 
     # --- guards against guessing ------------------------------------------------------------
 
@@ -375,13 +353,10 @@ class StoreTransaction(_Reader):
 
     # -----------------------------------------------------------------------------------------
 
-    def _put(self, table_name: str, doc_id: int, doc: dict[str, Any]) -> None:
-        self._table(table_name).upsert(_tiny_document(doc, doc_id))
-
     @property
     def changed(self) -> bool:
         """Whether anything was written in this transaction."""
-        return self._writes() > 0
+        return self._writes > 0
 
     @property
     def tables(self) -> Tables:
@@ -390,7 +365,10 @@ class StoreTransaction(_Reader):
 
 
 class TawasulStore(_Reader):
-    """The data file at *path*: indexed reads of the latest version, and locked transactions."""
+    """The data file at *path*: indexed reads of the latest version, and locked transactions.
+
+    The embedded implementation of the store interface (kiosk.store.port.Store).
+    """
 
     def __init__(self, path: Path | str, lock_timeout: float = 10.0) -> None:
         """Open the store at *path*; nothing is read until first asked."""
@@ -450,6 +428,35 @@ class TawasulStore(_Reader):
             return FileIdentity.of(os.stat(self.path))
         except FileNotFoundError:
             return None
+
+    def data_version(self) -> "DataVersion | None":
+        """The file's identity: every write replaces the file, so it differs after each one."""
+        return self.identity()
+
+    @property
+    def location(self) -> str:
+        """The data file's path, as messages name it."""
+        return str(self.path)
+
+    def archive_years(self) -> list[int]:
+        """The years that have a request or audit archive beside the data file, oldest first."""
+        return self.archives.years()
+
+    def archived_audit_entries(self, year: int) -> list[AuditEntry]:
+        """The audit entries of the audit archive of *year*, oldest first."""
+        from kiosk.store.archive import archived_audit_entries
+
+        return archived_audit_entries(self, year)
+
+    def archive_finished(
+        self, now: datetime, days: int, actor: str = "archive", dry_run: bool = False
+    ) -> ArchiveReport:
+        """Move finished requests and old audit entries to the yearly archive files
+        (kiosk.store.archive, which says how a crash midway is repaired)."""
+        # Imported when used: the archive run is an operator's, the kiosk never needs it.
+        from kiosk.store.archive import archive_finished
+
+        return archive_finished(self, now, days, actor=actor, dry_run=dry_run)
 
     @cached_property
     def changes(self) -> ChangeSignal:
@@ -521,7 +528,7 @@ class TawasulStore(_Reader):
         )
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[StoreTransaction]:
+    def transaction(self) -> Iterator[FileTransaction]:
         """Lock the file, re-check it, yield a transaction, and write its changes atomically.
 
         If the body raises, nothing is written; the loaded version was never changed (the
@@ -534,7 +541,7 @@ class TawasulStore(_Reader):
         with contextlib.ExitStack() as stack:
             self._hold_lock(stack)
             stack.enter_context(self._thread_lock)
-            transaction = StoreTransaction(self._version_to_change().tables)
+            transaction = FileTransaction(self._version_to_change().tables)
             try:
                 yield transaction
                 if transaction.changed:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.services import Services
 from tests.conftest import frozen_clock, make_demo_file
@@ -19,6 +20,6 @@ def office(db_path: Path) -> Path:
 @pytest.fixture
 def office_services(office: Path) -> Iterator[Services]:
     """Services over the office file with the frozen clock."""
-    bundle = Services.open(office, KioskConfig(), clock=frozen_clock)
+    bundle = open_services(office, KioskConfig(), clock=frozen_clock)
     yield bundle
     bundle.store.close()

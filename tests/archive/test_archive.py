@@ -7,6 +7,7 @@ import orjson
 import pytest
 
 from kiosk.cli import main
+from kiosk.cli.wiring import open_services
 from kiosk.domain.models import AuditEntry
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import NotAllowed
@@ -17,7 +18,7 @@ from kiosk.store import store as store_module
 from kiosk.store.archive import FINISHED
 from kiosk.store.archive_files import archive_path
 from tests.archive.files import request_documents_by_file, where_each_request_is
-from tests.conftest import FROZEN_NOW, frozen_clock
+from tests.conftest import FROZEN_NOW, file_store, frozen_clock
 
 
 def archive_service(services: Services) -> ArchiveService:
@@ -60,7 +61,9 @@ def test_an_archived_request_is_still_found_by_its_owner_and_by_staff(
     )
     archive_service(office_services).archive(days=30)
 
-    fresh = Services.open(office_services.store.path, office_services.config, clock=frozen_clock)
+    fresh = open_services(
+        file_store(office_services).path, office_services.config, clock=frozen_clock
+    )
     assert fresh.store.is_archived(old.number)
     assert fresh.requests.quick_lookup(old.number, old.applicant_id[-4:]) == old
     assert fresh.requests.request_for_owner(old.applicant_id, old.number) == old
@@ -92,7 +95,7 @@ def test_a_second_run_moves_nothing_more(office_services: Services, office: Path
 
 
 def test_old_audit_entries_move_and_ids_are_never_reused(office_services: Services) -> None:
-    store = office_services.store
+    store = file_store(office_services)
     with store.transaction() as tx:
         for days in (400, 150, 100):
             tx.append_audit(AuditEntry(FROZEN_NOW - timedelta(days=days), "amal", "old", "x"))
@@ -182,7 +185,7 @@ def test_archive_files_are_tinydb_files(office_services: Services, office: Path)
     from tinydb import TinyDB
 
     archive_service(office_services).archive(days=30)
-    for year in office_services.store.archives.years():
+    for year in file_store(office_services).archives.years():
         with TinyDB(archive_path(office, year)) as db:
             documents = db.table("requests").all()
         assert documents and all(doc["status"] in {s.value for s in FINISHED} for doc in documents)
@@ -219,7 +222,7 @@ def test_an_archive_edited_out_of_order_still_finds_every_request(
     office_services: Services, office: Path
 ) -> None:
     archive_service(office_services).archive(days=30)
-    year = office_services.store.archives.years()[-1]
+    year = file_store(office_services).archives.years()[-1]
     path = archive_path(office, year)
     numbers = list(orjson.loads(path.read_bytes())["requests"])
     lines = path.read_bytes().split(b"\n")

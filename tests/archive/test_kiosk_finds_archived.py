@@ -9,9 +9,9 @@ from textual.pilot import Pilot
 
 from kiosk.app import make_kiosk_app
 from kiosk.app.kiosk import KioskApp
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.languages import Language
-from kiosk.services import Services
 from kiosk.services.archive import ArchiveService
 from screens.resident.request_number import RequestNumberScreen
 from screens.resident.request_types import RequestTypeScreen
@@ -30,7 +30,7 @@ FATIMAH_CLOSED = "9000000902"
 @pytest.fixture
 def archived_kiosk(demo_db: Path) -> Iterator[KioskApp]:
     """A kiosk over the demo file after an archive run 200 days on moved every finished request."""
-    services = Services.open(demo_db, KioskConfig(), clock=frozen_clock)
+    services = open_services(demo_db, KioskConfig(), clock=frozen_clock)
     ArchiveService(services.store, lambda: FROZEN_NOW + timedelta(days=200)).archive(days=90)
     for number in (AHMED_CLOSED, FATIMAH_CLOSED):
         assert services.store.is_archived(number)

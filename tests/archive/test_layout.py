@@ -7,6 +7,7 @@ import orjson
 import pytest
 from tinydb import TinyDB
 
+from kiosk.domain.models import StaffMember
 from kiosk.store import TawasulStore
 from kiosk.store.storage import DamagedDataFile, DocumentTable, serialised_pieces, split_lines
 
@@ -20,6 +21,32 @@ def test_our_files_are_plain_tinydb_json(demo_db: Path) -> None:
     with TinyDB(demo_db) as db:
         assert len(db.table("requests")) == store.table_sizes()["requests"]
         assert db.table("settings").all()[0]["banner"] == "hello"
+
+
+def test_the_small_tables_are_numbered_as_plain_tinydb_numbers_them(demo_db: Path) -> None:
+    # Staff, settings and guards are written as the large tables are (one write path); their
+    # ids still follow TinyDB's: the next after the largest, so either program may add next.
+    store = TawasulStore(demo_db)
+    names = [member.username for member in store.all_staff()]
+    with TinyDB(demo_db) as db:
+        staff_ids = [doc.doc_id for doc in db.table("staff").all()]
+    with store.transaction() as tx:
+        tx.put_staff(StaffMember("amal", "Amal"))
+        tx.set_setting("banner", "hello")
+        tx.set_guard_entry("quick_lookups", "kiosk-1", ["2026-03-01T09:30:00+00:00"])
+    with TinyDB(demo_db) as db:
+        added = db.table("staff").get(doc_id=max(staff_ids) + 1)
+        assert added is not None and added["username"] == "amal"
+        assert [doc.doc_id for doc in db.table("settings").all()] == [1]
+        assert db.table("guards").all()[0]["kind"] == "quick_lookups"
+        db.table("staff").insert({"username": "badr", "display_name": "Badr", "role": "staff"})
+    with store.transaction() as tx:
+        assert tx.remove_staff("amal")
+        tx.put_staff(StaffMember("carim", "Carim"))
+    assert [m.username for m in store.all_staff()] == sorted([*names, "badr", "carim"])
+    with TinyDB(demo_db) as db:
+        ids = [doc.doc_id for doc in db.table("staff").all()]
+    assert len(ids) == len(set(ids)) == len(staff_ids) + 2  # badr and carim: no id held twice
 
 
 def test_a_file_rewritten_by_plain_tinydb_is_read_and_then_laid_out_again(demo_db: Path) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 import orjson
 import pytest
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
-from kiosk.services import Services
 from kiosk.store import TawasulStore
 from tests.archive.files import request_documents_by_file, where_each_request_is
 from tests.conftest import FROZEN_NOW, frozen_clock, make_demo_file
@@ -126,7 +126,7 @@ def test_eight_processes_of_250_mixed_operations_at_10000_requests(db_path: Path
 
 def test_the_index_notices_another_process_archiving(db_path: Path) -> None:
     make_demo_file(db_path, count=600)
-    services = Services.open(db_path, KioskConfig(), clock=frozen_clock)
+    services = open_services(db_path, KioskConfig(), clock=frozen_clock)
     closed = [
         r
         for r in services.store.all_requests()

@@ -11,18 +11,20 @@ from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.statuses import ALLOWED_TRANSITIONS
 from kiosk.errors import NotAllowed
 from kiosk.services import Services
 from kiosk.services.archive import ArchiveService
+from tests.conftest import file_store
 
 
 def _numbers(services: Services) -> list[str]:
     live = [request.number for request in services.store.all_requests()]
     archived = []
-    for year in services.store.archives.years():
-        archived.extend(services.store.archives.table(year, "requests").ids())
+    for year in file_store(services).archives.years():
+        archived.extend(file_store(services).archives.table(year, "requests").ids())
     return sorted(set(live) | set(archived))
 
 
@@ -82,7 +84,7 @@ def mixed(services: Services, name: str, count: int, seed: int) -> None:
 def main(argv: list[str]) -> None:
     """Run the worker named in *argv*."""
     mode, db = argv[0], Path(argv[1])
-    services = Services.open(db, KioskConfig())
+    services = open_services(db, KioskConfig())
     if mode == "staff":
         staff(services, argv[2], int(argv[3]), int(argv[4]))
     elif mode == "archive":

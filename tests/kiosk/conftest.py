@@ -13,10 +13,10 @@ from textual.widgets import Input
 
 from kiosk.app import make_kiosk_app
 from kiosk.app.kiosk import KioskApp
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
-from kiosk.services import Services
 from kiosk.services.clock import Clock
 from kiosk.services.receipts_port import PrintOutcome, Problem
 from tests.conftest import frozen_clock, make_demo_file
@@ -91,7 +91,7 @@ def kiosk(demo_template: Path, tmp_path: Path) -> KioskFactory:
         db = tmp_path / "tawasul.json"
         if not db.exists():
             shutil.copy(demo_template, db)
-        services = Services.open(db, replace(KioskConfig(), **config), clock=clock)
+        services = open_services(db, replace(KioskConfig(), **config), clock=clock)
         return make_kiosk_app(
             services,
             language,

@@ -10,9 +10,9 @@ from textual.pilot import Pilot
 
 from kiosk.app import make_kiosk_app
 from kiosk.app.kiosk import KioskApp
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.languages import Language
-from kiosk.services import Services
 from screens.resident import PrintFallbackScreen, StatusScreen
 from tests.conftest import frozen_clock
 from tests.kiosk.conftest import AHMED, FakeMonotonic, settle, sign_in
@@ -31,7 +31,7 @@ def kiosk_on(disk: SmallDisk, demo_template: Path) -> KioskApp:
     """A kiosk with its data file, and so its key, spool and printed receipts, on *disk*."""
     db = disk.folder / "tawasul.json"
     shutil.copy(demo_template, db)
-    services = Services.open(db, KioskConfig(), clock=frozen_clock)
+    services = open_services(db, KioskConfig(), clock=frozen_clock)
     return make_kiosk_app(
         services, Language.ENGLISH, monotonic=FakeMonotonic(), handle_signals=False
     )

@@ -17,6 +17,7 @@ from textual.widgets import OptionList
 
 from kiosk.app.kiosk import KioskApp
 from screens.resident import RequestListScreen, RequestTypeScreen, StatusScreen, WelcomeScreen
+from tests.conftest import file_store
 from tests.kiosk.conftest import AHMED, KioskFactory, settle, sign_in
 from widgets import BidiText, StatusBadge
 
@@ -73,7 +74,7 @@ def badge(screen: StatusScreen) -> str | None:
 
 def database(app: KioskApp) -> Path:
     """The data file the kiosk reads."""
-    return app.services.store.path
+    return file_store(app.services).path
 
 
 async def test_a_status_changed_by_staff_shows_where_the_resident_is(kiosk: KioskFactory) -> None:
@@ -177,9 +178,10 @@ async def test_the_banner_shows_on_welcome_when_staff_set_it(kiosk: KioskFactory
         welcome = app.screen
         assert isinstance(welcome, WelcomeScreen)
         script = (
-            "import sys; from kiosk.config import KioskConfig; from kiosk.services import Services;"
+            "import sys; from pathlib import Path; from kiosk.config import KioskConfig;"
+            "from kiosk.cli.wiring import open_services;"
             "from kiosk.services.staff import StaffSession;"
-            "StaffSession(Services.open(sys.argv[1], KioskConfig()), 'supervisor', 'x')"
+            "StaffSession(open_services(Path(sys.argv[1]), KioskConfig()), 'supervisor', 'x')"
             ".set_banner('Closed on Friday')"
         )
         await asyncio.to_thread(

@@ -12,7 +12,7 @@ from kiosk.domain.statuses import RequestStatus
 from kiosk.printing.layout import ReceiptContent, render_receipt
 from kiosk.services.receipts import ReceiptFiles, ReceiptService
 from screens.resident import KioskContext, StatusScreen
-from tests.conftest import frozen_clock
+from tests.conftest import file_store, frozen_clock
 from tests.kiosk.conftest import KioskFactory, settle
 from widgets import BidiText
 
@@ -29,7 +29,7 @@ async def test_the_receipt_says_what_the_status_screen_says(
     receipts = ReceiptService(
         services.config,
         services.requests,
-        ReceiptFiles.beside(services.store.path, services.config),
+        ReceiptFiles.beside(file_store(services).path, services.config),
         frozen_clock,
     )
     # What issue() hands to the picture, taken on its way (the path the printer's bytes take).

@@ -21,6 +21,7 @@ from screens.resident import (
     SignInScreen,
     WelcomeScreen,
 )
+from tests.conftest import file_store
 from tests.kiosk.conftest import AHMED, KioskFactory, settle, sign_in
 
 NOTICE_SECONDS = 1.0
@@ -183,7 +184,7 @@ async def test_a_damaged_file_keeps_the_kiosk_out_of_service_until_restored(
     through, Welcome does not return) until the file is good again; the log says why once."""
     monkeypatch.setattr(kiosk_app, "DATA_FILE_POLL_SECONDS", 0.05)
     app = kiosk("en", out_of_service_seconds=NOTICE_SECONDS)
-    db = app.services.store.path
+    db = file_store(app.services).path
     good = tmp_path / "good.json"
     shutil.copy(db, good)
     with caplog.at_level(logging.INFO, logger="tawasul.kiosk"):

@@ -10,6 +10,7 @@ import pytest
 import kiosk.app.kiosk as kiosk_app
 from kiosk.app import start_kiosk
 from kiosk.app.kiosk import VERIFY_AFTER_SECONDS
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.languages import Language
 from kiosk.services import Services
@@ -21,7 +22,7 @@ from tests.kiosk.conftest import FakeMonotonic, settle
 
 def services_of(path: Path) -> Services:
     """The services over *path* with the frozen clock."""
-    return Services.open(path, KioskConfig(), clock=frozen_clock)
+    return open_services(path, KioskConfig(), clock=frozen_clock)
 
 
 def test_a_missing_or_unparsable_file_stops_the_start(tmp_path: Path, demo_template: Path) -> None:

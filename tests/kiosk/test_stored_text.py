@@ -17,9 +17,9 @@ from textual.widgets import Input
 from kiosk.app import make_staff_app
 from kiosk.app.kiosk import KioskApp
 from kiosk.cli import main
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.typed_text import ELLIPSIS, NOTE_LIMIT
-from kiosk.services import Services
 from screens.resident import StatusScreen
 from screens.staff.audit import StaffAuditScreen
 from screens.staff.request import StaffRequestScreen
@@ -120,7 +120,7 @@ async def test_escapes_pasted_into_the_console_reach_the_resident_harmless(
     kiosk: KioskFactory, db: Path
 ) -> None:
     """A member pastes escapes (bracketed paste keeps them) into the note and the action."""
-    services = Services.open(db, KioskConfig(), clock=frozen_clock)
+    services = open_services(db, KioskConfig(), clock=frozen_clock)
     staff = make_staff_app(services, "staff", "local", handle_signals=False)
     async with staff.run_test(size=(140, 44)) as pilot:
         await settle(pilot)
@@ -187,7 +187,7 @@ async def test_a_hand_edited_file_with_raw_escapes_is_drawn_harmless(
         await pilot.press("escape", "escape")
         await pilot.pause()
         assert "Welcome, Ahmed K." in drawn(app)
-    services = Services.open(db, KioskConfig(), clock=frozen_clock)
+    services = open_services(db, KioskConfig(), clock=frozen_clock)
     staff = make_staff_app(services, "supervisor", "local", handle_signals=False)
     async with staff.run_test(size=(160, 44)) as pilot:
         await settle(pilot)

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from textual.pilot import Pilot
 
 from kiosk.app import make_kiosk_app
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.languages import Language
-from kiosk.services import Services
 from kiosk.services.receipts_port import Problem
 from screens.resident import SignInScreen, StatusScreen
 from tests.conftest import frozen_clock
@@ -87,7 +87,7 @@ def storm(
         with tempfile.TemporaryDirectory() as folder:
             db = Path(folder) / "tawasul.json"
             shutil.copy(template, db)
-            services = Services.open(db, KioskConfig(), clock=frozen_clock)
+            services = open_services(db, KioskConfig(), clock=frozen_clock)
             app = make_kiosk_app(
                 services,
                 Language.ENGLISH,

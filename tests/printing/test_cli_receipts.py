@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.printing.escpos_bytes import raster_image
-from kiosk.services import Services
 from kiosk.services.i18n import staff_words
 from kiosk.services.receipts import ReceiptService
 from tests.printing.conftest import FakePrinter, free_port, qr_of
@@ -63,7 +63,7 @@ def test_verify_never_says_printed_for_a_receipt_only_shown_on_screen(
     """With no printer the kiosk shows the receipt's QR on screen; staff who check that code
     learn what the receipt showed, not that it was printed."""
     config = replace(KioskConfig(), printer=replace(KioskConfig().printer, kind="none"))
-    services = Services.open(demo_db, config)
+    services = open_services(demo_db, config)
     try:
         outcome = ReceiptService.open(services).print_receipt(a_request, Language.ENGLISH)
     finally:

@@ -6,13 +6,14 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig, PrinterConfig
 from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.printing.spool import JobState, SpoolJob
 from kiosk.services import Services
 from kiosk.services.receipts import ReceiptFiles, ReceiptService
-from tests.conftest import FROZEN_NOW, frozen_clock
+from tests.conftest import FROZEN_NOW, file_store, frozen_clock
 from tests.printing.conftest import FakePrinter, free_port
 from tests.small_disk import SmallDisk, small_disk
 
@@ -29,7 +30,10 @@ def test_a_failed_job_waits_for_staff_after_the_visit_and_spool_list_says_so(
     outcome they never saw (still on its way) goes."""
     config = KioskConfig(printer=refused_printer())
     receipts = ReceiptService(
-        config, services.requests, ReceiptFiles.beside(services.store.path, config), frozen_clock
+        config,
+        services.requests,
+        ReceiptFiles.beside(file_store(services).path, config),
+        frozen_clock,
     )
     failed = receipts.print_receipt(a_request, Language.ENGLISH)
     assert not failed.printed
@@ -43,7 +47,7 @@ def test_a_failed_job_waits_for_staff_after_the_visit_and_spool_list_says_so(
     assert [(job.job_id, job.left_by_finished_visit) for job in jobs] == [
         (failed.receipt_serial, True)
     ]
-    assert main(["spool", "list", "--db", str(services.store.path)]) == 0
+    assert main(["spool", "list", "--db", str(file_store(services).path)]) == 0
     listed = capsys.readouterr().out
     assert f"{failed.receipt_serial} " in listed
     assert "waiting, visit ended" in listed
@@ -69,7 +73,7 @@ def test_a_print_audit_entry_waits_in_memory_while_the_data_folder_is_read_only(
     db = disk.folder / "tawasul.json"
     db.write_bytes(demo_db.read_bytes())
     config = KioskConfig(printer=fake_printer().config())
-    services = Services.open(db, config, clock=frozen_clock)
+    services = open_services(db, config, clock=frozen_clock)
     files = ReceiptFiles(tmp_path / "key", tmp_path / "spool", tmp_path / "out")
     receipts = ReceiptService(config, services.requests, files, frozen_clock)
 
@@ -84,7 +88,7 @@ def test_a_print_audit_entry_waits_in_memory_while_the_data_folder_is_read_only(
     assert audited() == [first.receipt_serial]
     # The version read before the write holds the replaced file open, and Linux refuses to
     # remount with a deleted file open (a storage fault's remount does not ask).
-    services.store.reload()
+    file_store(services).reload()
     disk.read_only()
     second = receipts.print_receipt(a_request, Language.ENGLISH)
     assert second.printed

@@ -7,15 +7,15 @@ python guard_workers.py pin DB KIOSK COUNT PIN_HASH     COUNT wrong staff PINs
 import sys
 from pathlib import Path
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
-from kiosk.services import Services
 
 
 def main(argv: list[str]) -> None:
     """Run the worker named in *argv*, printing each verdict once it is stored."""
     mode, db, kiosk, count = argv[0], Path(argv[1]), argv[2], int(argv[3])
     config = KioskConfig(kiosk_id=kiosk, staff_pin_hash=argv[4] if mode == "pin" else "")
-    services = Services.open(db, config)
+    services = open_services(db, config)
     for _ in range(count):
         if mode == "lookups":
             print(services.quick_lookups.record_failure(argv[4]), flush=True)

@@ -7,8 +7,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig, NafathConfig
-from kiosk.services import Services
 
 
 def main(argv: list[str]) -> None:
@@ -17,7 +17,7 @@ def main(argv: list[str]) -> None:
     config = replace(
         KioskConfig(), kiosk_id=kiosk, sign_in=("nafath",), nafath=NafathConfig(url=url)
     )
-    nafath = Services.open(db, config).nafath
+    nafath = open_services(db, config).nafath
     for _ in range(count):
         print(nafath.start(national_id, "en").outcome.value, flush=True)
 

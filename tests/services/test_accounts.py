@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.services import Services, SignInOutcome
-from tests.conftest import FROZEN_NOW, stored_applicant
+from tests.conftest import FROZEN_NOW, file_store, stored_applicant
 
 AHMED, AHMED_PASSWORD = "2109876546", "ahmed-2026"
 UNKNOWN = "2000000006"  # a valid resident number that nobody in the demo has
@@ -30,7 +31,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def accounts(demo_db: Path, clock: Clock) -> Services:
-    return Services.open(demo_db, KioskConfig(), clock=clock)
+    return open_services(demo_db, KioskConfig(), clock=clock)
 
 
 def test_the_right_password_signs_in_with_any_digit_script(accounts: Services) -> None:
@@ -71,8 +72,8 @@ def test_five_failures_lock_for_fifteen_minutes(
 
 
 def test_the_lock_is_shared_by_every_kiosk_on_the_file(demo_db: Path, clock: Clock) -> None:
-    first = Services.open(demo_db, KioskConfig(), clock=clock)
-    second = Services.open(demo_db, KioskConfig(), clock=clock)
+    first = open_services(demo_db, KioskConfig(), clock=clock)
+    second = open_services(demo_db, KioskConfig(), clock=clock)
     for attempt in range(5):
         (first if attempt % 2 else second).accounts.sign_in(AHMED, "guess")
     assert first.accounts.sign_in(AHMED, AHMED_PASSWORD).outcome is SignInOutcome.LOCKED
@@ -97,11 +98,11 @@ def test_unlock_and_reset_are_audited_without_the_password(accounts: Services) -
     entries = [e for e in accounts.store.audit_entries() if e.actor == "supervisor"]
     assert [e.action for e in entries] == ["applicant.unlock", "applicant.reset_password"]
     assert entries[0].target == "******6546" and entries[0].details == {"client": "10.0.0.5"}
-    assert "new-secret-1" not in Path(accounts.store.path).read_text()
+    assert "new-secret-1" not in Path(file_store(accounts).path).read_text()
 
 
 def test_passwords_are_stored_only_as_argon2_hashes(accounts: Services) -> None:
     stored = accounts.store.applicant(AHMED)
     assert stored is not None and stored.password_hash is not None
     assert stored.password_hash.startswith("$argon2")
-    assert AHMED_PASSWORD not in Path(accounts.store.path).read_text()
+    assert AHMED_PASSWORD not in Path(file_store(accounts).path).read_text()

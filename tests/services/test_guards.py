@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.models import TawasulRequest
 from kiosk.services import Services, SignInOutcome
@@ -25,7 +26,7 @@ WAIT_2, WAIT_4, COUNTER = LookupVerdict(2), LookupVerdict(4), LookupVerdict(to_c
 def kiosk(db: Path, clock: MovableClock, kiosk_id: str = "KIOSK-01", pin: str = "") -> Services:
     """The services one kiosk process of the office builds (a restart builds them anew)."""
     config = replace(KioskConfig(), kiosk_id=kiosk_id, staff_pin_hash=pin)
-    return Services.open(db, config, clock=clock)
+    return open_services(db, config, clock=clock)
 
 
 @pytest.fixture
@@ -186,7 +187,7 @@ def test_two_kiosk_processes_share_the_budgets_and_lose_no_miss(demo_db: Path) -
     ]
     for process in processes:
         assert process.wait(timeout=60) == 0
-    fresh = Services.open(demo_db, replace(KioskConfig(), kiosk_id="KIOSK-03", staff_pin_hash=pin))
+    fresh = open_services(demo_db, replace(KioskConfig(), kiosk_id="KIOSK-03", staff_pin_hash=pin))
     # Six misses of one number, three from each kiosk: none lost, the counter at a third kiosk.
     assert fresh.quick_lookups.check(NUMBER) == COUNTER
     assert fresh.quick_lookups.check(OTHER).go

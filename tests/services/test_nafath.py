@@ -11,6 +11,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig, NafathConfig
 from kiosk.domain.languages import Language
 from kiosk.errors import InvalidInput
@@ -27,15 +28,15 @@ WORKERS = Path(__file__).with_name("nafath_workers.py")
 pytestmark = pytest.mark.usefixtures("nafath_credentials")
 
 
-def open_services(db: Path, url: str, decision_seconds: float = 10) -> Services:
+def nafath_services(db: Path, url: str, decision_seconds: float = 10) -> Services:
     nafath = NafathConfig(url=url, decision_seconds=decision_seconds, request_timeout=2)
     config = replace(KioskConfig(), sign_in=("nafath", "password"), nafath=nafath)
-    return Services.open(db, config, clock=frozen_clock)
+    return open_services(db, config, clock=frozen_clock)
 
 
 @pytest.fixture
 def nafath(demo_db: Path, simulator: RunningSimulator) -> NafathSignIn:
-    return open_services(demo_db, simulator.url).nafath
+    return nafath_services(demo_db, simulator.url).nafath
 
 
 def started(nafath: NafathSignIn, national_id: str = AHMED) -> NafathAttempt:
@@ -104,7 +105,7 @@ def test_the_provider_going_down_mid_poll(
 
 
 def test_a_provider_that_is_not_there(demo_db: Path) -> None:
-    nafath = open_services(demo_db, "http://127.0.0.1:9").nafath
+    nafath = nafath_services(demo_db, "http://127.0.0.1:9").nafath
     assert nafath.start(AHMED, "en").outcome is NafathOutcome.UNAVAILABLE
 
 
@@ -112,7 +113,7 @@ def test_wrong_credentials_are_refused(
     demo_db: Path, simulator: RunningSimulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TAWASUL_NAFATH_APP_KEY", "not-the-key")
-    nafath = open_services(demo_db, simulator.url).nafath
+    nafath = nafath_services(demo_db, simulator.url).nafath
     assert nafath.start(AHMED, "en").outcome is NafathOutcome.UNAVAILABLE
 
 
@@ -254,8 +255,8 @@ def test_an_office_offering_nafath_without_credentials_is_told_at_the_start(
     for name in CREDENTIALS:
         monkeypatch.delenv(name)
     with pytest.raises(InvalidInput, match="Nafath needs credentials"):
-        open_services(demo_db, "http://127.0.0.1:9").check_sign_in()
-    Services.open(demo_db, KioskConfig()).check_sign_in()  # passwords only: nothing to check
+        nafath_services(demo_db, "http://127.0.0.1:9").check_sign_in()
+    open_services(demo_db, KioskConfig()).check_sign_in()  # passwords only: nothing to check
 
 
 def test_credentials_from_a_file(
@@ -265,9 +266,9 @@ def test_credentials_from_a_file(
         monkeypatch.delenv(name)
     credentials = tmp_path / "nafath.toml"
     credentials.write_text('app_id = "tawasul-tests"\napp_key = "a-test-key"\n', encoding="utf-8")
-    services = open_services(demo_db, simulator.url)
+    services = nafath_services(demo_db, simulator.url)
     nafath_config = replace(services.config.nafath, credentials_file=str(credentials))
-    services = Services.open(demo_db, replace(services.config, nafath=nafath_config))
+    services = open_services(demo_db, replace(services.config, nafath=nafath_config))
     assert services.nafath.start(AHMED, "en").outcome is NafathOutcome.STARTED
 
 

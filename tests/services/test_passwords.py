@@ -8,10 +8,11 @@ import pytest
 from argon2 import extract_parameters
 from argon2.profiles import RFC_9106_LOW_MEMORY
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.digits import luhn_check_digit
 from kiosk.resources import data_file
-from kiosk.services import Services, SignInOutcome, passwords
+from kiosk.services import SignInOutcome, passwords
 from kiosk.services.demo import load_seed
 from kiosk.services.passwords import PasswordPolicy
 from tests.conftest import frozen_clock, make_demo_file, stored_applicant
@@ -45,7 +46,7 @@ def test_an_unknown_id_costs_what_a_known_one_costs(demo_db: Path) -> None:
     Four tries per known ID stay under the lockout; each unknown ID is tried once; the two kinds
     alternate, so a busy machine slows both alike.
     """
-    accounts = Services.open(demo_db, KioskConfig(), clock=frozen_clock).accounts
+    accounts = open_services(demo_db, KioskConfig(), clock=frozen_clock).accounts
     known = [id_number for id_number, _ in residents() for _ in range(4)]
     unknown = unknown_ids(len(known))
     times: dict[str, list[float]] = {"known": [], "unknown": []}
@@ -67,7 +68,7 @@ def test_a_hash_of_other_parameters_is_upgraded_at_the_next_sign_in(
     monkeypatch.setattr(passwords, "POLICY", older)
     make_demo_file(db_path)
     monkeypatch.undo()
-    services = Services.open(db_path, KioskConfig(), clock=frozen_clock)
+    services = open_services(db_path, KioskConfig(), clock=frozen_clock)
     stored = services.store.applicant(ahmed)
     assert stored is not None and stored.password_hash is not None
     assert extract_parameters(stored.password_hash).memory_cost == 1024
@@ -90,7 +91,7 @@ def test_the_demo_hashes_with_the_policy_in_force(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(passwords, "POLICY", PasswordPolicy(2, 8192, 1))
-    services = Services.open(make_demo_file(db_path), KioskConfig(), clock=frozen_clock)
+    services = open_services(make_demo_file(db_path), KioskConfig(), clock=frozen_clock)
     for id_number, _ in residents():
         stored = services.store.applicant(id_number)
         assert stored is not None and stored.password_hash is not None

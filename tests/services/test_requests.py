@@ -8,7 +8,7 @@ import pytest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import InvalidInput, NotFound, TransitionRefused
 from kiosk.services import RequestFilter, Services
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, file_store
 
 AHMED = "2109876546"
 
@@ -66,14 +66,14 @@ def test_a_status_change_is_recorded_and_audited(services: Services) -> None:
 
 
 def test_a_refused_change_changes_nothing(services: Services) -> None:
-    before = services.store.path.read_bytes()
+    before = file_store(services).path.read_bytes()
     with pytest.raises(TransitionRefused, match="cannot become"):
         services.requests.change_status("9000000308", RequestStatus.REJECTED, "staff", "late")
     with pytest.raises(TransitionRefused, match="note is required"):
         services.requests.change_status("9000000100", RequestStatus.REJECTED, "staff", "")
     with pytest.raises(NotFound):
         services.requests.change_status("9999999999", RequestStatus.CLOSED, "staff")
-    assert services.store.path.read_bytes() == before
+    assert file_store(services).path.read_bytes() == before
 
 
 def test_a_new_request_gets_a_fresh_number(services: Services) -> None:
@@ -94,4 +94,4 @@ def test_listing_filters_and_counts(services: Services) -> None:
     assert [r.number for r in mine] == ["9000000100", "9000000407"]
     counts = services.requests.counts()
     assert set(counts) == {s.value for s in RequestStatus}
-    assert sum(counts.values()) == services.store.table_sizes()["requests"]
+    assert sum(counts.values()) == file_store(services).table_sizes()["requests"]

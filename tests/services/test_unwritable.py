@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.services import Services, SignInOutcome, passwords
 from kiosk.services.guards import LookupVerdict, PinVerdict
@@ -100,7 +101,7 @@ def clock() -> MovableClock:
 def kiosk(db: Path, clock: MovableClock, kiosk_id: str = "KIOSK-01", pin: str = "") -> Services:
     """The services of one kiosk process."""
     config = replace(KioskConfig(), kiosk_id=kiosk_id, staff_pin_hash=pin)
-    return Services.open(db, config, clock=clock)
+    return open_services(db, config, clock=clock)
 
 
 HOW = ["read-only", "full"]

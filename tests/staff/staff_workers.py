@@ -11,10 +11,10 @@ import json
 import sys
 from pathlib import Path
 
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import TransitionRefused
-from kiosk.services import Services
 from kiosk.services.staff import StaffSession
 
 # A loop through allowed transitions, so a console can always try the next change.
@@ -27,7 +27,7 @@ NEXT = {
 
 def staff(db: Path, name: str, count: int, numbers: list[str]) -> None:
     """Alternate internal notes and status changes on *numbers*, as a console would."""
-    session = StaffSession(Services.open(db, KioskConfig()), name, f"worker {name}")
+    session = StaffSession(open_services(db, KioskConfig()), name, f"worker {name}")
     for i in range(count):
         number = numbers[i % len(numbers)]
         note = f"{name}-{i}"
@@ -47,7 +47,7 @@ def staff(db: Path, name: str, count: int, numbers: list[str]) -> None:
 
 def kiosk(db: Path, id_number: str, wrong: int, count: int) -> None:
     """Count *wrong* failed sign-ins for *id_number*, and read requests *count* times."""
-    services = Services.open(db, KioskConfig())
+    services = open_services(db, KioskConfig())
     for attempt in range(wrong):
         result = services.accounts.sign_in(id_number, f"not the password {attempt}")
         print(json.dumps({"kind": "sign_in", "outcome": result.outcome.value}), flush=True)

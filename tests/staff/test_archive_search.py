@@ -20,7 +20,7 @@ from screens.staff.archived_request import ArchivedRequestScreen
 from screens.staff.note import InternalNoteDialog
 from screens.staff.requests import StaffRequestsScreen
 from screens.staff.status_change import StatusChangeDialog
-from tests.conftest import FROZEN_NOW
+from tests.conftest import FROZEN_NOW, file_store
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 
 AHMED = "2109876546"
@@ -112,7 +112,7 @@ async def test_f7_opens_the_archive_search_and_escape_goes_back(
 async def test_an_id_finds_the_archived_requests_newest_first_with_their_year(
     console: ConsoleFactory, services: Services, archived_2025: str
 ) -> None:
-    before = services.store.identity()
+    before = file_store(services).identity()
     app = console()
     async with app.run_test(size=SIZE) as pilot:
         await open_archive(pilot)
@@ -129,7 +129,7 @@ async def test_an_id_finds_the_archived_requests_newest_first_with_their_year(
         )
         # His live requests stay in the request table; searching wrote nothing.
         assert "9000000100" not in [row[0] for row in rows(app)]
-    assert services.store.identity() == before
+    assert file_store(services).identity() == before
 
 
 @pytest.mark.parametrize(
@@ -190,13 +190,13 @@ async def test_wrong_input_is_one_sentence_and_changes_nothing(
         await open_archive(pilot)
         await search(pilot, AHMED)
         shown = rows(app)
-        before = services.store.identity()
+        before = file_store(services).identity()
         await search(pilot, typed)
         assert message(app) == said
         assert app.screen.query_one("#archive-message", Static).has_class("-problem")
         assert app.screen.query_one("#archive-query", Input).has_focus
         assert rows(app) == shown
-        assert services.store.identity() == before
+        assert file_store(services).identity() == before
         # The next good search clears the problem.
         await search(pilot, "9000000407")
         assert not app.screen.query_one("#archive-message", Static).has_class("-problem")
@@ -261,14 +261,14 @@ async def test_an_archived_request_opens_read_only_with_its_history(
         assert not {"Change status", "Internal note"} & set(footer_keys(app).values())
         assert not screen.query_one("#change", Button).display
         assert not screen.query_one("#note", Button).display
-        before = services.store.identity()
+        before = file_store(services).identity()
         await pilot.press("c", "n")
         await settle(pilot)
         assert app.screen is screen
         assert not any(
             isinstance(s, StatusChangeDialog | InternalNoteDialog) for s in app.screen_stack
         )
-        assert services.store.identity() == before
+        assert file_store(services).identity() == before
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, StaffArchiveScreen)

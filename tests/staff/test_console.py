@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
 from kiosk.app import make_staff_app
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.languages import BidiMode
 from kiosk.domain.models import StaffMember, StaffRole
@@ -29,7 +30,7 @@ from screens.staff.request import StaffRequestScreen
 from screens.staff.requests import PAGE_SIZE, StaffRequestsScreen
 from screens.staff.status_change import StatusChangeDialog
 from screens.staff.supervisor import StaffSupervisorScreen
-from tests.conftest import frozen_clock, make_demo_file, type_ahead
+from tests.conftest import file_store, frozen_clock, make_demo_file, type_ahead
 from tests.staff.conftest import CLIENT, ConsoleFactory, Notices, settle
 
 UNDER_REVIEW = "9000000100"
@@ -255,7 +256,7 @@ async def test_a_change_refused_by_the_stored_state_is_reported(
         await pilot.press("c")
         await settle(pilot)
         # Meanwhile another console accepts the request.
-        other = StaffSession(Services.open(services.store.path, KioskConfig()), "staff", "x")
+        other = StaffSession(open_services(file_store(services).path, KioskConfig()), "staff", "x")
         other.change_status(UNDER_REVIEW, RequestStatus.ACCEPTED, "done elsewhere")
         await pilot.press("down", "down", "down", "enter", *"no", "ctrl+s", "ctrl+s")
         await settle(pilot)
@@ -395,7 +396,7 @@ async def test_a_demoted_supervisor_leaves_the_supervisor_screen(
         await settle(pilot)
         assert isinstance(app.screen, StaffSupervisorScreen)
         # Another supervisor demotes her from their own console meanwhile.
-        StaffDirectory(TawasulStore(services.store.path), frozen_clock).put(
+        StaffDirectory(TawasulStore(file_store(services).path), frozen_clock).put(
             StaffMember("supervisor", "Noura Al-Harbi", StaffRole.STAFF), "h.alotaibi", ""
         )
         app.check_for_changes()
@@ -418,7 +419,7 @@ async def test_another_process_s_change_shows_without_reopening(
     app = console()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_request(pilot, UNDER_REVIEW)
-        other = Services.open(services.store.path, KioskConfig(), clock=frozen_clock)
+        other = open_services(file_store(services).path, KioskConfig(), clock=frozen_clock)
         StaffSession(other, "staff", "x").add_note(UNDER_REVIEW, "from the other console")
         notes = screen.query_one("#notes", DataTable)
         for _ in range(100):  # heard through the data file's change signal, within ms
@@ -494,7 +495,9 @@ async def test_an_idle_session_ends_by_itself(console: ConsoleFactory) -> None:
 async def test_arabic_notes_go_through_the_text_layer(services: Services, bidi: BidiMode) -> None:
     note = "اتصل الكفيل [مرتين]"
     StaffSession(services, "staff", CLIENT).add_note(UNDER_REVIEW, note)
-    configured = Services.open(services.store.path, KioskConfig(bidi=bidi), clock=frozen_clock)
+    configured = open_services(
+        file_store(services).path, KioskConfig(bidi=bidi), clock=frozen_clock
+    )
     app = make_staff_app(configured, "staff", CLIENT, handle_signals=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_request(pilot, UNDER_REVIEW)
@@ -516,8 +519,8 @@ async def test_choosing_a_staff_row_fills_the_form(console: ConsoleFactory) -> N
 
 
 def test_the_idle_time_comes_from_the_configuration(services: Services) -> None:
-    configured = Services.open(
-        services.store.path, KioskConfig(staff_session_idle_minutes=5), clock=frozen_clock
+    configured = open_services(
+        file_store(services).path, KioskConfig(staff_session_idle_minutes=5), clock=frozen_clock
     )
     assert make_staff_app(configured, "staff", CLIENT).idle_seconds == 300
 
@@ -525,7 +528,7 @@ def test_the_idle_time_comes_from_the_configuration(services: Services) -> None:
 @pytest.mark.slow
 async def test_only_one_page_of_many_requests_reaches_the_screen(db_path: Path) -> None:
     make_demo_file(db_path, count=3000)
-    services = Services.open(db_path, KioskConfig(), clock=frozen_clock)
+    services = open_services(db_path, KioskConfig(), clock=frozen_clock)
     app = make_staff_app(services, "staff", CLIENT, handle_signals=False)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

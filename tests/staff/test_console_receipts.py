@@ -8,13 +8,14 @@ from textual.widgets import DataTable, Input, Static
 
 from kiosk.app import make_staff_app
 from kiosk.cli.receipts import report_outcome
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig, PrinterConfig
 from kiosk.domain.languages import Language
 from kiosk.services import Services
 from kiosk.services.i18n import staff_words
 from kiosk.services.receipts_port import PrintOutcome, Problem, problem_sentence
 from screens.staff.receipts import StaffReceiptsScreen, outcome_text
-from tests.conftest import frozen_clock
+from tests.conftest import file_store, frozen_clock
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 
 UNDER_REVIEW = "9000000100"
@@ -31,7 +32,7 @@ async def test_reprint_and_verify_a_receipt(console: ConsoleFactory, services: S
         screen.query_one("#number", Input).value = UNDER_REVIEW
         await pilot.click("#print")
         await settle(pilot)
-        printed = list((services.store.path.parent / "receipts").iterdir())
+        printed = list((file_store(services).path.parent / "receipts").iterdir())
         assert len(printed) == 1
         entry = services.store.audit_entries()[-1]
         assert (entry.actor, entry.action, entry.target) == (
@@ -63,7 +64,7 @@ async def test_a_receipt_the_printer_refused_waits_in_the_queue_until_dropped(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     printer = PrinterConfig(kind="network", host="127.0.0.1", port=port, timeout=1.0)
-    services = Services.open(demo_db, KioskConfig(printer=printer), clock=frozen_clock)
+    services = open_services(demo_db, KioskConfig(printer=printer), clock=frozen_clock)
     app = make_staff_app(services, "staff", CLIENT, handle_signals=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("f6")

@@ -13,6 +13,7 @@ from kiosk.domain.statuses import RequestStatus, check_transition
 from kiosk.errors import TransitionRefused
 from kiosk.services import Services
 from kiosk.services.staff import StaffSession
+from tests.conftest import file_store
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 from tests.staff.test_console import SIZE, open_request, open_status_change
 
@@ -27,7 +28,7 @@ def the_rule_says() -> str:
 
 
 def test_every_service_refuses_a_return_without_an_action(services: Services) -> None:
-    before = services.store.path.read_bytes()
+    before = file_store(services).path.read_bytes()
     desk = StaffSession(services, "staff", CLIENT)
     changes: list[Callable[[], object]] = [
         lambda: desk.change_status(UNDER_REVIEW, RequestStatus.RETURNED, "Photo too dark"),
@@ -40,13 +41,13 @@ def test_every_service_refuses_a_return_without_an_action(services: Services) ->
         with pytest.raises(TransitionRefused) as refused:
             change()
         assert str(refused.value) == the_rule_says()
-    assert services.store.path.read_bytes() == before
+    assert file_store(services).path.read_bytes() == before
 
 
 def test_the_command_refuses_it_in_the_same_words(
     services: Services, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = Path(services.store.path)
+    db = Path(file_store(services).path)
     before = db.read_bytes()
     argv = ["request", "set-status", UNDER_REVIEW, "returned", "--by", "amal"]
     status = main([*argv, "--note", "Photo too dark", "--db", str(db)])
@@ -59,7 +60,7 @@ def test_the_command_refuses_it_in_the_same_words(
 async def test_the_console_says_it_in_the_dialog(
     console: ConsoleFactory, services: Services
 ) -> None:
-    before = services.store.path.read_bytes()
+    before = file_store(services).path.read_bytes()
     app = console("staff")
     async with app.run_test(size=SIZE) as pilot:
         await open_request(pilot, UNDER_REVIEW)
@@ -68,4 +69,4 @@ async def test_the_console_says_it_in_the_dialog(
         await settle(pilot)
         assert app.screen is dialog
         assert str(dialog.query_one("#problem", Static).render()) == the_rule_says()
-    assert services.store.path.read_bytes() == before
+    assert file_store(services).path.read_bytes() == before

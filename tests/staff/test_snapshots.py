@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from kiosk.app import make_staff_app
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.statuses import RequestStatus
 from kiosk.services import Services
@@ -98,7 +99,7 @@ SCENES: dict[str, Scene] = {
 def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Services]:
     """The demo office in a file named the same in every run: the audit log shows its name."""
     monkeypatch.chdir(tmp_path)
-    bundle = Services.open(make_demo_file(Path("tawasul.json")), KioskConfig(), clock=frozen_clock)
+    bundle = open_services(make_demo_file(Path("tawasul.json")), KioskConfig(), clock=frozen_clock)
     yield bundle
     bundle.store.close()
 

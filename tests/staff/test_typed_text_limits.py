@@ -17,6 +17,7 @@ from screens.staff.banner import StaffBannerScreen
 from screens.staff.note import InternalNoteDialog
 from screens.staff.request import StaffRequestScreen
 from screens.staff.status_change import StatusChangeDialog
+from tests.conftest import file_store
 from tests.staff.conftest import CLIENT, ConsoleFactory, settle
 
 UNDER_REVIEW = "9000000100"
@@ -47,7 +48,7 @@ def test_every_write_refuses_over_long_text_and_stores_nothing(services: Service
 def test_the_cli_refuses_an_over_long_note_in_one_line(
     services: Services, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(services.store.path)
+    db = str(file_store(services).path)
     argv = ["request", "set-status", UNDER_REVIEW, "rejected", "--db", db, "--by", "x"]
     code = main([*argv, "--note", TOO_LONG])
     err = capsys.readouterr().err

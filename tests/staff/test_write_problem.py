@@ -9,8 +9,8 @@ import pytest
 from textual.pilot import Pilot
 
 from kiosk.app import make_staff_app
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
-from kiosk.services import Services
 from tests.conftest import frozen_clock, make_demo_file
 from tests.small_disk import SmallDisk, small_disk
 from tests.staff.conftest import CLIENT, Notices, settle
@@ -40,7 +40,7 @@ async def test_the_console_says_it_cannot_save_and_keeps_reading(
     disk: SmallDisk, fault: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     db = make_demo_file(disk.folder / "tawasul.json")
-    services = Services.open(db, KioskConfig(), clock=frozen_clock)
+    services = open_services(db, KioskConfig(), clock=frozen_clock)
     app = make_staff_app(services, "supervisor", CLIENT, handle_signals=False)
     notices = Notices()
     words = "the data folder is read-only" if fault == "read_only" else "the disk is full"

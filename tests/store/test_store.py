@@ -12,8 +12,9 @@ import pytest
 from kiosk.domain.models import AuditEntry, StaffMember, StaffRole
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import TawasulError
-from kiosk.store import TawasulStore
+from kiosk.store import FileTransaction, TawasulStore
 from kiosk.store import storage as storage_module
+from kiosk.store.port import Store, StoreTransaction
 from kiosk.store.storage import DamagedDataFile, MissingDataFile
 from tests.conftest import FROZEN_NOW, stored_request
 
@@ -26,6 +27,17 @@ def test_create_refuses_to_replace_without_force(db_path: Path) -> None:
         TawasulStore.create(db_path)
     TawasulStore.create(db_path, force=True)
     assert db_path.read_bytes() == b"{}"
+
+
+def test_the_file_store_is_the_store_the_services_see(db_path: Path) -> None:
+    # mypy (strict) checks both assignments: the file store and its transaction fit the
+    # protocols of kiosk.store.port, the one interface the services know.
+    store: Store = TawasulStore.create(db_path)
+    with TawasulStore(db_path).transaction() as file_transaction:
+        transaction: StoreTransaction = file_transaction
+        transaction.set_setting("banner", "typed")
+    assert isinstance(file_transaction, FileTransaction)
+    assert store.setting("banner") == "typed"
 
 
 def test_records_round_trip_through_the_file(demo_db: Path) -> None:

@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import StoreUnwritable, WriteProblem
 from kiosk.services import Services
 from kiosk.services.accounts import SignInOutcome
-from tests.conftest import frozen_clock, make_demo_file
+from tests.conftest import file_store, frozen_clock, make_demo_file
 from tests.store.test_processes import LOOP
 
 AHMED, AHMED_PASSWORD = "2109876546", "ahmed-2026"  # the README's demo resident
@@ -78,7 +79,7 @@ def disk(tmp_path: Path) -> Iterator[SmallDisk]:
 def office(disk: SmallDisk) -> Iterator[Services]:
     """Services over a demo file on the small disk, with the frozen clock."""
     path = make_demo_file(disk.path / "tawasul.json")
-    services = Services.open(path, KioskConfig(), clock=frozen_clock)
+    services = open_services(path, KioskConfig(), clock=frozen_clock)
     yield services
     services.store.close()
 
@@ -120,7 +121,7 @@ def test_reads_make_no_file_and_are_served_from_a_read_only_folder(
     visit()
     assert files_in(disk.path) == before  # no lock file, no temporary file
     disk.read_only(True)
-    office.store.reload()
+    file_store(office).reload()
     visit()
     assert office.write_problem() is WriteProblem.READ_ONLY
 
@@ -129,20 +130,20 @@ def test_a_write_to_a_read_only_folder_is_refused_and_works_once_remounted(
     disk: SmallDisk, office: Services, capsys: pytest.CaptureFixture[str]
 ) -> None:
     advance(office, UNDER_REVIEW[0], "before")
-    saved = office.store.path.read_bytes()
+    saved = file_store(office).path.read_bytes()
     disk.read_only(True)
     with pytest.raises(StoreUnwritable, match="the data folder is read-only") as refused:
         advance(office, UNDER_REVIEW[1], "refused")
     assert refused.value.exit_code == 4
     assert refused.value.problem is WriteProblem.READ_ONLY
-    assert office.store.write_problem() is WriteProblem.READ_ONLY
-    db = str(office.store.path)
+    assert file_store(office).write_problem() is WriteProblem.READ_ONLY
+    db = str(file_store(office).path)
     status = main(["request", "set-status", UNDER_REVIEW[1], "returned", "--by", "amal",
                    "--note", "x", "--action", "y", "--db", db])  # fmt: skip
     error = capsys.readouterr().err
     assert status == 4
     assert error.count("\n") == 1 and "read-only" in error and "Traceback" not in error
-    assert office.store.path.read_bytes() == saved
+    assert file_store(office).path.read_bytes() == saved
 
     disk.read_only(False)
     assert office.write_problem() is None  # it recovers by itself
@@ -155,19 +156,19 @@ def test_a_full_disk_refuses_a_write_keeps_every_earlier_one_and_writes_once_fre
 ) -> None:
     for index, number in enumerate(UNDER_REVIEW):
         advance(office, number, f"before-{index}")
-    saved = office.store.path.read_bytes()
+    saved = file_store(office).path.read_bytes()
     disk.fill()
     assert office.write_problem() is WriteProblem.DISK_FULL
     with pytest.raises(StoreUnwritable, match="the disk is full"):
         advance(office, UNDER_REVIEW[0], "refused")
-    assert office.store.path.read_bytes() == saved
+    assert file_store(office).path.read_bytes() == saved
     assert files_in(disk.path) == {"tawasul.json", "filler"}  # no temporary file left
     assert notes(office) == {"before-0", "before-1", "before-2"}  # still served
 
     disk.free()
     assert office.write_problem() is None
     advance(office, UNDER_REVIEW[0], "after")
-    assert office.store.write_problem() is None
+    assert file_store(office).write_problem() is None
     assert notes(office) == {"before-0", "before-1", "before-2", "after"}
 
 
@@ -175,18 +176,18 @@ def test_an_archive_run_on_a_full_disk_is_refused_and_loses_nothing(
     disk: SmallDisk, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = make_demo_file(disk.path / "tawasul.json", count=600)
-    services = Services.open(path, KioskConfig(), clock=frozen_clock)
+    services = open_services(path, KioskConfig(), clock=frozen_clock)
     before = {request.number: request for request in services.store.all_requests()}
     disk.fill()
     assert main(["db", "archive", "--days", "30", "--db", str(path)]) == 4
     error = capsys.readouterr().err
     assert error.count("\n") == 1 and "the disk is full" in error
-    services.store.reload()
+    file_store(services).reload()
     assert {number: services.store.request(number) for number in before} == before
 
     disk.free()
     assert main(["db", "archive", "--days", "30", "--db", str(path)]) == 0
-    services.store.reload()
+    file_store(services).reload()
     assert {number: services.store.request(number) for number in before} == before
     assert services.store.is_archived(next(iter(services.store.archived_requests_of(AHMED))).number)
     services.store.close()
