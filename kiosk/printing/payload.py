@@ -208,7 +208,7 @@ def load_or_create_key(path: Path) -> ReceiptKey:
     like ssh refuses an open private key: whoever reads it can sign receipts.
     """
     try:
-        return _read_key(path)
+        return read_key(path)
     except FileNotFoundError:
         pass
     try:
@@ -218,7 +218,7 @@ def load_or_create_key(path: Path) -> ReceiptKey:
             f"There is no receipt key at {path}, and it cannot be made there: "
             f"{error.strerror or error}."
         ) from None
-    return _read_key(path)
+    return read_key(path)
 
 
 def _create_key(path: Path) -> None:
@@ -240,8 +240,9 @@ def _create_key(path: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def _read_key(path: Path) -> ReceiptKey:
-    """The key in *path*: FileNotFoundError if there is none, ReceiptKeyError if it is unusable."""
+def read_key(path: Path) -> ReceiptKey:
+    """The key in *path*: FileNotFoundError if there is none, ReceiptKeyError if it is unusable
+    (others may read it or the group change it, it is not hex text, it cannot be read)."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:

@@ -255,6 +255,11 @@ class Store(StoreReads, Protocol):
         ``sign_in_guard`` (IDs without an applicant whose failures are kept)."""
         ...
 
+    def readable_by_others(self) -> list[str]:
+        """Where the data is kept (as messages name it) that accounts outside the owner and
+        the group can read: files with a world-readable mode; empty where modes do not apply."""
+        ...
+
     def close(self) -> None:
         """Stop the change signal and release what the store holds open."""
         ...

@@ -653,7 +653,7 @@ class TawasulStore(_Reader):
                 with writing(archive_path(self.path, year)):
                     write_numbers(archive_path(self.path, year), *wanted)
 
-    def readable_by_others(self) -> list[Path]:
+    def readable_by_others(self) -> list[str]:
         """The data file and archives that accounts outside the owner and group can read."""
         files = [self.path]
         for year in self.archives.years():
@@ -662,7 +662,7 @@ class TawasulStore(_Reader):
         for path in files:
             with contextlib.suppress(FileNotFoundError):
                 if others_can_read(path.stat().st_mode):
-                    exposed.append(path)
+                    exposed.append(str(path))
         return exposed
 
     def close(self) -> None:
