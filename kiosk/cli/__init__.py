@@ -4,6 +4,7 @@
   calendar and ``db check``;
 - ``office``: ``init`` and ``audit``; ``staff``: staff accounts and the staff SSH set-up;
 - ``receipts``: receipt keys, verification and the print spool; ``archive``: the yearly archives;
+- ``doctor``: the host's self-test;
 - ``arguments``: argument types the groups share.
 """
 

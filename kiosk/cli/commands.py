@@ -14,6 +14,7 @@ from typing import Any
 
 from kiosk.cli.archive import register as register_archive_commands
 from kiosk.cli.arguments import LANGUAGE_CODES, path_argument
+from kiosk.cli.doctor import register as register_doctor_command
 from kiosk.cli.nafath import register as register_nafath_commands
 from kiosk.cli.office import register as register_office_commands
 from kiosk.cli.receipts import register as register_receipt_commands
@@ -48,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     0 done; 1 an invalid ID (``id check``) or an app that ended on an error; 2 bad input or a
     refusal; 3 a damaged data file; 4 data that cannot be written now (disk full, read-only,
-    no permission); 70 an unexpected error (logged); 130 interrupted.
+    no permission); 5 ``doctor`` found warnings only; 70 an unexpected error (logged); 130
+    interrupted.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -212,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_office_commands(commands, common)
     register_receipt_commands(commands, common)
     register_nafath_commands(commands)
+    register_doctor_command(commands, common)
     # Every command builds its services the same way, from --db and --config.
     parser.set_defaults(open_services=_services)
     return parser
@@ -436,9 +439,7 @@ def _run_db_check(args: argparse.Namespace) -> int:
     sizes = store.check()
     counts = services.requests.counts()
     print(f"{store.location}: parses.")
-    # Only files have modes that let every account read them.
-    exposed = store.readable_by_others() if isinstance(store, TawasulStore) else []
-    for path in exposed:
+    for path in store.readable_by_others():
         print(
             f"tawasul: warning: every account on this host can read {path} "
             f"(IDs, names, password hashes); run `chmod o-rwx {path}`.",
