@@ -70,11 +70,12 @@ def start_kiosk(services: Services, language: Language, **options: Any) -> Kiosk
     The data file's frame is read now (MissingDataFile or DamagedDataFile stop the start), and
     the sign-in methods are checked (Nafath without credentials stops it too);
     every document is verified in a worker once Welcome is up, and damage found there shows
-    "out of service" and ends the app with code 1.
+    "out of service" and ends the app with code 1; the checks of ``tawasul doctor`` the kiosk
+    stays out of service for are made then too.
     """
     services.check_data_frame()
     services.check_sign_in()
-    return make_kiosk_app(services, language, verify_data=True, **options)
+    return make_kiosk_app(services, language, verify_data=True, check_health=True, **options)
 
 
 def make_staff_app(

@@ -3,7 +3,8 @@
 Residents get no quit key, no command palette and no text selection; staff leave with the
 configured key chord and their PIN. SIGTERM and SIGHUP end the app cleanly. An unexpected
 error is logged, shown as "out of service" in both languages, and the kiosk returns to Welcome;
-a damaged or missing data file keeps it out of service until the file is good again.
+a damaged or missing data file, or a failed check of ``tawasul doctor`` (KIOSK_CHECKS), keeps it
+out of service, with the reasons for staff, until the file is good and the checks pass again.
 """
 
 import asyncio
@@ -28,6 +29,7 @@ from kiosk.domain.languages import Language
 from kiosk.errors import DataFileError
 from kiosk.services import Services
 from kiosk.services.changes import Subscription
+from kiosk.services.doctor import KIOSK_CHECKS, Doctor, Finding, Verdict, terminal_facts
 from kiosk.services.receipts_port import ReceiptPrinting
 from screens.resident.live import LiveScreen
 from screens.resident.welcome import WELCOME_CSS, WelcomeScreen
@@ -60,6 +62,10 @@ MAX_ERRORS_A_MINUTE = 20
 DATA_FILE_POLL_SECONDS = 2.0
 """How often, while out of service for a damaged or missing data file, the kiosk looks at the
 file's identity (one stat); the file is parsed again only when it changed."""
+
+HEALTH_RECHECK_SECONDS = 30.0
+"""How often, while out of service for a failed check, the kiosk runs the checks again (in a
+worker): a font installed, a key's mode fixed or the clock set brings it back by itself."""
 
 VERIFY_AFTER_SECONDS = 0.5
 """How long after Welcome is up every document of the data file is verified: parsing holds the
@@ -100,12 +106,14 @@ class KioskApp(App[None], inherit_bindings=False):
         monotonic: Callable[[], float] = time.monotonic,
         handle_signals: bool = True,
         verify_data: bool = False,
+        check_health: bool = False,
     ) -> None:
         """The kiosk; *language* is the Welcome screen's first language.
 
         Tests pass *monotonic* to move the idle clock and *handle_signals* False to leave
         pytest's signals alone. With *verify_data* every document of the data file is parsed
-        in a worker once Welcome is up (see ``_verify_data``).
+        in a worker once Welcome is up (see ``_verify_data``); with *check_health* the checks
+        of KIOSK_CHECKS are made then too, and a failure keeps the kiosk out of service.
         """
         super().__init__()
         self.add_mode(WELCOME_MODE, self.get_default_screen)
@@ -115,12 +123,16 @@ class KioskApp(App[None], inherit_bindings=False):
         self._monotonic = monotonic
         self._handle_signals = handle_signals
         self._verify_data = verify_data
+        self._check_health = check_health
         self.data_error: DataFileError | None = None
         """The damage the kiosk is out of service for, None while the data file is good.
 
         If the app ends meanwhile, ``tawasul kiosk`` exits with this error's status (3)."""
         self._data_file_poll: Timer | None = None
         self._data_file_checked: object = None
+        self.failed_checks: tuple[Finding, ...] = ()
+        """The checks the kiosk is out of service for, empty while they pass."""
+        self._health_poll: Timer | None = None
         self._last_input = monotonic()
         self._exit_keys = chord_keys(services.config.staff_exit_chord)
         self.visit: KioskContext | None = None
@@ -145,6 +157,8 @@ class KioskApp(App[None], inherit_bindings=False):
         welcome.call_after_refresh(self._listen_for_changes)
         if self._verify_data:
             welcome.call_after_refresh(self.set_timer, VERIFY_AFTER_SECONDS, self._verify_later)
+        if self._check_health:
+            welcome.call_after_refresh(self.set_timer, VERIFY_AFTER_SECONDS, self._checks_later)
         config = self.services.config
         self.set_interval(min(1.0, max(config.idle_seconds / 4, 0.05)), self._check_idle)
         if self._handle_signals:
@@ -247,7 +261,7 @@ class KioskApp(App[None], inherit_bindings=False):
         from screens.resident.context import KioskContext
         from screens.resident.sign_in import SignInScreen
 
-        if self.visit is not None or self.data_error is not None:
+        if self.visit is not None or self.out_of_service:
             return  # a key that arrived as the last visit began or the kiosk went out of service
         self.visit = KioskContext(self.services, event.language, self.receipts)
         self._last_input = self._monotonic()
@@ -310,7 +324,17 @@ class KioskApp(App[None], inherit_bindings=False):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
-    # --- unexpected errors and a damaged data file -------------------------------------------
+    # --- unexpected errors, a damaged data file, failed checks --------------------------------
+
+    @property
+    def out_of_service(self) -> bool:
+        """Whether nobody can be served until something is fixed: the data file or a check."""
+        return self.data_error is not None or bool(self.failed_checks)
+
+    def out_of_service_reasons(self) -> list[str]:
+        """Why the kiosk is out of service, one line each, for staff (no resident's data)."""
+        reasons = [f"data: {self.data_error}"] if self.data_error is not None else []
+        return reasons + [f"{finding.check}: {finding.words}" for finding in self.failed_checks]
 
     def _handle_exception(self, error: Exception) -> None:
         """Log the error, then show "out of service" and go back to Welcome, never a traceback.
@@ -335,6 +359,10 @@ class KioskApp(App[None], inherit_bindings=False):
             log.critical("errors go on while the kiosk recovers from them: it stops")
             self.exit(return_code=1)
             return
+        self._show_out_of_service()
+
+    def _show_out_of_service(self) -> None:
+        """Put a new out-of-service notice up over Welcome (once, however many ask at once)."""
         if not self._recovering:
             self._recovering = True
             self.call_later(self._recover)
@@ -346,8 +374,10 @@ class KioskApp(App[None], inherit_bindings=False):
         try:
             self.end_visit()
             config = self.services.config
-            seconds = None if self.data_error is not None else config.out_of_service_seconds
-            self.push_screen(OutOfServiceScreen(config.bidi, seconds))
+            seconds = None if self.out_of_service else config.out_of_service_seconds
+            self.push_screen(
+                OutOfServiceScreen(config.bidi, seconds, self.out_of_service_reasons())
+            )
         except Exception:
             log.exception("the kiosk could not recover; it stops")
             self.exit(return_code=1)
@@ -386,6 +416,53 @@ class KioskApp(App[None], inherit_bindings=False):
         if self._data_file_poll is not None:
             self._data_file_poll.stop()
             self._data_file_poll = None
-        log.info("the data file is good again: back in service")
+        log.info("the data file is good again")
         self.data_error = None
+        self._back_in_service()
+
+    def _back_in_service(self) -> None:
+        """One cause is gone: Welcome again if none is left, else the notice names the rest."""
+        if self.out_of_service:
+            self._show_reasons()
+            return
+        log.info("back in service")
         self.call_later(self._back_to_welcome)
+
+    def _show_reasons(self) -> None:
+        from screens.resident.out_of_service import OutOfServiceScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, OutOfServiceScreen):
+                screen.show_reasons(self.out_of_service_reasons())
+
+    def _checks_later(self) -> None:
+        # A worker: the printer-free checks still run fc-list and read the key (~50 ms).
+        self.run_worker(
+            self._run_checks, thread=True, group="health", exclusive=True, exit_on_error=False
+        )
+
+    def _run_checks(self) -> None:
+        findings = Doctor(self.services).run(terminal_facts(), KIOSK_CHECKS)
+        failed = tuple(f for f in findings if f.verdict is Verdict.FAILURE)
+        self.call_from_thread(self._checks_found, failed)
+
+    def _checks_found(self, failed: tuple[Finding, ...]) -> None:
+        before, self.failed_checks = self.failed_checks, failed
+        if failed == before:
+            return
+        if failed and not before:
+            log.error(
+                "out of service until these checks pass: %s",
+                "; ".join(finding.line for finding in failed),
+            )
+            self._health_poll = self.set_interval(HEALTH_RECHECK_SECONDS, self._checks_later)
+            self._show_out_of_service()
+            return
+        if failed:
+            self._show_reasons()  # some were fixed, others not (or new ones failed)
+            return
+        if self._health_poll is not None:
+            self._health_poll.stop()
+            self._health_poll = None
+        log.info("the failed checks pass again")
+        self._back_in_service()

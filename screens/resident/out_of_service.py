@@ -1,10 +1,13 @@
 """Out of service, please see the counter (both languages): after an unexpected error, for a
-while; while the data file is damaged, until it is good again."""
+while; while the data file is damaged or a check of ``tawasul doctor`` fails, until it is fixed,
+with the reasons for staff."""
+
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button
+from textual.widgets import Button, Static
 
 from kiosk.domain.languages import BidiMode, Language
 from kiosk.domain.text import display_line
@@ -13,7 +16,8 @@ from widgets import BidiText
 
 
 class OutOfServiceScreen(ModalScreen[None]):
-    """A notice in Arabic and English; never any detail of the error.
+    """A notice in Arabic and English; never any detail of an unexpected error, and for a
+    damaged file or a failed check, what staff must fix (one line each, in English).
 
     It has no id of its own: the kiosk may show a new notice while an old one is still being
     taken down.
@@ -21,15 +25,17 @@ class OutOfServiceScreen(ModalScreen[None]):
 
     CSS_PATH = "out_of_service.tcss"
 
-    def __init__(self, bidi: BidiMode, seconds: float | None) -> None:
+    def __init__(self, bidi: BidiMode, seconds: float | None, reasons: Sequence[str] = ()) -> None:
         """The notice, shaped for the terminal's *bidi* setting.
 
         It goes away with OK or by itself after *seconds*; with None it has no OK and stays
-        until the kiosk takes it away (a damaged data file: nobody can be served).
+        until the kiosk takes it away (a damaged data file: nobody can be served). *reasons*
+        are the lines that tell staff what to fix.
         """
         super().__init__()
         self.bidi = bidi
         self.seconds = seconds
+        self.reasons = list(reasons)
 
     def compose(self) -> ComposeResult:
         """The two messages, and OK when the notice may be closed."""
@@ -37,12 +43,24 @@ class OutOfServiceScreen(ModalScreen[None]):
         with Vertical(id="oos-box"):
             yield BidiText(ar("oos.message"), bidi=self.bidi, rtl=ar.rtl)
             yield BidiText(en("oos.message"), bidi=self.bidi, rtl=en.rtl)
+            # Markup off: a reason quotes a path or a check's words, never markup.
+            reasons = Static("\n".join(self.reasons), id="oos-reasons", markup=False)
+            reasons.display = bool(self.reasons)
+            yield reasons
             if self.seconds is not None:
                 yield Button(
                     f"{en('common.ok')} · {display_line(ar('common.ok'), self.bidi, ar.rtl)}",
                     variant="primary",
                     id="oos-ok",
                 )
+
+    def show_reasons(self, reasons: Sequence[str]) -> None:
+        """Name what staff must fix now (some of it was fixed, or more failed)."""
+        self.reasons = list(reasons)
+        if self.is_mounted:
+            shown = self.query_one("#oos-reasons", Static)
+            shown.update("\n".join(self.reasons))
+            shown.display = bool(self.reasons)
 
     def on_mount(self) -> None:
         """Focus OK, and go away by itself after a while."""
