@@ -24,6 +24,8 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _run_doctor(args: argparse.Namespace) -> int:
+    from kiosk.cli.commands import one_line  # the module that registers this one
+
     services: Services = args.open_services(args)
     findings = Doctor(services).run(terminal_facts())
     for finding in findings:
@@ -33,5 +35,5 @@ def _run_doctor(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(finding.as_json(), ensure_ascii=False))
         else:
-            print(finding.line)
+            print(one_line(finding.line))  # a path from --db or the config may hold escapes
     return exit_status(findings)
