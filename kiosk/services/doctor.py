@@ -8,11 +8,12 @@ one fails.
 """
 
 import contextlib
+import logging
 import os
 import shutil
 import stat
 import subprocess
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -25,6 +26,8 @@ from kiosk.domain.languages import Language
 from kiosk.errors import DataFileError, TawasulError
 from kiosk.services.bundle import Services
 from kiosk.services.i18n import catalogue_path
+
+log = logging.getLogger("tawasul.doctor")
 
 
 class Verdict(StrEnum):
@@ -75,7 +78,7 @@ def terminal_facts(size: tuple[int, int] | None = None) -> TerminalFacts:
     return TerminalFacts(size, _locale_encoding(os.environ), os.environ.get("COLORTERM", ""))
 
 
-def _locale_encoding(environment: dict[str, str] | os._Environ[str]) -> str:
+def _locale_encoding(environment: Mapping[str, str]) -> str:
     # The POSIX order: LC_ALL overrides LC_CTYPE overrides LANG; "C" and "POSIX" are ASCII.
     for name in ("LC_ALL", "LC_CTYPE", "LANG"):
         value = environment.get(name, "")
@@ -148,13 +151,23 @@ class Doctor:
         wanted = set(checks) if checks is not None else set(ALL_CHECKS)
         findings: list[Finding] = []
         for name in ALL_CHECKS:
-            if name not in wanted:
-                continue
-            if name.startswith("terminal"):
-                findings.append(_TERMINAL_CHECKS[name](self, terminal))
-            else:
-                findings.append(_CHECKS[name](self))
+            if name in wanted:
+                findings.append(self._one(name, terminal))
         return findings
+
+    def _one(self, name: str, terminal: TerminalFacts) -> Finding:
+        try:
+            if name in _TERMINAL_CHECKS:
+                return _TERMINAL_CHECKS[name](self, terminal)
+            return _CHECKS[name](self)
+        except Exception:
+            # A self-test that crashes tells nothing of the other checks: this one fails.
+            log.exception("the %s check failed unexpectedly", name)
+            return Finding(
+                name,
+                Verdict.FAILURE,
+                "the check itself met an unexpected error (its traceback is in the log).",
+            )
 
     # --- the terminal -----------------------------------------------------------------------
 

@@ -256,3 +256,21 @@ def test_the_exit_status_is_the_worst_verdict(demo_db: Path) -> None:
     assert exit_status([ok, warning]) == EXIT_WARNINGS
     assert exit_status([warning, failure, ok]) == 1
     assert EXIT_WARNINGS not in (0, 1, 2, 3, 4, 70, 130)
+
+
+def test_a_check_that_crashes_fails_alone(demo_db: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A check that meets an unexpected error is a failure with its traceback in the log; the
+    other checks are still made."""
+
+    def broken_clock() -> datetime:
+        raise OSError("clock_gettime failed")
+
+    services = open_services(demo_db, KioskConfig())
+    facts = TerminalFacts((100, 30), "UTF-8", "truecolor")
+    clock, disk = Doctor(services, clock=broken_clock).run(facts, ["clock", "disk"])
+    assert clock.line == (
+        "failure  clock           the check itself met an unexpected error "
+        "(its traceback is in the log)."
+    )
+    assert disk.verdict is Verdict.OK
+    assert "clock_gettime failed" in caplog.text
