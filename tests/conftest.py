@@ -18,6 +18,7 @@ from kiosk.services import Services, passwords
 from kiosk.services.demo import load_seed, make_demo
 from kiosk.store import TawasulStore
 from kiosk.store.port import StoreReads
+from tests.postgres_cluster import PostgresCluster, running_cluster, stop_running_cluster
 
 if TYPE_CHECKING:
     from tests.nafath_sim import RunningSimulator
@@ -60,12 +61,39 @@ def cheaper_passwords() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stop_postgres_at_the_end() -> Iterator[None]:
+    """Stop and delete the session's PostgreSQL cluster, if any test started it."""
+    yield
+    stop_running_cluster()
+
+
+@pytest.fixture
+def postgres() -> PostgresCluster:
+    """The session's throw-away PostgreSQL server (one a session, started on first use)."""
+    return running_cluster()
+
+
+# libpq reads these; a developer's own would point the tests at their server.
+LIBPQ_ENVIRONMENT = (
+    "PGHOST",
+    "PGPORT",
+    "PGUSER",
+    "PGPASSWORD",
+    "PGDATABASE",
+    "PGSERVICE",
+    "PGPASSFILE",
+    "PGSERVICEFILE",
+    "PGOPTIONS",
+)
+
+
 @pytest.fixture(autouse=True)
 def clean_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Keep the developer's own data file, configuration and state folder out of the tests."""
-    for name in ("TAWASUL_DB", "TAWASUL_CONFIG"):
+    for name in ("TAWASUL_DB", "TAWASUL_CONFIG", *LIBPQ_ENVIRONMENT):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
 
