@@ -6,12 +6,16 @@ more entry in BACKENDS: every contract test then runs on it too.
 """
 
 import contextlib
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.store.port import Store
+from kiosk.store.postgres.location import OfficeDatabase
+from kiosk.store.postgres.store import PostgresStore
 from kiosk.store.store import TawasulStore
+from tests.postgres_cluster import running_cluster
 
 
 @dataclass(frozen=True)
@@ -41,5 +45,39 @@ def _data_file(location: str) -> Store:
 FILE = Backend("file", _new_data_file, _data_file)
 """The TinyDB-format data file, the embedded default."""
 
-BACKENDS = {backend.name: backend for backend in (FILE,)}
+CONTRACT_DATABASE = "contract"
+"""The database of the session's PostgreSQL server where each contract test has an office."""
+
+_offices = itertools.count(1)
+_upgraded: list[str] = []
+
+
+def _contract_database() -> str:
+    """The contract database's URL, made and brought up to date once a session."""
+    cluster = running_cluster()
+    url = cluster.url(CONTRACT_DATABASE)
+    if url not in _upgraded:
+        cluster.psql(f"CREATE DATABASE {CONTRACT_DATABASE}")
+        _upgraded.append(url)
+    return url
+
+
+def _new_office(folder: Path) -> str:
+    # A new office in the shared database: offices are what the schema keeps apart, and one
+    # database a session keeps the tests quick (no CREATE DATABASE each time).
+    office = f"T{next(_offices)}-{folder.name[-12:]}".replace(".", "-")[:32]
+    database = OfficeDatabase(_contract_database(), office)
+    PostgresStore.create(database).close()
+    return database.url
+
+
+def _office_database(location: str) -> Store:
+    store: Store = PostgresStore(location)
+    return store
+
+
+POSTGRESQL = Backend("postgresql", _new_office, _office_database)
+"""One office in a PostgreSQL database (the session's throw-away server)."""
+
+BACKENDS = {backend.name: backend for backend in (FILE, POSTGRESQL)}
 """Every backend by name: the contract suite's parameters, and what its worker opens."""
