@@ -13,14 +13,20 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.cli.archive import register as register_archive_commands
-from kiosk.cli.arguments import LANGUAGE_CODES, path_argument
+from kiosk.cli.arguments import (
+    LANGUAGE_CODES,
+    DataLocation,
+    data_location,
+    db_argument,
+    path_argument,
+)
 from kiosk.cli.doctor import register as register_doctor_command
 from kiosk.cli.nafath import register as register_nafath_commands
 from kiosk.cli.office import register as register_office_commands
 from kiosk.cli.receipts import register as register_receipt_commands
 from kiosk.cli.staff import register as register_staff_commands
-from kiosk.cli.wiring import open_services
-from kiosk.config import Bounds, default_config_path, default_db_path, load_config, state_dir
+from kiosk.cli.wiring import create_store, open_services, upgrade_database
+from kiosk.config import Bounds, default_config_path, load_config, state_dir
 from kiosk.domain.calendar import (
     parse_date,
     riyadh_date,
@@ -37,6 +43,7 @@ from kiosk.resources import data_file
 from kiosk.services import RequestFilter, Services
 from kiosk.services.demo import load_seed, make_demo
 from kiosk.services.i18n import staff_words, translations
+from kiosk.store.postgres.location import OfficeDatabase
 from kiosk.store.store import TawasulStore
 
 log = logging.getLogger("tawasul")
@@ -143,9 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--db",
-        type=path_argument,
+        type=db_argument,
         default=None,
-        help="data file (default: $TAWASUL_DB or the state folder)",
+        help="data file, or postgresql://…?office=CODE (default: $TAWASUL_DB or the state folder)",
     )
     common.add_argument(
         "--config",
@@ -209,6 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands = database.add_subparsers(dest="db_command", metavar="ACTION")
     db_check = db_commands.add_parser("check", parents=[common], help="parse and count")
     db_check.set_defaults(run=_run_db_check)
+    db_upgrade = db_commands.add_parser(
+        "upgrade", parents=[common], help="bring a PostgreSQL database's schema up to date"
+    )
+    db_upgrade.set_defaults(run=_run_db_upgrade)
     register_archive_commands(db_commands, common, _services)
     register_staff_commands(commands, common)
     register_office_commands(commands, common)
@@ -230,9 +241,12 @@ def _services(args: argparse.Namespace) -> Services:
     return open_services(_data_path(args), config)
 
 
-def _data_path(args: argparse.Namespace) -> Path:
-    """The data file that --db names (or the default one), refused when it cannot be one."""
-    path: Path = args.db or default_db_path()
+def _data_path(args: argparse.Namespace) -> DataLocation:
+    """The data file or database that --db names (or the default one), refused when it
+    cannot be one."""
+    path = data_location(args.db)
+    if isinstance(path, OfficeDatabase):
+        return path
     if path.is_dir():
         raise InvalidInput(
             f"The data file {path} is a folder; name a file in it, such as {path / 'tawasul.json'}."
@@ -289,7 +303,7 @@ def _run_demo(args: argparse.Namespace) -> int:
                 print(file=sys.stderr)
 
     # Made (or refused: a file is there) before the demo is worked out, which takes a while.
-    with contextlib.closing(TawasulStore.create(_data_path(args), force=args.force)) as store:
+    with contextlib.closing(create_store(_data_path(args), force=args.force)) as store:
         summary = make_demo(
             store,
             load_seed(data_file("demo_seed.json")),
@@ -430,6 +444,21 @@ def _run_calendar(args: argparse.Namespace) -> int:
             f"+{args.add_working_days} working days: {info['plus_working_days']} "
             f"= {info['plus_working_days_hijri']} AH"
         )
+    return 0
+
+
+def _run_db_upgrade(args: argparse.Namespace) -> int:
+    location = _data_path(args)
+    if not isinstance(location, OfficeDatabase):
+        raise InvalidInput(
+            "db upgrade is for a postgresql:// database; a data file needs no upgrade."
+        )
+    applied = upgrade_database(location)
+    print(
+        f"{location.url}: applied {', '.join(applied)}."
+        if applied
+        else f"{location.url}: the schema is up to date."
+    )
     return 0
 
 

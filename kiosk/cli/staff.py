@@ -22,12 +22,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.arguments import path_argument
-from kiosk.config import default_config_path, default_db_path, load_config
+from kiosk.cli.arguments import data_location, path_argument
+from kiosk.config import default_config_path, load_config
 from kiosk.domain.models import StaffMember, StaffRole
 from kiosk.errors import InvalidInput, TawasulError
 from kiosk.services import Services
 from kiosk.services.staff import StaffDirectory, check_login_name, client_address, login_name
+from kiosk.store.postgres.location import OfficeDatabase
 
 DEFAULT_GROUP = "tawasul-staff"
 """The Unix group whose members get the console (not Debian's own ``staff`` group, gid 50)."""
@@ -223,7 +224,13 @@ def _writable(folder: Path, gid: int | None) -> bool:
 
 def _run_ssh_setup(args: argparse.Namespace) -> int:
     tawasul = Path(os.path.abspath(args.tawasul or _this_tawasul()))
-    db = Path(os.path.abspath(args.db or default_db_path()))
+    location = data_location(args.db)
+    if isinstance(location, OfficeDatabase):
+        raise InvalidInput(
+            "ssh-setup writes the drop-in for a data file; for a database, give the staff "
+            "`tawasul staff` with TAWASUL_DB set in sshd's SetEnv."
+        )
+    db = Path(os.path.abspath(location))
     config_path = args.config or default_config_path()
     config = Path(os.path.abspath(config_path)) if config_path else None
     if config is not None:

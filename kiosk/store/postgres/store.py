@@ -432,14 +432,30 @@ class PostgresStore(_Reads):
     @classmethod
     def create(cls, location: str | OfficeDatabase) -> "PostgresStore":
         """Bring the database's schema up to date and add the office if it has none yet."""
+        return cls.upgrade(location)[1]
+
+    @classmethod
+    def upgrade(cls, location: str | OfficeDatabase) -> tuple[list[str], "PostgresStore"]:
+        """Apply the migrations the database lacks and add the office if it has none yet;
+        the versions applied, and the office's store."""
         store = cls(location)
-        with store._connection() as conn:
-            schema.upgrade(conn)
-            conn.execute(
-                "INSERT INTO offices (office_id) VALUES (%s) ON CONFLICT DO NOTHING",
-                (store.office,),
-            )
-        return store
+        try:
+            with store._connection() as conn:
+                applied = schema.upgrade(conn)
+                conn.execute(
+                    "INSERT INTO offices (office_id) VALUES (%s) ON CONFLICT DO NOTHING",
+                    (store.office,),
+                )
+        except psycopg.OperationalError as error:
+            store.close()
+            raise _unreachable(store.database, error) from None
+        except psycopg.Error as error:
+            store.close()
+            raise StoreUnwritable(
+                f"The database's schema cannot be brought up to date ({error}); nothing was "
+                "changed."
+            ) from None
+        return applied, store
 
     @cached_property
     def _pool(self) -> ConnectionPool[Connection]:

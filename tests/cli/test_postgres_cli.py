@@ -1,0 +1,117 @@
+"""Every command on an office in PostgreSQL: ``--db postgresql://…?office=CODE`` (or
+``TAWASUL_DB``), with the password from libpq's environment or pgpass, never the command line."""
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from kiosk.cli import main
+from tests.cli.test_cli import assert_one_clear_line, tawasul
+from tests.postgres_cluster import PostgresCluster
+
+pytestmark = pytest.mark.slow
+
+DATABASE = "cli"
+_offices = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database of its own on the session's server, for these commands' offices."""
+    from tests.postgres_cluster import running_cluster
+
+    cluster = running_cluster()
+    cluster.psql(f"CREATE DATABASE {DATABASE}")
+    return cluster.url(DATABASE)
+
+
+def new_office(database: str) -> str:
+    """The URL of an office no command has used yet."""
+    return f"{database}&office=CLI{next(_offices)}"
+
+
+def test_upgrade_applies_the_schema_once_then_has_nothing_to_do(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    office = new_office(database)
+    assert main(["db", "upgrade", "--db", office]) == 0
+    first = capsys.readouterr().out
+    assert main(["db", "upgrade", "--db", office]) == 0
+    assert "the schema is up to date" in capsys.readouterr().out
+    assert "applied 0001_offices" in first or "up to date" in first
+
+
+def test_the_commands_run_on_an_office_in_the_database(
+    database: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = new_office(database)
+    assert main(["demo", "--db", office, "--count", "40"]) == 0
+    made = capsys.readouterr().out
+    assert made.startswith("Made postgresql://") and " requests, " in made
+    monkeypatch.setenv("TAWASUL_DB", office)  # as the kiosk's and console's service files set it
+    assert main(["request", "list", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert len(listed) >= 40
+    number = next(r["number"] for r in listed if r["status"] == "under_review")
+    assert main(["request", "set-status", number, "accepted", "--by", "huda"]) == 0
+    capsys.readouterr()
+    assert main(["request", "show", number, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["status"] == "accepted" and shown["history"][-1]["by"] == "huda"
+    assert main(["staff-admin", "add", "zainab", "--name", "Zainab"]) == 0
+    assert main(["staff-admin", "list"]) == 0
+    assert "zainab" in capsys.readouterr().out
+    assert main(["db", "check"]) == 0
+    checked = capsys.readouterr().out
+    assert "requests" in checked and "office=CLI" in checked
+    assert main(["audit"]) == 0
+    assert "huda" in capsys.readouterr().out  # the status change, audited
+    assert main(["demo", "--db", office]) == 2  # an office in a database is never replaced
+    assert "never replaced" in capsys.readouterr().err
+
+
+def test_a_password_in_the_url_is_refused_in_one_sentence(database: str) -> None:
+    with_password = new_office(database).replace("postgres@", "postgres:secret@")
+    result = tawasul("db", "check", "--db", with_password)
+    assert_one_clear_line(result, 2, "Put no password in the database URL")
+    assert "secret" not in result.stderr
+
+
+def test_an_office_is_named_in_the_url(database: str) -> None:
+    result = tawasul("db", "check", "--db", database)
+    assert_one_clear_line(result, 2, "add ?office=CODE")
+
+
+def test_the_password_comes_from_pgpassword_or_a_pgpass_file(
+    postgres: PostgresCluster,
+    database: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    postgres.psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'clerk') THEN"
+        " CREATE ROLE clerk LOGIN PASSWORD 'clerk-secret'; END IF; END $$;"
+        f" GRANT ALL ON DATABASE {DATABASE} TO clerk; "
+    )
+    postgres.psql(
+        "GRANT ALL ON ALL TABLES IN SCHEMA public TO clerk; GRANT ALL ON SCHEMA public TO clerk",
+        DATABASE,
+    )
+    office = new_office(database)
+    assert main(["demo", "--db", office, "--count", "5"]) == 0
+    capsys.readouterr()
+    over_tcp = postgres.tcp_url(DATABASE, "clerk") + "?office=" + office.rsplit("=", 1)[1]
+    assert main(["db", "check", "--db", over_tcp]) == 3  # no password anywhere: refused
+    assert "cannot be reached" in capsys.readouterr().err
+    monkeypatch.setenv("PGPASSWORD", "clerk-secret")
+    assert main(["db", "check", "--db", over_tcp]) == 0
+    assert "5" in capsys.readouterr().out
+    monkeypatch.delenv("PGPASSWORD")
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{postgres.port}:{DATABASE}:clerk:clerk-secret\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    assert main(["request", "list", "--db", over_tcp]) == 0
