@@ -91,19 +91,17 @@ def test_the_password_comes_from_pgpassword_or_a_pgpass_file(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    postgres.psql(
-        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'clerk') THEN"
-        " CREATE ROLE clerk LOGIN PASSWORD 'clerk-secret'; END IF; END $$;"
-        f" GRANT ALL ON DATABASE {DATABASE} TO clerk; "
-    )
-    postgres.psql(
-        "GRANT ALL ON ALL TABLES IN SCHEMA public TO clerk; GRANT ALL ON SCHEMA public TO clerk",
-        DATABASE,
-    )
     office = new_office(database)
     assert main(["demo", "--db", office, "--count", "5"]) == 0
+    # A console's login role: a member of tawasul_app, mapped to its office (migration 0002).
+    postgres.psql(
+        "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'clerk') THEN"
+        " CREATE ROLE clerk LOGIN PASSWORD 'clerk-secret' IN ROLE tawasul_app; END IF; END $$"
+    )
+    code = office.rsplit("=", 1)[1]
+    postgres.psql(f"INSERT INTO office_members VALUES ('{code}', 'clerk')", DATABASE)
     capsys.readouterr()
-    over_tcp = postgres.tcp_url(DATABASE, "clerk") + "?office=" + office.rsplit("=", 1)[1]
+    over_tcp = postgres.tcp_url(DATABASE, "clerk") + "?office=" + code
     assert main(["db", "check", "--db", over_tcp]) == 3  # no password anywhere: refused
     assert "cannot be reached" in capsys.readouterr().err
     monkeypatch.setenv("PGPASSWORD", "clerk-secret")

@@ -459,6 +459,12 @@ class PostgresStore(_Reads):
 
     @cached_property
     def _pool(self) -> ConnectionPool[Connection]:
+        # One plain attempt first: a refused password or a server that is not there is told at
+        # once, where the pool would go on retrying until its timeout.
+        try:
+            psycopg.connect(self.database.conninfo, connect_timeout=5).close()
+        except psycopg.Error as error:
+            raise _unreachable(self.database, error) from None
         pool: ConnectionPool[Connection] = ConnectionPool(
             self.database.conninfo,
             min_size=1,
@@ -474,7 +480,7 @@ class PostgresStore(_Reads):
             pool.open(wait=True, timeout=_POOL_WAIT_SECONDS)
         except PoolTimeout as error:
             pool.close()
-            raise _unreachable(self.database, _last_connection_error(self.database)) from error
+            raise _unreachable(self.database, error) from None
         return pool
 
     @contextlib.contextmanager
@@ -744,12 +750,3 @@ def _configure(conn: Connection) -> None:
     """Every pooled connection speaks UTC (times are stored and read as UTC)."""
     conn.execute("SET TIME ZONE 'UTC'")
     conn.commit()
-
-
-def _last_connection_error(database: OfficeDatabase) -> Exception:
-    """Why a connection cannot be made now: one attempt, for the message."""
-    try:
-        psycopg.connect(database.conninfo, connect_timeout=5).close()
-    except psycopg.Error as error:
-        return error
-    return TimeoutError("no connection was free in time")
