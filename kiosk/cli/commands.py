@@ -220,6 +220,17 @@ def build_parser() -> argparse.ArgumentParser:
         "upgrade", parents=[common], help="bring a PostgreSQL database's schema up to date"
     )
     db_upgrade.set_defaults(run=_run_db_upgrade)
+    db_migrate = db_commands.add_parser(
+        "migrate", help="copy an office's data file into a PostgreSQL database"
+    )
+    db_migrate.add_argument(
+        "--from", dest="source", type=path_argument, required=True, help="the data file"
+    )
+    db_migrate.add_argument(
+        "--to", dest="target", required=True, help="postgresql:// URL of the database"
+    )
+    db_migrate.add_argument("--office", required=True, help="the office's code there")
+    db_migrate.set_defaults(run=_run_db_migrate)
     register_archive_commands(db_commands, common, _services)
     register_staff_commands(commands, common)
     register_office_commands(commands, common)
@@ -459,6 +470,20 @@ def _run_db_upgrade(args: argparse.Namespace) -> int:
         if applied
         else f"{location.url}: the schema is up to date."
     )
+    return 0
+
+
+def _run_db_migrate(args: argparse.Namespace) -> int:
+    target = OfficeDatabase.parse(args.target, office=args.office)
+    if not args.source.is_file():
+        raise InvalidInput(f"There is no data file at {args.source}.")
+    # Imported here: only this command copies, and only it needs both backends at once.
+    from kiosk.store.postgres.copy import copy_office
+
+    report = copy_office(args.source, target)
+    print(f"Copied {args.source} into {report.location}; the counts match:")
+    for line in report.lines():
+        print(line)
     return 0
 
 

@@ -34,6 +34,7 @@ from kiosk.store.archive_files import (
 )
 from kiosk.store.archive_numbers import write_numbers
 from kiosk.store.changes import FileChangeSignal
+from kiosk.store.contents import OfficeContents
 from kiosk.store.lock import DataFileLock, LockTimeout
 from kiosk.store.port import ArchiveReport, ChangeSignal
 from kiosk.store.storage import (
@@ -652,6 +653,42 @@ class TawasulStore(_Reader):
                 self._hold_lock(stack)
                 with writing(archive_path(self.path, year)):
                     write_numbers(archive_path(self.path, year), *wanted)
+
+    def contents(self) -> OfficeContents:
+        """Every record of the office, live and archived, read from one version of the file
+        (``tawasul db migrate`` copies them)."""
+        with self._thread_lock:
+            version = self._version()
+            live = version.table(REQUESTS)
+            found = OfficeContents(
+                requests=[records.request_from_document(d) for _, d in live.items()],
+                applicants=[
+                    records.applicant_from_document(d) for _, d in version.table(APPLICANTS).items()
+                ],
+                staff=self.all_staff(),
+                settings={
+                    str(k): str(v)
+                    for k, v in (version.table(SETTINGS).get(str(_SETTINGS_ID)) or {}).items()
+                },
+                sign_in_guards={
+                    doc_id: dict(doc) for doc_id, doc in version.table(SIGN_IN_GUARD).items()
+                },
+                guard_entries={
+                    str(doc["kind"]): dict(doc["entries"])
+                    for _, doc in version.table(GUARDS).items()
+                },
+            )
+            live_audit = self.audit_entries()
+        for year in self.archives.years():
+            # A request staff touched again after its archiving is live again: the live one counts.
+            found.archived_requests += [
+                records.request_from_document(d)
+                for number, d in self.archives.table(year, REQUESTS).items()
+                if number not in live
+            ]
+            found.audit += [(entry, True) for entry in self.archived_audit_entries(year)]
+        found.audit += [(entry, False) for entry in live_audit]
+        return found
 
     def readable_by_others(self) -> list[str]:
         """The data file and archives that accounts outside the owner and group can read."""

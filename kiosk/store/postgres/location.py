@@ -34,8 +34,9 @@ class OfficeDatabase:
     office: str
 
     @classmethod
-    def parse(cls, url: str) -> "OfficeDatabase":
-        """The office database *url* names; InvalidInput (one sentence) when it cannot be one."""
+    def parse(cls, url: str, office: str | None = None) -> "OfficeDatabase":
+        """The office database *url* names (or *office* in the database it names);
+        InvalidInput (one sentence) when it cannot be one."""
         if not is_database_url(url):
             raise InvalidInput(f"{url!r} is not a postgresql:// URL.")
         try:
@@ -51,7 +52,7 @@ class OfficeDatabase:
                 "or a libpq service instead."
             )
         query = parse_qsl(parts.query, keep_blank_values=True)
-        offices = [value for key, value in query if key == "office"]
+        offices = [value for key, value in query if key == "office"] + ([office] if office else [])
         if not offices:
             raise InvalidInput("Name the office in the database URL: add ?office=CODE to it.")
         office = offices[-1]

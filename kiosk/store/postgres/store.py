@@ -42,6 +42,7 @@ from kiosk.errors import (
     StoreUnwritable,
     WriteProblem,
 )
+from kiosk.store.contents import OfficeContents
 from kiosk.store.port import ArchiveReport, ChangeSignal, DataVersion
 from kiosk.store.postgres import schema
 from kiosk.store.postgres.changes import OfficeChangeSignal
@@ -49,6 +50,7 @@ from kiosk.store.postgres.location import OfficeDatabase
 from kiosk.store.storage import MissingDataFile
 
 Connection = psycopg.Connection[TupleRow]
+Params = tuple[Any, ...] | dict[str, Any]
 
 FINISHED = ("accepted", "rejected", "closed")
 """The statuses after which a request may be archived (kiosk.store.archive says the same)."""
@@ -123,7 +125,7 @@ class _Reads:
     _lock: LiteralString = ""
     """What a transaction adds to the reads of rows it may change (``FOR UPDATE``)."""
 
-    def _rows(self, query: LiteralString, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    def _rows(self, query: LiteralString, params: Params) -> list[tuple[Any, ...]]:
         raise NotImplementedError
 
     @property
@@ -190,7 +192,7 @@ class PostgresTransaction(_Reads):
         self.database = database
         self.changed = False
 
-    def _rows(self, query: LiteralString, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    def _rows(self, query: LiteralString, params: Params) -> list[tuple[Any, ...]]:
         return self._conn.execute(query, params).fetchall()
 
     def _write(self, query: LiteralString, params: tuple[Any, ...]) -> psycopg.Cursor[TupleRow]:
@@ -379,6 +381,84 @@ class PostgresTransaction(_Reads):
                 (self.office, kind, over),
             )
 
+    def import_contents(self, contents: OfficeContents) -> None:
+        """Copy *contents* (another store's whole office) into this office: what is there
+        already is replaced, histories and the audit log only added to, so a second run of
+        the same copy changes nothing; ValueError if the office has history or audit entries
+        that *contents* lacks (it was used after an earlier copy)."""
+        self._put_requests([*contents.requests, *contents.archived_requests], replace=True)
+        self._write(
+            "UPDATE requests SET archived = (number = ANY(%s))"
+            " WHERE office_id = %s AND number = ANY(%s)",
+            (
+                [r.number for r in contents.archived_requests],
+                self.office,
+                [r.number for r in (*contents.requests, *contents.archived_requests)],
+            ),
+        )
+        for applicant in contents.applicants:
+            self.put_applicant(applicant)
+        for member in contents.staff:
+            self.put_staff(member)
+        for key, value in contents.settings.items():
+            self.set_setting(key, value)
+        for id_number, guard in contents.sign_in_guards.items():
+            self.set_sign_in_guard(id_number, guard)
+        for kind, entries in contents.guard_entries.items():
+            for key, entry in entries.items():
+                self.set_guard_entry(kind, key, entry)
+        self._import_audit(contents.audit)
+
+    def _import_audit(self, entries: list[tuple[AuditEntry, bool]]) -> None:
+        """Append the entries the office lacks: those after the ones an earlier copy made."""
+        held = [
+            (_audit(row[:5]), bool(row[5]))
+            for row in self._rows(
+                "SELECT at, actor, action, target, details, archived FROM audit"
+                " WHERE office_id = %s ORDER BY entry_id",
+                (self.office,),
+            )
+        ]
+        if [entry for entry, _ in held] != [entry for entry, _ in entries[: len(held)]]:
+            raise ValueError(f"Office {self.office} has audit entries the copy does not have.")
+        with self._conn.cursor() as cursor:
+            self.changed = True
+            cursor.executemany(
+                "INSERT INTO audit (office_id, at, actor, action, target, details, archived)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                [
+                    (self.office, e.at, e.actor, e.action, e.target, Jsonb(e.details), archived)
+                    for e, archived in entries[len(held) :]
+                ],
+            )
+        # An entry archived in the file since the last copy is archived here too.
+        newly = [i for i, (_, archived) in enumerate(entries[: len(held)]) if archived]
+        if any(not held[i][1] for i in newly):
+            self._write(
+                "UPDATE audit SET archived = true WHERE office_id = %s AND NOT archived"
+                " AND entry_id IN (SELECT entry_id FROM audit WHERE office_id = %s"
+                " ORDER BY entry_id LIMIT %s)",
+                (self.office, self.office, max(newly) + 1),
+            )
+
+    def counts(self) -> dict[str, int]:
+        """How many there are of each kind, named as OfficeContents.counts names them."""
+        rows = self._rows(
+            "SELECT"
+            " (SELECT count(*) FROM requests WHERE office_id = %(o)s AND NOT archived),"
+            " (SELECT count(*) FROM requests WHERE office_id = %(o)s AND archived),"
+            " (SELECT count(*) FROM request_history WHERE office_id = %(o)s),"
+            " (SELECT count(*) FROM applicants WHERE office_id = %(o)s),"
+            " (SELECT count(*) FROM staff WHERE office_id = %(o)s),"
+            " (SELECT count(*) FROM audit WHERE office_id = %(o)s),"
+            " (SELECT count(*) FROM settings WHERE office_id = %(o)s),"
+            " (SELECT count(*) FROM sign_in_guards WHERE office_id = %(o)s),"
+            " (SELECT count(*) FROM guard_entries WHERE office_id = %(o)s)",
+            {"o": self.office},
+        )
+        names = OfficeContents().counts().keys()
+        return {name: int(count) for name, count in zip(names, rows[0], strict=True)}
+
     def archive(self, cutoff: datetime, dry_run: bool) -> tuple[dict[int, int], dict[int, int]]:
         """Mark finished requests untouched since *cutoff*, and older audit entries, archived
         (with *dry_run* only count them); how many by year (created, made)."""
@@ -496,7 +576,7 @@ class PostgresStore(_Reads):
         except PoolTimeout as error:
             raise _unreachable(self.database, error) from None
 
-    def _rows(self, query: LiteralString, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    def _rows(self, query: LiteralString, params: Params) -> list[tuple[Any, ...]]:
         try:
             with self._connection() as conn:
                 return conn.execute(query, params).fetchall()
