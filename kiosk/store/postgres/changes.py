@@ -79,7 +79,12 @@ class OfficeChangeSignal:
         heard_before = False
         while not self._stopping.is_set():
             try:
-                with psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5) as conn:
+                with psycopg.connect(
+                    self._conninfo,
+                    autocommit=True,
+                    connect_timeout=5,
+                    application_name=f"tawasul listen {self._channel}",
+                ) as conn:
                     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
                     attempts = 0
                     self._listening.set()
