@@ -44,7 +44,6 @@ from kiosk.services import RequestFilter, Services
 from kiosk.services.demo import load_seed, make_demo
 from kiosk.services.i18n import staff_words, translations
 from kiosk.store.postgres.location import OfficeDatabase
-from kiosk.store.store import TawasulStore
 
 log = logging.getLogger("tawasul")
 
