@@ -495,7 +495,7 @@ def _run_db_check(args: argparse.Namespace) -> int:
     for path in store.readable_by_others():
         print(
             f"tawasul: warning: every account on this host can read {path} "
-            f"(IDs, names, password hashes); run `chmod o-rwx {path}`.",
+            f"(and through it IDs, names, password hashes); run `chmod o-rwx {path}`.",
             file=sys.stderr,
         )
     for table, size in sizes.items():

@@ -288,8 +288,8 @@ class Doctor:
             return Finding(
                 name,
                 Verdict.FAILURE,
-                f"every account on this host can read {', '.join(exposed)} (IDs, names, "
-                f"password hashes); run chmod o-rwx {' '.join(exposed)}.",
+                f"every account on this host can read {', '.join(exposed)} (and through it IDs, "
+                f"names, password hashes); run chmod o-rwx {' '.join(exposed)}.",
             )
         return Finding(name, Verdict.OK, f"{store.location}: readable, writable, not damaged.")
 

@@ -256,8 +256,9 @@ class Store(StoreReads, Protocol):
         ...
 
     def readable_by_others(self) -> list[str]:
-        """Where the data is kept (as messages name it) that accounts outside the owner and
-        the group can read: files with a world-readable mode; empty where modes do not apply."""
+        """The files on this host (as messages name them) that accounts outside the owner and
+        the group can read and that open the data: a data file and its archives with a
+        world-readable mode; for a database, the files that hold its password."""
         ...
 
     def close(self) -> None:

@@ -113,3 +113,46 @@ def test_the_password_comes_from_pgpassword_or_a_pgpass_file(
     pgpass.chmod(0o600)
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
     assert main(["request", "list", "--db", over_tcp]) == 0
+
+
+def test_doctor_checks_an_office_in_the_database_and_the_files_holding_its_password(
+    database: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    office = new_office(database)
+    assert main(["demo", "--db", office, "--count", "3"]) == 0
+    monkeypatch.setenv("HOME", str(tmp_path))  # no ~/.pgpass nor ~/.pg_service.conf of ours
+    monkeypatch.setenv("PGSYSCONFDIR", str(tmp_path / "etc"))
+    capsys.readouterr()
+
+    def data_line() -> str:
+        main(["doctor", "--db", office])
+        lines = capsys.readouterr().out.splitlines()
+        return next(line for line in lines if line.split()[1] == "data")
+
+    assert data_line() == f"ok       data            {office}: readable, writable, not damaged."
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text("*:*:*:clerk:clerk-secret\n")
+    pgpass.chmod(0o644)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    exposed = data_line()
+    assert exposed.startswith(
+        f"failure  data            every account on this host can read {pgpass}"
+    )
+    assert f"chmod o-rwx {pgpass}." in exposed
+    monkeypatch.delenv("PGPASSFILE")
+    assert data_line().startswith("ok       data")
+    office += f"&passfile={pgpass}"  # the URL's own password file, as libpq reads it
+    assert f"can read {pgpass} " in data_line()
+    pgpass.chmod(0o600)
+    # A service file every account reads is how libpq is meant to be set up, unless it holds
+    # a password.
+    services = tmp_path / "etc" / "pg_service.conf"
+    services.parent.mkdir()
+    services.write_text("[office]\nhost=db.example\ndbname=tawasul\n")
+    services.chmod(0o644)
+    assert data_line().startswith("ok       data")
+    services.write_text("[office]\nhost=db.example\n password = clerk-secret\n")
+    assert f"can read {services} " in data_line()

@@ -67,6 +67,10 @@ class OfficeDatabase:
         """The same database, another office."""
         return OfficeDatabase(self.conninfo, office)
 
+    def parameter(self, name: str) -> str | None:
+        """The value of the libpq parameter *name* in the URL's query, if it names one."""
+        return dict(parse_qsl(urlsplit(self.conninfo).query)).get(name)
+
     @property
     def url(self) -> str:
         """The URL this office is found at again (no password: there never is one)."""

@@ -47,6 +47,7 @@ from kiosk.store.port import ArchiveReport, ChangeSignal, DataVersion
 from kiosk.store.postgres import schema
 from kiosk.store.postgres.changes import OfficeChangeSignal
 from kiosk.store.postgres.location import OfficeDatabase
+from kiosk.store.postgres.password_files import exposed_password_files
 from kiosk.store.storage import MissingDataFile
 
 Connection = psycopg.Connection[TupleRow]
@@ -817,6 +818,11 @@ class PostgresStore(_Reads):
         )
         names = ("requests", "applicants", "staff", "audit", "sign_in_guard")
         return {name: int(count) for name, count in zip(names, rows[0], strict=True)}
+
+    def readable_by_others(self) -> list[str]:
+        """The files on this host holding the database's password that every account can read
+        (kiosk/store/postgres/password_files.py says why these, and not the server's files)."""
+        return exposed_password_files(self.database)
 
     def close(self) -> None:
         """Stop the change signal and close the pool's connections."""
