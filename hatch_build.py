@@ -3,7 +3,9 @@ to the ``.mo`` beside it, which the kiosk reads with the standard library's gett
 translators' template ``data/locale/kiosk.pot`` (``python hatch_build.py template``), and the
 Umm al-Qura month names of ``data/cldr/islamic_months.json`` taken from Unicode CLDR
 (``python hatch_build.py hijri-months [CLDR_VERSION]``: Babel's locale data leaves out CLDR's
-islamic calendar, so its names are read from Unicode's own JSON release, fetched with npm).
+islamic calendar, so its names are read from Unicode's own JSON release, fetched with npm), and
+each language's own name in ``data/cldr/language_names.json`` (``python hatch_build.py
+language-names``, from Babel's CLDR data: Welcome reads the file rather than importing Babel).
 
 Hatchling runs it for every wheel, an editable install's too (``pip install -e .``), so a
 checkout that was installed has compiled catalogues, and a wheel carries them in ``kiosk/_data``
@@ -89,6 +91,27 @@ def write_hijri_months(version: str = "48.2.0") -> Path:
     return HIJRI_MONTHS
 
 
+LANGUAGE_NAMES = ROOT / "data" / "cldr" / "language_names.json"
+
+
+def language_names() -> dict[str, Any]:
+    """Each of :data:`CLDR_LANGUAGES`' name in its own language and script, as CLDR writes it
+    (Babel's locale data: its ``Locale.get_display_name`` of the language in itself)."""
+    import babel
+    from babel import Locale
+
+    names = {code: Locale.parse(code).get_display_name(code) for code in CLDR_LANGUAGES}
+    return {"source": f"Unicode CLDR through Babel {babel.__version__}", "names": names}
+
+
+def write_language_names() -> Path:
+    """Write :func:`language_names` to ``data/cldr/language_names.json``."""
+    LANGUAGE_NAMES.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(language_names(), ensure_ascii=False, indent=1)
+    LANGUAGE_NAMES.write_text(text + "\n", encoding="utf-8")
+    return LANGUAGE_NAMES
+
+
 def compile_catalogues(locale: Path = LOCALE) -> list[Path]:
     """Compile each ``.po`` under *locale* to its ``.mo`` (fuzzy and empty messages left out, as
     ``pybabel compile`` does, so such a key shows itself); the ``.mo`` files written."""
@@ -159,9 +182,12 @@ class CatalogueBuildHook(BuildHookInterface):
 if __name__ == "__main__":
     # `python hatch_build.py`: compile again after editing a .po without reinstalling;
     # `python hatch_build.py template`: write the template again after adding keys;
-    # `python hatch_build.py hijri-months [VERSION]`: take the Hijri month names from CLDR again.
+    # `python hatch_build.py hijri-months [VERSION]`: take the Hijri month names from CLDR again;
+    # `python hatch_build.py language-names`: take the languages' own names from CLDR again.
     if sys.argv[1:2] == ["hijri-months"]:
         print(write_hijri_months(*sys.argv[2:3]))
+    elif sys.argv[1:] == ["language-names"]:
+        print(write_language_names())
     else:
         for path in [write_template()] if sys.argv[1:] == ["template"] else compile_catalogues():
             print(path)

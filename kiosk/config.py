@@ -8,7 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from kiosk.domain.languages import BidiMode, Language
+from kiosk.domain.languages import BidiMode, Language, on_screen_language
 from kiosk.errors import InvalidInput
 
 
@@ -104,8 +104,9 @@ class KioskConfig:
 
     def __post_init__(self) -> None:
         """Hold the language and the bidi setting as their types, whoever built the config
-        (a code written in a test or a script becomes its member, an unknown one ValueError)."""
-        object.__setattr__(self, "language", Language(self.language))
+        (a code written in a test or a script becomes its member; an unknown one, or one the
+        kiosk cannot show yet, ValueError)."""
+        object.__setattr__(self, "language", on_screen_language(self.language))
         object.__setattr__(self, "bidi", BidiMode(self.bidi))
 
     def office_name(self, language: Language) -> str:
@@ -114,7 +115,6 @@ class KioskConfig:
 
 
 _CHOICES: dict[str, tuple[object, ...]] = {
-    "language": tuple(Language),
     "bidi": tuple(BidiMode),
     "kind": ("file", "network", "usb", "serial", "cups", "none"),
     "width_mm": (58, 80),
@@ -273,6 +273,11 @@ def _checked(raw: dict[str, Any], defaults: Any, where: str, table: str) -> dict
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise InvalidInput(f"{where}{name} should be {_TYPE_WORDS[expected]}.")
+        if key == "language":
+            try:
+                on_screen_language(value)
+            except ValueError as refused:
+                raise InvalidInput(f"{where}{name}: {refused}") from None
         if key in _CHOICES and value not in _CHOICES[key]:
             choices = ", ".join(str(choice) for choice in _CHOICES[key])
             raise InvalidInput(f"{where}{name} must be one of {choices}.")

@@ -25,7 +25,7 @@ from textual.timer import Timer
 from textual.worker import WorkerFailed
 
 from kiosk.app.live import DataChanged, listen_for_changes
-from kiosk.domain.languages import Language
+from kiosk.domain.languages import Language, on_screen_language
 from kiosk.errors import DataFileError
 from kiosk.services import Services
 from kiosk.services.changes import Subscription
@@ -118,7 +118,8 @@ class KioskApp(App[None], inherit_bindings=False):
         super().__init__()
         self.add_mode(WELCOME_MODE, self.get_default_screen)
         self.services = services
-        self.language = language
+        # Welcome's first language is one the terminal draws (ValueError otherwise).
+        self.language = on_screen_language(language)
         self.receipts = receipts
         self._monotonic = monotonic
         self._handle_signals = handle_signals

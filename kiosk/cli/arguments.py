@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from kiosk.config import default_db_path
-from kiosk.domain.languages import Language
+from kiosk.domain.languages import ON_SCREEN, Language, on_screen_language
 from kiosk.store.postgres.location import OfficeDatabase, is_database_url
 
 DataLocation = Path | OfficeDatabase
@@ -37,5 +37,14 @@ def data_location(given: Path | str | None) -> DataLocation:
     return OfficeDatabase.parse(explicit) if is_database_url(explicit) else default_db_path()
 
 
-LANGUAGE_CODES = tuple(language.value for language in Language)
-"""The codes ``--lang`` accepts: the kiosk's languages, as the configuration writes them."""
+LANGUAGE_CODES = tuple(language.value for language in ON_SCREEN)
+"""The codes ``--lang`` accepts: the languages the kiosk shows, as the configuration writes them."""
+
+
+def language_argument(text: str) -> Language:
+    """*text* as a language the kiosk shows; argparse's usage error (exit 2) with the sentence
+    that says why otherwise (a language whose script the kiosk cannot draw yet, say)."""
+    try:
+        return on_screen_language(text)
+    except ValueError as refused:
+        raise argparse.ArgumentTypeError(str(refused)) from None

@@ -18,6 +18,7 @@ from kiosk.cli.arguments import (
     DataLocation,
     data_location,
     db_argument,
+    language_argument,
     path_argument,
 )
 from kiosk.cli.doctor import register as register_doctor_command
@@ -34,7 +35,7 @@ from kiosk.domain.calendar import (
     to_hijri,
 )
 from kiosk.domain.identity import check_id, mask_id, parse_id
-from kiosk.domain.languages import Language
+from kiosk.domain.languages import ON_SCREEN, Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import parse_status
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
@@ -165,7 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     kiosk = commands.add_parser("kiosk", parents=[common], help="run the resident kiosk")
-    kiosk.add_argument("--lang", choices=LANGUAGE_CODES, help="language of the welcome screen")
+    kiosk.add_argument(
+        "--lang",
+        type=language_argument,
+        metavar="{" + ",".join(LANGUAGE_CODES) + "}",
+        help="language of the welcome screen",
+    )
     kiosk.set_defaults(run=_run_kiosk)
 
     staff = commands.add_parser("staff", parents=[common], help="run the staff console")
@@ -436,7 +442,7 @@ def _run_calendar(args: argparse.Namespace) -> int:
         "weekday": day.strftime("%A"),
         "working_day": calendar.is_working_day(day),
         "closed_for": calendar.closure_reason(day),
-        **{f"text_{language}": translations(language).both_dates(day) for language in Language},
+        **{f"text_{language}": translations(language).both_dates(day) for language in ON_SCREEN},
     }
     if args.add_working_days is not None:
         later: date = calendar.add_working_days(day, args.add_working_days)

@@ -5,7 +5,7 @@ import io
 from pathlib import Path
 from typing import Any
 
-from kiosk.cli.arguments import LANGUAGE_CODES, path_argument
+from kiosk.cli.arguments import LANGUAGE_CODES, language_argument, path_argument
 from kiosk.domain.calendar import riyadh_stamp
 from kiosk.domain.languages import Language
 from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable
@@ -27,7 +27,11 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     receipt.add_argument("--png", type=path_argument, help="write a preview picture to this file")
     receipt.add_argument("--width", type=int, choices=(58, 80), help="paper width in mm")
     receipt.add_argument(
-        "--lang", choices=LANGUAGE_CODES, default=Language.ARABIC.value, help="language first"
+        "--lang",
+        type=language_argument,
+        default=Language.ARABIC,
+        metavar="{" + ",".join(LANGUAGE_CODES) + "}",
+        help="language first",
     )
     receipt.add_argument("--print", action="store_true", help="send it to the configured printer")
     receipt.set_defaults(run=_run_receipt)

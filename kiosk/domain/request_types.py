@@ -2,9 +2,10 @@
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from kiosk.domain.languages import Language
 from kiosk.errors import InvalidInput
 
 
@@ -20,14 +21,19 @@ class RequestType:
     fee_note_ar: str = ""
     fee_note_en: str = ""
     fee_checked: date | None = None
+    names: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    """The name in every kiosk language, by code (Arabic and English as above)."""
+    fee_notes: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    """The fee note in every kiosk language, by code; empty when free of charge."""
 
     def name(self, language: str) -> str:
-        """The type's name in *language* (``ar`` or ``en``)."""
-        return self.name_ar if language == "ar" else self.name_en
+        """The type's name in *language* (English where the file has none in it)."""
+        return self.names.get(language) or (self.name_ar if language == "ar" else self.name_en)
 
     def fee_note(self, language: str) -> str:
         """The fee note in *language*; empty when the type is free of charge."""
-        return self.fee_note_ar if language == "ar" else self.fee_note_en
+        default = self.fee_note_ar if language == "ar" else self.fee_note_en
+        return self.fee_notes.get(language) or default
 
 
 class RequestTypeCatalogue:
@@ -57,6 +63,14 @@ class RequestTypeCatalogue:
                     fee_checked=date.fromisoformat(item["fee_checked"])
                     if item.get("fee_checked")
                     else None,
+                    names={
+                        code: item[f"name_{code}"] for code in Language if f"name_{code}" in item
+                    },
+                    fee_notes={
+                        code: item[f"fee_note_{code}"]
+                        for code in Language
+                        if item.get(f"fee_note_{code}")
+                    },
                 )
                 for item in raw["request_types"]
             ]

@@ -46,6 +46,16 @@ def hijri_month_names() -> dict[str, list[str]]:
     return months
 
 
+@cache
+def language_name(language: Language) -> str:
+    """*language*'s name in itself, as CLDR writes it (العربية, اردو, Filipino): read from
+    ``data/cldr/language_names.json`` (``python hatch_build.py language-names`` writes it from
+    Babel), so Welcome, which shows every name, does not import Babel."""
+    path = data_dir() / "cldr" / "language_names.json"
+    names: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))["names"]
+    return names[language]
+
+
 def catalogue_path(language: Language, root: Path | None = None) -> Path:
     """Where the ``.po`` file of *language* lives (its compiled ``.mo`` is beside it)."""
     return (root or data_dir() / "locale") / language / "LC_MESSAGES" / f"{DOMAIN}.po"

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from kiosk.domain.languages import BidiMode, Language, TextSetting
+from kiosk.domain.languages import BidiMode, Language, TextSetting, on_screen_language
 from kiosk.domain.models import Applicant
 from kiosk.services import Services
 from kiosk.services.i18n import Translations, translations
@@ -25,6 +25,11 @@ class KioskContext:
     touched_ids: set[str] = field(default_factory=set)
     """Applicants whose receipts this visit may have queued (dropped when the visit ends)."""
     _at_end: list[Callable[[], None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Refuse a language the terminal cannot draw (ValueError): every word of a visit is
+        read through this context, so none of such a language reaches the screen as text."""
+        self.language = on_screen_language(self.language)
 
     def sign_in(self, applicant: Applicant) -> None:
         """*applicant* proved who they are (password or Nafath): the visit is theirs now."""

@@ -12,11 +12,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from kiosk.domain.languages import Language
+from kiosk.domain.languages import ON_SCREEN, BidiMode, Language
 from kiosk.domain.text import display_line, has_rtl
 from kiosk.domain.typed_text import BANNER_LIMIT, drawn_text
 from kiosk.services import Services
-from kiosk.services.i18n import translations
+from kiosk.services.i18n import language_name, translations
 from widgets.bidi_text import BidiText
 from widgets.choice_tile import ChoiceTile, Direction, tile_towards
 
@@ -24,13 +24,34 @@ WELCOME_CSS = Path(__file__).with_name("welcome.tcss")
 """Welcome's style sheet (the kiosk app reads it with its own, see KioskApp.CSS_PATH)."""
 
 
+START_KEYS: dict[Language, str] = {
+    Language.ARABIC: "a",
+    Language.ENGLISH: "e",
+    Language.URDU: "u",
+    Language.FILIPINO: "f",
+    Language.INDONESIAN: "i",
+}
+"""The key that starts a visit in each language Welcome offers (shown on its tile): one for
+every language the terminal draws (ON_SCREEN), none for the others."""
+assert tuple(START_KEYS) == ON_SCREEN, "every language shown gets a key, in Welcome's order"
+
+
+def start_label(language: Language, bidi: BidiMode) -> str:
+    """A language tile's two lines: the language's name in its own script, then its key."""
+    name = language_name(language)
+    return f"{display_line(name, bidi, language.rtl)}\n[{START_KEYS[language]}]"
+
+
 class WelcomeScreen(Screen[None]):
-    """The office name in both languages, the staff banner, and the choice of language."""
+    """The office name in both languages, the staff banner, and the choice of language: one
+    tile for each language the terminal draws, named in its own script."""
 
     CSS_PATH = WELCOME_CSS
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "start('ar')", "العربية", show=False),
-        Binding("e", "start('en')", "English", show=False),
+        *(
+            Binding(key, f"start('{language}')", language, show=False)
+            for language, key in START_KEYS.items()
+        ),
         Binding("f1", "help", "Help", show=False),
         *(
             Binding(key, f"move('{key}')", key, show=False)
@@ -52,7 +73,7 @@ class WelcomeScreen(Screen[None]):
         self.help_language = help_language
 
     def compose(self) -> ComposeResult:
-        """Both office names, the banner, the two start buttons and Help."""
+        """Both office names, the banner, a start tile per language and Help."""
         config = self.services.config
         bidi = config.bidi
         ar, en = translations(Language.ARABIC), translations(Language.ENGLISH)
@@ -68,8 +89,8 @@ class WelcomeScreen(Screen[None]):
             )
             yield BidiText("", bidi=bidi, rtl=False, id="banner")
             with Horizontal(id="languages"):
-                yield ChoiceTile(display_line(ar("welcome.start"), bidi, ar.rtl), id="start-ar")
-                yield ChoiceTile(en("welcome.start"), id="start-en")
+                for language in ON_SCREEN:
+                    yield ChoiceTile(start_label(language, bidi), id=f"start-{language}")
             # What to bring, by what the office offers: a phone with Nafath, or the password.
             prompt = "welcome.prompt_nafath" if "nafath" in config.sign_in else "welcome.prompt"
             for tr in (ar, en):
@@ -127,14 +148,20 @@ class WelcomeScreen(Screen[None]):
         focused = self.focused
         if not isinstance(focused, ChoiceTile):
             return
-        # The kiosk's own language first: Up from Help, below the two, goes to it.
-        tiles = sorted(self.query(ChoiceTile), key=lambda tile: tile.id != self.own_start)
+        # Up from Help, below the row of languages, goes back to the kiosk's own language
+        # (not to whichever tile happens to be drawn straight above it).
+        if focused.id == "help" and direction == "up":
+            self.query_one(f"#{self.own_start}", ChoiceTile).focus()
+            return
+        tiles = list(self.query(ChoiceTile))
         if target := tile_towards(focused, tiles, direction):
             target.focus()
 
     def action_start(self, language: str) -> None:
-        """Start a visit in the language whose code is *language* (a key binding's text)."""
-        self.post_message(self.Start(Language(language)))
+        """Start a visit in the language whose code is *language* (a key binding's text):
+        only one the terminal draws (a code of another is ignored, never shown)."""
+        if language in ON_SCREEN:
+            self.post_message(self.Start(Language(language)))
 
     def action_help(self) -> None:
         """The help in the kiosk's own language."""

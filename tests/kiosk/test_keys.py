@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from kiosk.domain.languages import ON_SCREEN
 from screens.resident import WelcomeScreen
 from tests.conftest import type_ahead
 from tests.kiosk.conftest import KioskFactory, settle
@@ -34,7 +35,7 @@ async def typed_at_once(pilot: Pilot[None], field: Input, keys: str) -> str:
     return field.value
 
 
-@pytest.mark.parametrize("language", ["ar", "en"])
+@pytest.mark.parametrize("language", ["ar", "en", "ur", "fil"])
 async def test_arrows_move_between_the_welcome_choices_where_they_point(
     kiosk: KioskFactory, language: str
 ) -> None:
@@ -49,16 +50,17 @@ async def test_arrows_move_between_the_welcome_choices_where_they_point(
         def focused() -> str | None:
             return None if app.focused is None else app.focused.id
 
-        tiles = ["start-ar", "start-en"]
-        left, right = sorted(tiles, key=lambda id: screen.query_one(f"#{id}").region.x)
+        tiles = [f"start-{code}" for code in ON_SCREEN]
+        drawn = sorted(tiles, key=lambda id: screen.query_one(f"#{id}").region.x)
+        left, right = drawn[0], drawn[-1]
         own = f"start-{language}"
         assert focused() == own
-        await pilot.press("right")
+        for _ in tiles:
+            await pilot.press("right")
         assert focused() == right
-        await pilot.press("right")
-        assert focused() == right
-        await pilot.press("left")
-        assert focused() == left
+        for tile in drawn[-2::-1]:  # one step at a time, each to the tile drawn beside
+            await pilot.press("left")
+            assert focused() == tile
         await pilot.press("left")
         assert focused() == left
         await pilot.press("down")
@@ -67,8 +69,9 @@ async def test_arrows_move_between_the_welcome_choices_where_they_point(
         assert focused() == "help"
         await pilot.press("up")
         assert focused() == own
-        other = right if own == left else left
-        await pilot.press("right" if other == right else "left", "enter")
+        place = drawn.index(own)  # the tile drawn beside the kiosk's own, then Enter
+        other, key = (drawn[place + 1], "right") if own != right else (drawn[place - 1], "left")
+        await pilot.press(key, "enter")
         await pilot.pause()
         assert app.visit is not None and app.visit.language == other.removeprefix("start-")
 

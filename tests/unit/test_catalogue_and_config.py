@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.config import RANGES, KioskConfig, load_config
+from kiosk.domain.languages import Language
 from kiosk.errors import InvalidInput
 from kiosk.resources import request_types
 
@@ -19,6 +20,40 @@ def test_the_catalogue_lists_the_tawasul_categories_in_both_languages() -> None:
         assert 1 <= kind.min_working_days <= kind.max_working_days <= 7
         if kind.fee_note_en:
             assert kind.fee_note_ar and kind.fee_checked is not None
+
+
+def test_every_type_is_named_in_every_language_with_its_fee_note() -> None:
+    """Each type has its own name in all eight languages (none falls back to English), and a
+    type with a fee note has it in all eight too."""
+    for kind in request_types():
+        assert set(kind.names) == set(Language), kind.code
+        assert all(name.strip() for name in kind.names.values()), kind.code
+        assert kind.name("ur") != kind.name("en") and kind.name("id") != kind.name("en")
+        if kind.fee_note_en:
+            assert set(kind.fee_notes) == set(Language), kind.code
+        else:
+            assert kind.fee_notes == {} and kind.fee_note("ur") == ""
+
+
+@pytest.mark.parametrize("code", ["bn", "hi", "ml"])
+def test_a_language_the_terminal_cannot_draw_is_refused_with_a_sentence(
+    code: str, tmp_path: Path
+) -> None:
+    """Bengali, Hindi and Malayalam need text drawn as images: the configuration says so."""
+    path = tmp_path / "config.toml"
+    path.write_text(f'language = "{code}"\n', encoding="utf-8")
+    with pytest.raises(InvalidInput, match=f"'{code}' cannot be shown yet: .*choose ar, en, ur"):
+        load_config(path)
+    with pytest.raises(ValueError, match="cannot be shown yet"):
+        KioskConfig(language=code)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("code", ["ur", "fil", "id"])
+def test_the_new_plain_text_languages_are_accepted(code: str, tmp_path: Path) -> None:
+    """Urdu, Filipino and Indonesian can be the kiosk's own language."""
+    path = tmp_path / "config.toml"
+    path.write_text(f'language = "{code}"\n', encoding="utf-8")
+    assert load_config(path).language == Language(code)
 
 
 def test_unknown_type_lists_the_codes() -> None:
