@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from kiosk.app.kiosk import KioskApp, chord_keys
 from kiosk.domain.digits import luhn_check_digit
+from kiosk.domain.languages import Language
 from kiosk.services.receipts_port import Problem
 from screens.resident import (
     ExitPinScreen,
@@ -62,9 +63,20 @@ def screen_types(app: KioskApp) -> list[str]:
     return [type(screen).__name__ for screen in app.screen_stack]
 
 
-@pytest.mark.parametrize(("language", "name"), [("en", "Ahmed K."), ("ar", "أحمد خ.")])
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("en", "Ahmed K."),
+        ("ar", "أحمد خ."),
+        ("ur", "Ahmed K."),
+        ("fil", "Ahmed K."),
+        ("id", "Ahmed K."),
+    ],
+)
 async def test_keyboard_only_visit(kiosk: KioskFactory, language: str, name: str) -> None:
-    """Welcome → sign in → type list → request list → status → print → finish, keys only."""
+    """Welcome → sign in → type list → request list → status → print → finish, keys only; in
+    Urdu the screens are mirrored like Arabic's (the demo writes Ahmed's name in Arabic and
+    English only, so Urdu, Filipino and Indonesian greet him in Latin letters)."""
     receipts = FakeReceipts()
     app = kiosk(language, receipts)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -83,6 +95,7 @@ async def test_keyboard_only_visit(kiosk: KioskFactory, language: str, name: str
         assert isinstance(app.screen, StatusScreen)
         assert app.screen.request.number == "9000000100"
         assert app.screen.query("#expected")
+        assert app.screen.has_class("-rtl") == Language(language).rtl
         await pilot.press("enter")  # Print receipt has the focus
         await settle(pilot)
         assert receipts.printed == ["9000000100"]

@@ -255,3 +255,16 @@ def test_out_of_service(kiosk: KioskFactory, snap_compare: SnapCompare) -> None:
         await pilot.pause()
 
     assert snap_compare(kiosk("ar"), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("language", ["ur", "fil", "id"])
+@pytest.mark.parametrize("screen", ["welcome", "status"])
+def test_welcome_and_status_in_urdu_filipino_and_indonesian(
+    screen: str, language: str, kiosk: KioskFactory, snap_compare: SnapCompare
+) -> None:
+    """Welcome in the kiosk's language, and a request under review, in Urdu (shaped, reordered
+    and mirrored by the program, as for Arabic), Filipino and Indonesian."""
+    bidi = "app" if language == "ur" else "terminal"
+    app = kiosk(language, bidi=bidi)
+    steps = welcome if screen == "welcome" else status_of(*STATUSES["under_review"])
+    assert snap_compare(app, terminal_size=SIZE, run_before=picture(steps, language))
