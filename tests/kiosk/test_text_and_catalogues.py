@@ -1,6 +1,7 @@
 """The text layer (DESIGN §6), the translation catalogues, and the QR drawn on screen."""
 
 import gettext
+import json
 import re
 import string
 import subprocess
@@ -17,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from hatch_build import TEMPLATE, compile_catalogues, template
+from hatch_build import LANGUAGE_NAMES, TEMPLATE, compile_catalogues, language_names, template
 from kiosk.domain.languages import BidiMode, Language
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line, display_lines, left_to_right, mirrors_layout
@@ -27,6 +28,7 @@ from kiosk.services.i18n import (
     LANGUAGES,
     catalogue_path,
     compiled_path,
+    language_name,
     load_translations,
     translations,
 )
@@ -114,6 +116,15 @@ def test_the_compiled_catalogue_holds_what_the_po_says(language: Language) -> No
             chosen = {compiled.ngettext(key, key, n) for n in range(200)}
             assert chosen == set(translated), key
     assert compiled.info()["plural-forms"] == catalogue.plural_forms
+
+
+def test_the_language_names_are_cldrs() -> None:
+    """``data/cldr/language_names.json`` is what Babel's CLDR data says now (``python
+    hatch_build.py language-names`` writes it again), one name per language, in its script."""
+    shipped = json.loads(LANGUAGE_NAMES.read_text(encoding="utf-8"))
+    assert shipped["names"] == language_names()["names"]
+    assert set(shipped["names"]) == set(Language)
+    assert (language_name(Language.URDU), language_name(Language.ARABIC)) == ("اردو", "العربية")
 
 
 def test_a_key_missing_from_a_catalogue_shows_itself(tmp_path: Path) -> None:
