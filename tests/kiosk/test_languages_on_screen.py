@@ -49,3 +49,19 @@ def test_no_visit_or_welcome_can_be_in_a_language_the_terminal_cannot_draw(
     app = kiosk("en")
     with pytest.raises(ValueError, match="cannot be shown yet"):
         KioskContext(app.services, language, None)
+
+
+@pytest.mark.parametrize(("key", "language"), [("u", "ur"), ("f", "fil"), ("i", "id")])
+async def test_each_new_language_starts_with_its_key(
+    kiosk: KioskFactory, key: str, language: str
+) -> None:
+    """The key shown on a tile starts the visit in its language; Urdu's screens are mirrored."""
+    app = kiosk("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        tile = app.screen.query_one(f"#start-{language}")
+        assert f"[{key}]" in str(tile.render())
+        await pilot.press(key)
+        await settle(pilot)
+        assert app.visit is not None and app.visit.language == language
+        assert app.screen.has_class("-rtl") == (language == "ur")
