@@ -1,5 +1,6 @@
 """The shipped request-type catalogue and the operator's TOML configuration."""
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 from kiosk.config import RANGES, KioskConfig, load_config
 from kiosk.domain.languages import Language
 from kiosk.errors import InvalidInput
-from kiosk.resources import request_types
+from kiosk.resources import data_dir, request_types
 
 
 def test_the_catalogue_lists_the_tawasul_categories_in_both_languages() -> None:
@@ -33,6 +34,16 @@ def test_every_type_is_named_in_every_language_with_its_fee_note() -> None:
             assert set(kind.fee_notes) == set(Language), kind.code
         else:
             assert kind.fee_notes == {} and kind.fee_note("ur") == ""
+
+
+@pytest.mark.parametrize("code", ["bn", "hi", "ml"])
+def test_each_type_is_named_as_its_languages_glossary_names_it(code: str) -> None:
+    """The glossary's table of request types is the reviewed wording: the data file says the same,
+    so the screen, the receipt and the catalogue's sentences agree."""
+    glossary = (data_dir() / "locale" / code / "glossary.md").read_text(encoding="utf-8")
+    table = glossary.split("## Request types", 1)[1]
+    named = dict(re.findall(r"^\| `(\w+)` \| [^|]+ \| ([^|]+?) \|", table, re.MULTILINE))
+    assert {kind.code: kind.name(code) for kind in request_types()} == named
 
 
 @pytest.mark.parametrize("code", ["bn", "hi", "ml"])
