@@ -19,7 +19,7 @@ from tests.kiosk.terminal import (
 __all__ = ["kiosk_terminal"]  # the fixture, used by name
 
 OUT_OF_SERVICE = "This kiosk is out of service"
-WELCOME = "Start in English"
+WELCOME = "Choose your language to start."
 NOTICE_SECONDS = 1.0
 """How long the notice stays in these tests (``out_of_service_seconds``)."""
 

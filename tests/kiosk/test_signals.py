@@ -55,8 +55,8 @@ def test_a_stop_signal_ends_the_kiosk_cleanly(
         )
     code: int | None = None
     try:
-        shown = read_until(fd, b"Start in English", 20)
-        assert b"Start in English" in shown
+        shown = read_until(fd, b"Choose your language to start.", 20)
+        assert b"Choose your language to start." in shown
         os.kill(pid, stop)
         code = wait_exit(pid, fd, 10)
         assert code == 0
