@@ -9,7 +9,7 @@ import pytest
 from kiosk.domain.languages import BidiMode, Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
-from kiosk.printing.layout import ReceiptContent, render_receipt
+from kiosk.printing.layout import Bilingual, ReceiptContent, render_receipt
 from kiosk.services.receipts import ReceiptFiles, ReceiptService
 from screens.resident import KioskContext, StatusScreen
 from tests.conftest import file_store, frozen_clock
@@ -20,7 +20,9 @@ PARTS = "#next, #action, #reason, #collect"
 """The paragraphs of the status screen's "What to do next", in the order it shows them."""
 
 
-@pytest.mark.parametrize("language", list(Language))
+# The receipt is printed in Arabic and English (Bilingual.LANGUAGES); Urdu, Filipino and Indonesian
+# visits get that receipt, so their screens have no paper of their own to agree with yet.
+@pytest.mark.parametrize("language", Bilingual.LANGUAGES)
 async def test_the_receipt_says_what_the_status_screen_says(
     language: Language, kiosk: KioskFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
