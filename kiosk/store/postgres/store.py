@@ -136,11 +136,19 @@ class _Reads:
 
     def request(self, number: str) -> TawasulRequest | None:
         """The request with *number* (live or archived), or None."""
+        if self._lock:
+            # Locked by a statement of its own, then read by the next: at READ COMMITTED a
+            # SELECT … FOR UPDATE that waited for another writer re-reads the locked row but not
+            # what its subquery reads, so the history would be the one from before that
+            # writer's commit. The next statement's snapshot is taken after the lock is held.
+            self._rows(
+                "SELECT 1 FROM requests WHERE office_id = %s AND number = %s FOR UPDATE",
+                (self.office, number),
+            )
         rows = self._rows(
             "SELECT"
             + _REQUEST_COLUMNS
-            + "FROM requests r WHERE r.office_id = %s AND r.number = %s"
-            + (" FOR UPDATE OF r" if self._lock else ""),
+            + "FROM requests r WHERE r.office_id = %s AND r.number = %s",
             (self.office, number),
         )
         return _request(rows[0]) if rows else None
