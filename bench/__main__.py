@@ -2,6 +2,9 @@
 
 Bounded to a few minutes at the default sizes: every repeated measurement stops after its time
 budget once it has three samples, so plain TinyDB at 100,000 requests is timed three times.
+
+``python -m bench --backend postgresql [--requests N --offices N --kiosks N --staff N
+--load-seconds S]``: many offices instead, the file store beside PostgreSQL (bench/offices.py).
 """
 
 import argparse
@@ -12,6 +15,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from bench import offices
 from bench.run import Budget, Figure, compile_bytecode, measure_size
 
 TARGET_SIZE = 100_000
@@ -111,6 +115,45 @@ def table(summaries: dict[int, dict[str, int]], figures: list[Figure]) -> str:
     return "\n".join(lines)
 
 
+def many_offices(args: argparse.Namespace, budget: Budget) -> int:
+    """Measure many offices on both backends and print the table (or JSON)."""
+    if min(args.requests, args.offices, args.kiosks + args.staff, args.rounds) < 1 or (
+        args.requests < args.offices * 20
+    ):
+        print(
+            "Give at least one office, process and round, and 20 requests an office.",
+            file=sys.stderr,
+        )
+        return 2
+    load = offices.Load(
+        args.requests, args.offices, args.kiosks, args.staff, args.load_seconds, args.think_ms,
+        args.rounds,
+    )  # fmt: skip
+    columns = offices.measure(load, budget, lambda text: print(text, file=sys.stderr, flush=True))
+    if args.json:
+        report = {
+            "machine": machine(),
+            "load": asdict(load),
+            "backends": {name: asdict(column) for name, column in columns.items()},
+            "figures": [
+                {"metric": measure.strip(), "unit": unit,
+                 "values": dict(zip(offices.BACKENDS, values, strict=True)),
+                 "target": offices.verdict(measure.strip(), values[1], load) or None}
+                for measure, unit, values in offices.rows(columns, load)
+            ],
+        }  # fmt: skip
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        info = machine()
+        print(
+            f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB, "
+            f"{info['system']}, Python {info['python']}"
+        )
+        print("Medians unless said; file: a data file an office; postgres: one database.\n")
+        print(offices.table(columns, load))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table, or JSON with --json."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
@@ -120,8 +163,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--seconds", type=float, default=2.0, help="time budget per measurement")
     parser.add_argument("--startup-runs", type=int, default=5, help="app starts per median")
+    many = parser.add_argument_group("many offices (--backend postgresql)")
+    many.add_argument(
+        "--backend",
+        choices=["postgresql"],
+        help="measure many offices on the file store and on PostgreSQL, side by side",
+    )
+    many.add_argument("--requests", type=int, default=offices.FULL.requests)
+    many.add_argument("--offices", type=int, default=offices.FULL.offices)
+    many.add_argument("--kiosks", type=int, default=offices.FULL.kiosks)
+    many.add_argument("--staff", type=int, default=offices.FULL.staff)
+    many.add_argument("--load-seconds", type=float, default=offices.FULL.seconds)
+    many.add_argument(
+        "--think-ms", type=float, default=offices.FULL.think_ms, help="wait between operations"
+    )
+    many.add_argument("--rounds", type=int, default=offices.FULL.rounds, help="subscriber's")
     args = parser.parse_args(argv)
     budget = Budget(seconds=args.seconds)
+    if args.backend:
+        return many_offices(args, budget)
     compile_bytecode()
     summaries: dict[int, dict[str, int]] = {}
     figures: list[Figure] = []

@@ -1,4 +1,4 @@
-"""The benchmark's helper processes: ``python -m bench.worker writer|memory|startup ...``.
+"""The benchmark's helper processes: ``python -m bench.worker MODE ...``, MODE one of these.
 
 - ``writer BACKEND PATH``: another process that changes a status each time it reads
   ``advance NUMBER`` on stdin, and answers ``ok`` once the change is durable.
@@ -8,6 +8,14 @@
   exec on Linux, so it would report the size of the benchmark process that forked this one.
 - ``live PATH NUMBER ROUNDS``: a headless kiosk over PATH showing the status of NUMBER, which
   prints ``ready``, then ``shown`` each time the screen shows a new status (ROUNDS times).
+- ``subscribe LOCATION``: subscribes to the change signal of the store at LOCATION (a data
+  file or an office's URL), prints ``ready``, then ``heard SECONDS`` each time it is told of a
+  change (SECONDS: CLOCK_MONOTONIC, the clock every process of the machine shares).
+- ``load kiosk|staff LOCATION NAME SECONDS THINK_MS NUMBER...``: one of bench/offices.py's load
+  processes. It prints ``ready``, waits for a line, then for SECONDS works on the NUMBERs (a
+  kiosk looks them up and opens a request every fourth time; staff change their statuses),
+  waiting about THINK_MS between operations, and prints one JSON line: each read's and write's
+  milliseconds, the writes it saw committed (number and note), and the operations that failed.
 - ``startup kiosk PATH`` / ``startup bare``: starts the kiosk app (with ``start_kiosk``, as
   ``tawasul kiosk`` does) or a bare Textual app with one Static, headless,
   and prints ``ready`` once the first screen is mounted and drawn.
@@ -56,6 +64,75 @@ def _peak_rss_kib() -> float:
         pass
     # Elsewhere ru_maxrss is the best there is (KiB on Linux, bytes on macOS).
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def _subscribe(location: str) -> None:
+    import time
+
+    from bench.offices import open_location
+
+    store = open_location(location)
+
+    def told() -> None:
+        print(f"heard {time.monotonic()}", flush=True)
+
+    with store.changes.subscribe(told):
+        print("ready", flush=True)
+        sys.stdin.readline()  # until the benchmark closes this process
+
+
+def _load(role: str, location: str, name: str, seconds: float, think_ms: float,
+          numbers: list[str]) -> None:  # fmt: skip
+    import json
+    import random
+    import time
+
+    from bench.offices import advance, open_location, service
+    from kiosk.resources import request_types
+
+    requests = service(open_location(location))
+    rng = random.Random(name)
+    # Warm, as a kiosk or console is once it shows its first screen: the file read, connected.
+    people = sorted({requests.find(number).applicant_id for number in numbers[:20]})
+    type_code = sorted(request_types().codes)[0]
+    print("ready", flush=True)
+    sys.stdin.readline()
+    read_ms: list[float] = []
+    write_ms: list[float] = []
+    acknowledged: list[tuple[str, str]] = []
+    failed = 0
+    first_error = ""
+    end = time.monotonic() + seconds
+    i = 0
+    while time.monotonic() < end:
+        note = f"{name}-{i}"
+        started = time.perf_counter()
+        try:
+            if role == "staff":
+                number = numbers[i % len(numbers)]
+                advance(requests, number, name, note)
+                write_ms.append((time.perf_counter() - started) * 1000)
+                acknowledged.append((number, note))
+            elif i % 4 == 3:
+                made = requests.add_request(rng.choice(people), type_code, name, note, rng=rng)
+                write_ms.append((time.perf_counter() - started) * 1000)
+                acknowledged.append((made.number, note))
+            else:
+                requests.find(numbers[i % len(numbers)])
+                read_ms.append((time.perf_counter() - started) * 1000)
+        except Exception as error:  # counted and told, so one failure does not end the run
+            failed += 1
+            first_error = first_error or f"{type(error).__name__}: {error}"
+        i += 1
+        time.sleep(rng.uniform(0.5, 1.5) * think_ms / 1000)
+    report = {
+        "read_ms": read_ms,
+        "write_ms": write_ms,
+        "acknowledged": acknowledged,
+        "failed": failed,
+        "first_error": first_error,
+    }
+    print(json.dumps(report), flush=True)
 
 
 def _startup(kind: str, path: Path | None) -> None:
@@ -136,6 +213,10 @@ def main(argv: list[str]) -> None:
         _memory(argv[1], Path(argv[2]), argv[3:])
     elif mode == "live":
         _live(Path(argv[1]), argv[2], int(argv[3]))
+    elif mode == "subscribe":
+        _subscribe(argv[1])
+    elif mode == "load":
+        _load(argv[1], argv[2], argv[3], float(argv[4]), float(argv[5]), argv[6:])
     elif mode == "startup":
         _startup(argv[1], Path(argv[2]) if len(argv) > 2 else None)
     else:

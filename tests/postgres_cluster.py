@@ -1,5 +1,8 @@
 """A throw-away PostgreSQL server for the tests: one cluster a session, removed after.
 
+The benchmark (bench/offices.py) starts its own with the same code, durable; the program
+itself (kiosk/) never imports this module.
+
 Debian's ``postgresql`` package gives initdb and pg_ctl under /usr/lib/postgresql/VERSION/bin.
 The server refuses to run as root, so a test run by root (``.ci/run`` on a fresh machine) makes
 an unprivileged account for it; anyone else runs it as themselves. The cluster lives in a
@@ -125,8 +128,10 @@ class PostgresCluster:
             raise RuntimeError(f"{command[0]} failed: {done.stderr.strip()}\n{tail}")
 
     @classmethod
-    def start(cls) -> "PostgresCluster":
-        """Make and start a fresh cluster (initdb, pg_ctl start); it waits until it serves."""
+    def start(cls, durable: bool = False) -> "PostgresCluster":
+        """Make and start a fresh cluster (initdb, pg_ctl start); it waits until it serves.
+        A *durable* one keeps PostgreSQL's defaults (fsync, full page writes, synchronous
+        commit), as an office's server runs: the benchmark's (bench/offices.py)."""
         binaries = server_binaries()
         if binaries is None:
             raise RuntimeError(
@@ -147,12 +152,13 @@ class PostgresCluster:
                 *("-D", data, "-U", SUPERUSER, "-E", "UTF8", "--locale", "C.UTF-8"),
                 *("--auth-local", "trust", "--auth-host", "scram-sha-256", "--no-sync"),
             )
-            # Durability is the benchmark's business: a test server need not fsync.
             options = (
                 f"-c listen_addresses=127.0.0.1 -p {cluster.port} -k {cluster.socket_dir} "
-                "-c fsync=off -c full_page_writes=off -c synchronous_commit=off "
                 "-c max_connections=200"
             )
+            if not durable:
+                # Durability is the benchmark's business: a test server need not fsync.
+                options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
             cluster._run_as_server(
                 str(binaries / "pg_ctl"),
                 *("start", "-w", "-t", "60", "-D", data, "-l", str(root / "server.log")),

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from bench import offices
 from bench.__main__ import TARGETS, table, verdict
 from bench.dataset import make_dataset
 from bench.run import Figure
+from kiosk.store import TawasulStore
+from tests.conftest import make_demo_file
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,3 +68,49 @@ def test_targets_are_judged_only_at_100000() -> None:
     text = table({100_000: {"requests": 100_000}}, [fast, slow, start])
     assert "NOT met" in text and "100,000 requests" in text
     assert "bare Textual app, started in turn with it" in text
+
+
+def test_python_m_bench_backend_postgresql_prints_both_backends_side_by_side() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--backend", "postgresql", "--json", "--requests", "400",
+         "--offices", "2", "--kiosks", "2", "--staff", "1", "--load-seconds", "1",
+         "--seconds", "0.05", "--rounds", "2"],
+        cwd=ROOT, capture_output=True, text=True, timeout=240, check=True,
+    )  # fmt: skip
+    report = json.loads(result.stdout)
+    figures = {f["metric"]: f for f in report["figures"]}
+    for metric in (
+        "lookup by number, warm",
+        "durable status change",
+        "change to another process's subscriber",
+        "p99 of every operation",
+    ):
+        assert all(figures[metric]["values"][name] > 0 for name in ("file", "postgresql")), metric
+    for name in ("file", "postgresql"):
+        backend = report["backends"][name]
+        assert backend["writes"] > 0 and backend["operations"] > backend["writes"]
+        assert backend["lost"] == 0 and backend["failed"] == 0
+    # Its own server, durable as an office's is, and judged against no target at a small size.
+    assert "fsync on, synchronous_commit on" in " ".join(report["backends"]["postgresql"]["notes"])
+    assert all(figure["target"] is None for figure in figures.values())
+
+
+def test_a_write_acknowledged_but_not_stored_counts_as_lost(tmp_path: Path) -> None:
+    path = make_demo_file(tmp_path / "tawasul.json")
+    number = "9000000100"
+    stored = TawasulStore(path).request(number)
+    assert stored is not None
+    written = stored.history[-1].note
+    report: dict[str, object] = {"acknowledged": [[number, written], [number, "never written"]]}
+    assert offices.count_lost([str(path)], [("staff", 0, [number])], [report]) == 1
+
+
+def test_offices_get_each_request_with_its_applicant_and_audit() -> None:
+    data = make_dataset(300)
+    shares = offices.deal(data, 3)
+    assert sum(len(s.requests) for s in shares) == 300
+    assert sum(len(s.audit) for s in shares) == len(data.audit)
+    for share in shares:
+        numbers = {r.number for r in share.requests}
+        assert {e.target for e in share.audit} <= numbers
+        assert {r.applicant_id for r in share.requests} == {a.id_number for a in share.applicants}
