@@ -332,6 +332,10 @@ def test_an_archived_request_is_still_found_by_number_but_no_longer_live(office:
         assert reader.archived_requests_of(AHMED) == [finished]
         assert [e.action for e in reader.audit_entries()] == ["db.archive"]
     assert store.archive_years() == [finished.created.year]
+    # A transaction reads the live data only: what changes requests finds no archived one.
+    with store.transaction() as tx:
+        assert tx.request(finished.number) is None
+        assert tx.request("9000000209") is not None
 
 
 def test_a_healthy_store_can_be_written_and_checks_out(office: Office) -> None:

@@ -135,7 +135,8 @@ class _Reads:
         return self.database.office
 
     def request(self, number: str) -> TawasulRequest | None:
-        """The request with *number* (live or archived), or None."""
+        """The request with *number*, or None: live or archived for the store, live only for
+        a transaction (as the file store's: an archived request is not changed)."""
         if self._lock:
             # Locked by a statement of its own, then read by the next: at READ COMMITTED a
             # SELECT … FOR UPDATE that waited for another writer re-reads the locked row but not
@@ -148,7 +149,8 @@ class _Reads:
         rows = self._rows(
             "SELECT"
             + _REQUEST_COLUMNS
-            + "FROM requests r WHERE r.office_id = %s AND r.number = %s",
+            + "FROM requests r WHERE r.office_id = %s AND r.number = %s"
+            + (" AND NOT r.archived" if self._lock else ""),
             (self.office, number),
         )
         return _request(rows[0]) if rows else None
