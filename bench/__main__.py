@@ -129,7 +129,13 @@ def many_offices(args: argparse.Namespace, budget: Budget) -> int:
         args.requests, args.offices, args.kiosks, args.staff, args.load_seconds, args.think_ms,
         args.rounds,
     )  # fmt: skip
-    columns = offices.measure(load, budget, lambda text: print(text, file=sys.stderr, flush=True))
+    try:
+        columns = offices.measure(
+            load, budget, lambda text: print(text, file=sys.stderr, flush=True)
+        )
+    except RuntimeError as error:  # no server installed, a helper process that did not start
+        print(f"python -m bench: {str(error).splitlines()[0]}", file=sys.stderr)
+        return 1
     if args.json:
         report = {
             "machine": machine(),
