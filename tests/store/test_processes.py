@@ -23,7 +23,7 @@ from kiosk.store.port import Store
 from kiosk.store.postgres.copy import copy_office
 from kiosk.store.postgres.location import OfficeDatabase
 from tests.conftest import make_demo_file, stored_request
-from tests.store.backends import POSTGRESQL
+from tests.store.backends import BACKENDS, POSTGRESQL
 
 WORKERS = Path(__file__).with_name("workers.py")
 SHARED = ["9000000100", "9000000704", "9000001108"]  # under review: the loop can start there
@@ -42,13 +42,7 @@ class DemoOffice:
 
     def store(self) -> Store:
         """The office's store, opened afresh (what every kiosk and console sees now)."""
-        store: Store
-        if self.backend == "file":
-            store = TawasulStore(Path(self.location))
-        else:
-            from kiosk.store.postgres.store import PostgresStore
-
-            store = PostgresStore(self.location)
+        store = BACKENDS[self.backend].open(self.location)
         self.opened.append(store)
         return store
 
