@@ -77,6 +77,20 @@ class NafathConfig:
 
 
 @dataclass(frozen=True)
+class SpeechConfig:
+    """Spoken guidance (``[speech]``): the screens read aloud through a headphone jack or handset.
+
+    *engine* is the speech engine's command line (espeak-ng's options follow it); *volume* is
+    espeak-ng's amplitude (0-200, 100 its own default) and *rate* its words a minute.
+    """
+
+    enabled: bool = False
+    engine: str = "espeak-ng"
+    volume: int = 100
+    rate: int = 150
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     """Everything the operator may set; defaults suit a demo on a laptop."""
 
@@ -98,6 +112,7 @@ class KioskConfig:
     sign_in: tuple[str, ...] = ("password",)
     """The sign-in methods the kiosk offers, the first one first."""
     nafath: NafathConfig = field(default_factory=NafathConfig)
+    speech: SpeechConfig = field(default_factory=SpeechConfig)
     receipt_key_path: str = ""
     spool_dir: str = ""
     log_path: str = ""
@@ -158,8 +173,11 @@ RANGES: dict[str, Bounds] = {
     "decision_seconds": Bounds(10, 600),
     "poll_seconds": Bounds(2, 3),
     "request_timeout": Bounds(0.5, 10),
+    # [speech]: espeak-ng's amplitude range, and words a minute from slow to as fast as it goes.
+    "volume": Bounds(0, 200),
+    "rate": Bounds(80, 450),
 }
-_TABLES = ("printer", "nafath")
+_TABLES = ("printer", "nafath", "speech")
 _SPECIAL = ("closures", "sign_in")
 _MAX_BYTES = 1024 * 1024  # a configuration is a few hundred bytes
 _TYPE_WORDS = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
@@ -229,6 +247,12 @@ def config_from_mapping(raw: dict[str, Any], source: str = "configuration") -> K
     nafath = NafathConfig(**_checked(nafath_raw, NafathConfig(), f"{source}: ", "nafath."))
     if not nafath.url.startswith(("http://", "https://")):
         raise InvalidInput(f"{source}: nafath.url must start with http:// or https://.")
+    speech_raw = raw.get("speech", {})
+    if not isinstance(speech_raw, dict):
+        raise InvalidInput(f"{source}: [speech] must be a table.")
+    speech = SpeechConfig(**_checked(speech_raw, SpeechConfig(), f"{source}: ", "speech."))
+    if not speech.engine.strip():
+        raise InvalidInput(f"{source}: speech.engine must name the speech engine's command.")
     sign_in = _sign_in_methods(top.pop("sign_in", ["password"]), source)
     return KioskConfig(
         **_checked(top, KioskConfig(), f"{source}: ", ""),
@@ -236,6 +260,7 @@ def config_from_mapping(raw: dict[str, Any], source: str = "configuration") -> K
         printer=printer,
         sign_in=sign_in,
         nafath=nafath,
+        speech=speech,
     )
 
 

@@ -96,6 +96,17 @@ credentials_file = ""
 decision_seconds = 60.0
 poll_seconds = 2.5
 request_timeout = 4.0
+
+[speech]
+# Spoken guidance through a headphone jack or handset: each resident screen's title and what to
+# do, and the status with its next step, in the resident's language (README: "Spoken guidance").
+enabled = false
+# The speech engine's command line, run for each sentence (espeak-ng's -v, -a, -s follow it).
+engine = "espeak-ng"
+# Loudness, espeak-ng's amplitude from 0 to 200 (the volume keys change it for one visit).
+volume = 100
+# Words a minute, 80 to 450.
+rate = 150
 """
 """The configuration ``init`` writes: every key, with its default and what it is for."""
 
