@@ -48,6 +48,7 @@ PLACES = {
     "oos": "The out-of-service screen",
     "receipt": "The printed receipt",
     "date": "Dates on the status screen, the receipt, and the staff console",
+    "speech": "Every resident screen's footer when the office turned spoken guidance on",
 }
 # The code that names a key as a literal: its #: locations in the template.
 SOURCES = ("kiosk", "screens", "widgets")

@@ -22,6 +22,7 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from kiosk.app.live import DataChanged, listen_for_changes
@@ -31,11 +32,13 @@ from kiosk.services import Services
 from kiosk.services.changes import Subscription
 from kiosk.services.doctor import KIOSK_CHECKS, Doctor, Finding, Verdict, terminal_facts
 from kiosk.services.receipts_port import ReceiptPrinting
+from kiosk.services.speech import Cue, SpokenGuidance
 from screens.resident.live import LiveScreen
 from screens.resident.welcome import WELCOME_CSS, WelcomeScreen
 
 if TYPE_CHECKING:
     from screens.resident import IdleCountdown
+    from screens.resident.base import ResidentScreen
     from screens.resident.context import KioskContext
 
 # The other screens, and what a visit needs, are imported when first used: Welcome is drawn
@@ -66,6 +69,12 @@ file's identity (one stat); the file is parsed again only when it changed."""
 HEALTH_RECHECK_SECONDS = 30.0
 """How often, while out of service for a failed check, the kiosk runs the checks again (in a
 worker): a font installed, a key's mode fixed or the clock set brings it back by itself."""
+
+QUIETER_KEY = "f7"
+"""The key that makes spoken guidance quieter for the visit (the screens' footer says so)."""
+
+LOUDER_KEY = "f8"
+"""The key that makes spoken guidance louder for the visit."""
 
 VERIFY_AFTER_SECONDS = 0.5
 """How long after Welcome is up every document of the data file is verified: parsing holds the
@@ -143,6 +152,8 @@ class KioskApp(App[None], inherit_bindings=False):
         self.unexpected_errors = 0
         """How many unexpected errors the kiosk has recovered from since it started."""
         self._changes: Subscription | None = None
+        self.speech = SpokenGuidance(services.config.speech)
+        """Spoken guidance, as the office configured it (silent when it is off)."""
 
     # --- lifetime --------------------------------------------------------------------------
 
@@ -161,6 +172,8 @@ class KioskApp(App[None], inherit_bindings=False):
         if self._check_health:
             welcome.call_after_refresh(self.set_timer, VERIFY_AFTER_SECONDS, self._checks_later)
         config = self.services.config
+        if self.speech.enabled:
+            self.screen_change_signal.subscribe(self, self._screen_changed)
         self.set_interval(min(1.0, max(config.idle_seconds / 4, 0.05)), self._check_idle)
         if self._handle_signals:
             loop = asyncio.get_running_loop()
@@ -176,6 +189,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if self._changes is not None:
             self._changes.close()
             self._changes = None
+        self.speech.close()
 
     def on_data_changed(self, _: DataChanged) -> None:
         """Someone wrote the data: every screen of the stack that shows it reads it again, so
@@ -206,7 +220,62 @@ class KioskApp(App[None], inherit_bindings=False):
             event.prevent_default()
             self._ask_staff_pin()
             return
+        if (
+            self.speech.enabled
+            and isinstance(event, events.Key | events.MouseDown)
+            and self._guidance_key(event)
+        ):
+            event.stop()
+            event.prevent_default()
+            return
         await super().on_event(event)
+
+    # --- spoken guidance: one hook for every screen ------------------------------------------
+
+    def _guidance_key(self, event: events.Key | events.MouseDown) -> bool:
+        """Any key or click stops the sentence being read; the volume keys change the loudness
+        (and are used up: True); a key on a masked field gives a tone instead of its digit."""
+        if isinstance(event, events.Key) and event.key in (QUIETER_KEY, LOUDER_KEY):
+            volume = self.speech.louder() if event.key == LOUDER_KEY else self.speech.quieter()
+            log.info("speech volume %d for this visit", volume)
+            return True
+        self.speech.stop()
+        if isinstance(event, events.Key) and (event.is_printable or event.key == "backspace"):
+            self._masked_key_tone()
+        return False
+
+    def _masked_key_tone(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input) and focused.password and not self.speech.cue(Cue.KEY):
+            self.bell()
+
+    # Keypad.Pressed by its handler name: widgets are not imported before a visit.
+    def on_keypad_pressed(self) -> None:
+        """A key of the on-screen keypad: a tone when it types into a masked field."""
+        if self.speech.enabled:
+            self._masked_key_tone()
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        """A screen came up: once it is drawn, a resident screen is read aloud."""
+        if self.visit is None:
+            return
+        from screens.resident.base import ResidentScreen
+
+        if isinstance(screen, ResidentScreen):
+            screen.call_after_refresh(self._read_aloud, screen)
+
+    def _read_aloud(self, screen: "ResidentScreen") -> None:
+        if screen is self.screen and self.visit is not None:
+            self.speech.say(screen.spoken(), self.visit.language)
+
+    # ResidentScreen.Announced by its handler name: its module is not imported before a visit.
+    def on_resident_screen_announced(self, event: "ResidentScreen.Announced") -> None:
+        """A screen answered the person: read the answer, after an error's tone."""
+        if not self.speech.enabled or self.visit is None:
+            return
+        if event.error and not self.speech.has_tones:
+            self.bell()
+        self.speech.say([event.text], self.visit.language, after=Cue.ERROR if event.error else None)
 
     def _check_idle(self) -> None:
         if self.visit is None:
@@ -285,6 +354,7 @@ class KioskApp(App[None], inherit_bindings=False):
         visit, self.visit = self.visit, None
         if visit is not None:
             visit.end()
+            self.speech.visit_ended()
         if visit is None or self.receipts is None or not visit.touched_ids:
             return
         applicant_ids = tuple(visit.touched_ids)

@@ -1,6 +1,7 @@
 """What every resident screen has: a header, the person's language, Help, Back and Finish."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import on
@@ -32,13 +33,38 @@ class ResidentScreen(Screen[None]):
     has_back: ClassVar[bool] = True
     """Whether the screen offers "back" (the first screen of a visit does not)."""
 
+    guidance_keys: tuple[str, ...] = ()
+    """The messages on this screen that say what to do: spoken after its title."""
+
     class Finished(Message):
         """The person ends the visit; the app wipes every screen and returns to Welcome."""
+
+    @dataclass
+    class Announced(Message):
+        """The screen answered the person (an error, a printed receipt): spoken guidance reads
+        *text* aloud, after an error's tone when *error*."""
+
+        text: str
+        """The sentence shown."""
+        error: bool
+        """Whether it says something went wrong."""
 
     def __init__(self, ctx: KioskContext) -> None:
         """A screen of the visit *ctx*."""
         super().__init__()
         self.ctx = ctx
+        self._title = ""
+
+    def spoken(self) -> list[str]:
+        """What spoken guidance reads when the screen comes up: its title, then what to do.
+
+        The sentences are the ones the screen shows, from the same catalogue keys."""
+        return [self._title, *(self.t(key) for key in self.guidance_keys)]
+
+    def announce(self, text: str, *, error: bool = False) -> None:
+        """Tell spoken guidance that the screen now shows the answer *text*."""
+        if text:
+            self.post_message(self.Announced(text, error))
 
     def t(self, key: str, **values: object) -> str:
         """The message *key* in the person's language."""
@@ -66,8 +92,9 @@ class ResidentScreen(Screen[None]):
     def compose_header(self, title_key: str, **values: object) -> ComposeResult:
         """The office name and the screen's title."""
         office = self.ctx.services.config.office_name(self.ctx.language)
+        self._title = self.t(title_key, **values)
         yield self.paragraph(office, classes="office")
-        yield self.paragraph(self.t(title_key, **values), classes="title")
+        yield self.paragraph(self._title, classes="title")
 
     def reading_pane(self, *, classes: str = "body") -> ReadingPane:
         """The screen's text, read with ↑/↓ and PgUp/PgDn when it is longer than the terminal."""
@@ -79,6 +106,9 @@ class ResidentScreen(Screen[None]):
         if self.has_back:
             buttons.append(self.button("common.back", "back"))
         buttons += [self.button("common.help", "help"), self.button("common.finish", "finish")]
+        if self.ctx.services.config.speech.enabled:
+            # The keys the kiosk app answers (kiosk.app.kiosk.QUIETER_KEY, LOUDER_KEY).
+            yield self.paragraph(self.t("speech.volume_keys"), classes="hint speech-keys")
         with Horizontal(classes="actions"):
             yield from self.in_reading_order(buttons)
 

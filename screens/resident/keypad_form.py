@@ -47,6 +47,8 @@ class KeypadFormScreen(ResidentScreen):
             if self._tries > 1:
                 shown = self.t("common.repeated", message=text, count=self._tries)
         self.query_one("#message", BidiText).text = shown
+        if not meanwhile:
+            self.announce(shown, error=True)  # a form answers only when something is wrong
 
     _field: Input | None = None
 

@@ -37,6 +37,7 @@ class NafathScreen(ResidentScreen):
     """
 
     CSS_PATH = "nafath.tcss"
+    guidance_keys = ("nafath.starting",)
 
     def __init__(
         self, ctx: KioskContext, national_id: str, signed_in: Callable[[Applicant], None]
@@ -98,6 +99,7 @@ class NafathScreen(ResidentScreen):
         self.attempt = attempt
         self.query_one("#instruction", BidiText).text = self.t("nafath.instruction")
         self.query_one("#number", Digits).update(attempt.number)
+        self.announce(f"{self.t('nafath.instruction')} {attempt.number}")
         self._tick()
         self._ticks = self.set_interval(1.0, self._tick)
         self._polls = self.set_interval(self.ctx.services.config.nafath.poll_seconds, self.poll)

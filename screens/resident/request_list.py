@@ -25,6 +25,7 @@ class RequestListScreen(ResidentScreen):
     """Number, date and status badge of each request of one type."""
 
     CSS_PATH = "request_list.tcss"
+    guidance_keys = ("list.intro",)
 
     def __init__(self, ctx: KioskContext, type_code: str, requests: list[TawasulRequest]) -> None:
         """List *requests* of the type *type_code*."""

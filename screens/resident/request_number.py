@@ -48,6 +48,7 @@ class RequestNumberScreen(KeypadFormScreen):
         """Ask for a number; *quick* when nobody signed in (then the ID's last 4 digits too)."""
         super().__init__(ctx)
         self.quick = quick
+        self.guidance_keys = ("number.label", "number.last4_label") if quick else ("number.label",)
         self.looking_up = False
         """Whether a lookup is under way (Find stays enabled: disabling it would hand the
         focus to Back or Finish, where the next Enter leaves the screen or ends the visit)."""

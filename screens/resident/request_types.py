@@ -22,6 +22,7 @@ class RequestTypeScreen(ResidentScreen):
 
     CSS_PATH = "request_types.tcss"
     has_back = False
+    guidance_keys = ("types.intro",)
 
     def __init__(self, ctx: KioskContext) -> None:
         """The types of the signed-in person in *ctx*."""
@@ -69,6 +70,8 @@ class RequestTypeScreen(ResidentScreen):
         total = sum(len(found) for found in grouped.values())
         key = "types.intro" if total else "types.none"
         self.query_one("#types-intro", BidiText).text = self.t(key)
+        if first and not total:
+            self.announce(self.t(key))  # spoken guidance said "types.intro" on arrival
         if not first:
             update_options(listing, options)  # the person's focus and highlight stay
             return

@@ -41,6 +41,7 @@ class SignInScreen(KeypadFormScreen):
 
     CSS_PATH = "sign_in.tcss"
     has_back = True
+    guidance_keys = ("signin.hint.empty",)
 
     @property
     def methods(self) -> tuple[str, ...]:

@@ -96,6 +96,22 @@ class StatusScreen(ResidentScreen):
         first = [self.button(label, "print", "primary")] if self.ctx.receipts else []
         yield from self.compose_actions(*first)
 
+    def spoken(self) -> list[str]:
+        """The title, the status and what it means, what to do next and when an answer is due:
+        the sentences the screen shows first, from the same keys and rules."""
+        request, tr = self.request, self.ctx.tr
+        progress = self.ctx.services.requests.progress(request)
+        said = [
+            *super().spoken(),
+            tr.status_label(request.status),
+            self.t(f"status.{request.status.value}.meaning"),
+            self.t("status.next_title"),
+            *(step.said(tr) for step in next_steps(request, progress)),
+        ]
+        if request.status.awaits_office:
+            said.append(progress.expected_sentence(tr))
+        return said
+
     def on_mount(self) -> None:
         """Focus Print receipt, or (with no printer) Help, where an Enter only opens Help.
 
@@ -155,9 +171,11 @@ class StatusScreen(ResidentScreen):
         button.refresh(layout=True)  # Textual keeps a button's width when only its label changes
         if outcome.printed:
             self._say(self.t("print.done"))
+            self.announce(self.print_state)
             return
         reason = problem_sentence(outcome.problem, self.ctx.tr)
         self._say(self.t("print.failed", reason=reason))
+        self.announce(self.print_state, error=True)
         self.app.push_screen(PrintFallbackScreen(self.ctx, self.request.number, outcome, reason))
 
     def _say(self, text: str) -> None:
