@@ -81,13 +81,15 @@ class SpeechConfig:
     """Spoken guidance (``[speech]``): the screens read aloud through a headphone jack or handset.
 
     *engine* is the speech engine's command line (espeak-ng's options follow it); *volume* is
-    espeak-ng's amplitude (0-200, 100 its own default) and *rate* its words a minute.
+    espeak-ng's amplitude (0-200, 100 its own default) and *rate* its words a minute. *tones*
+    (a tick for a key on a masked field, a double tone for an error) sound with speech on or off.
     """
 
     enabled: bool = False
     engine: str = "espeak-ng"
     volume: int = 100
     rate: int = 150
+    tones: bool = True
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,13 @@ class KioskConfig:
     def office_name(self, language: Language) -> str:
         """The office name in *language* (Arabic, else English: the two the office writes)."""
         return self.office_name_ar if language == Language.ARABIC else self.office_name_en
+
+    @property
+    def visit_idle_seconds(self) -> float:
+        """How long a visit goes without a key or click before the countdown: ``idle_seconds``,
+        doubled where the screens are read aloud (hearing a screen takes longer than reading
+        it: WCAG 2.2.1, issue 17). The one rule; the kiosk asks nothing else."""
+        return self.idle_seconds * (2 if self.speech.enabled else 1)
 
 
 _CHOICES: dict[str, tuple[object, ...]] = {

@@ -174,7 +174,7 @@ class KioskApp(App[None], inherit_bindings=False):
         config = self.services.config
         if self.speech.enabled:
             self.screen_change_signal.subscribe(self, self._screen_changed)
-        self.set_interval(min(1.0, max(config.idle_seconds / 4, 0.05)), self._check_idle)
+        self.set_interval(min(1.0, max(config.visit_idle_seconds / 4, 0.05)), self._check_idle)
         if self._handle_signals:
             loop = asyncio.get_running_loop()
             for number in STOP_SIGNALS:
@@ -220,11 +220,7 @@ class KioskApp(App[None], inherit_bindings=False):
             event.prevent_default()
             self._ask_staff_pin()
             return
-        if (
-            self.speech.enabled
-            and isinstance(event, events.Key | events.MouseDown)
-            and self._guidance_key(event)
-        ):
+        if isinstance(event, events.Key | events.MouseDown) and self._guidance_key(event):
             event.stop()
             event.prevent_default()
             return
@@ -234,8 +230,12 @@ class KioskApp(App[None], inherit_bindings=False):
 
     def _guidance_key(self, event: events.Key | events.MouseDown) -> bool:
         """Any key or click stops the sentence being read; the volume keys change the loudness
-        (and are used up: True); a key on a masked field gives a tone instead of its digit."""
-        if isinstance(event, events.Key) and event.key in (QUIETER_KEY, LOUDER_KEY):
+        (and are used up: True); a key on a masked field gives a tone (speech on or off)."""
+        if (
+            self.speech.enabled
+            and isinstance(event, events.Key)
+            and event.key in (QUIETER_KEY, LOUDER_KEY)
+        ):
             volume = self.speech.louder() if event.key == LOUDER_KEY else self.speech.quieter()
             log.info("speech volume %d for this visit", volume)
             return True
@@ -252,8 +252,7 @@ class KioskApp(App[None], inherit_bindings=False):
     # Keypad.Pressed by its handler name: widgets are not imported before a visit.
     def on_keypad_pressed(self) -> None:
         """A key of the on-screen keypad: a tone when it types into a masked field."""
-        if self.speech.enabled:
-            self._masked_key_tone()
+        self._masked_key_tone()
 
     def _screen_changed(self, screen: Screen[object]) -> None:
         """A screen came up: once it is drawn, a resident screen is read aloud."""
@@ -270,12 +269,12 @@ class KioskApp(App[None], inherit_bindings=False):
 
     # ResidentScreen.Announced by its handler name: its module is not imported before a visit.
     def on_resident_screen_announced(self, event: "ResidentScreen.Announced") -> None:
-        """A screen answered the person: read the answer, after an error's tone."""
-        if not self.speech.enabled or self.visit is None:
+        """A screen answered the person: read the answer (speech on), after an error's tone."""
+        if self.visit is None:
             return
-        if event.error and not self.speech.has_tones:
+        after = Cue.ERROR if event.error else None
+        if not self.speech.say([event.text], self.visit.language, after=after):
             self.bell()
-        self.speech.say([event.text], self.visit.language, after=Cue.ERROR if event.error else None)
 
     def _check_idle(self) -> None:
         if self.visit is None:
@@ -285,7 +284,7 @@ class KioskApp(App[None], inherit_bindings=False):
         if isinstance(self.screen, IdleCountdown):
             return
         config = self.services.config
-        if self._monotonic() - self._last_input < config.idle_seconds:
+        if self._monotonic() - self._last_input < config.visit_idle_seconds:
             return
         tr = self.visit.tr
         # Continue dismisses it (the key or click restarts the idle clock); zero or Finish

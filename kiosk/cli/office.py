@@ -100,6 +100,7 @@ request_timeout = 4.0
 [speech]
 # Spoken guidance through a headphone jack or handset: each resident screen's title and what to
 # do, and the status with its next step, in the resident's language (README: "Spoken guidance").
+# On, it doubles idle_seconds: hearing a screen takes longer than reading it.
 enabled = false
 # The speech engine's command line, run for each sentence (espeak-ng's -v, -a, -s follow it).
 engine = "espeak-ng"
@@ -107,6 +108,9 @@ engine = "espeak-ng"
 volume = 100
 # Words a minute, 80 to 450.
 rate = 150
+# A tick for each key on a masked field (password, PIN) and a tone for an error, with speech on
+# or off (aplay or paplay; without them the terminal bell).
+tones = true
 """
 """The configuration ``init`` writes: every key, with its default and what it is for."""
 

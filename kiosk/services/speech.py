@@ -9,6 +9,7 @@ one log line, never an error for the resident.
 Tones (a key press on a masked field, an error) are small WAV files made here with the
 standard library and played with ``aplay`` or ``paplay``; espeak-ng cannot make short tones.
 Where neither player is installed, ``cue`` answers False and the app rings the terminal bell.
+Tones sound with speech on or off (``[speech] tones``); only sentences need ``enabled``.
 """
 
 import contextlib
@@ -145,23 +146,29 @@ class SpokenGuidance:
 
     # --- what the kiosk asks (from the event loop: each call returns at once) ---------------
 
-    def say(self, sentences: list[str], language: Language, *, after: "Cue | None" = None) -> None:
+    def say(self, sentences: list[str], language: Language, *, after: "Cue | None" = None) -> bool:
         """Read *sentences* aloud in *language*, ending whatever was being said; *after* a tone
-        (an error's) when given. Numbers are read as ``kiosk.domain.spoken`` decides."""
+        (an error's) when given. Numbers are read as ``kiosk.domain.spoken`` decides.
+
+        False when the tone *after* cannot be played (no player), so the caller rings the bell."""
+        if not self.enabled:
+            return self.cue(after) if after else True
         text = spoken_text(sentences)
-        if not self.enabled or not text:
-            return
+        if not text:
+            return True
+        tone = after if after and self.config.tones and self.has_tones else None
         self._last = (sentences, language)
         voice = VOICES.get(language.value)
         if voice is None:
             self._log_once(f"voice:{language}", "no speech voice for %s: not spoken", language)
-            self._send(_Tone(after) if after else _STOP)
-            return
-        argv = [
-            *shlex.split(self.config.engine),
-            *("-v", voice, "-a", str(self.volume), "-s", str(self.config.rate), "--stdin"),
-        ]
-        self._send(_Utterance(argv, text, voice, after if self.has_tones else None))
+            self._send(_Tone(tone) if tone else _STOP)
+        else:
+            argv = [
+                *shlex.split(self.config.engine),
+                *("-v", voice, "-a", str(self.volume), "-s", str(self.config.rate), "--stdin"),
+            ]
+            self._send(_Utterance(argv, text, voice, tone))
+        return tone is not None or after is None or not self.config.tones
 
     def stop(self) -> None:
         """End the sentence being read (a key was pressed)."""
@@ -196,8 +203,8 @@ class SpokenGuidance:
 
     def cue(self, cue: Cue) -> bool:
         """Play *cue*'s tone, over the one before; False when there is no player to play it,
-        so the caller rings the terminal bell instead. Nothing (True) when guidance is off."""
-        if not self.enabled:
+        so the caller rings the terminal bell instead. Nothing (True) when tones are off."""
+        if not self.config.tones:
             return True
         if not self.has_tones:
             return False

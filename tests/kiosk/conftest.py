@@ -14,7 +14,7 @@ from textual.widgets import Input
 from kiosk.app import make_kiosk_app
 from kiosk.app.kiosk import KioskApp
 from kiosk.cli.wiring import open_services
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, SpeechConfig
 from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
 from kiosk.services.clock import Clock
@@ -91,6 +91,8 @@ def kiosk(demo_template: Path, tmp_path: Path) -> KioskFactory:
         db = tmp_path / "tawasul.json"
         if not db.exists():
             shutil.copy(demo_template, db)
+        # No tones unless a test asks: the machine's own aplay would play them on every key.
+        config.setdefault("speech", SpeechConfig(tones=False))
         services = open_services(db, replace(KioskConfig(), **config), clock=clock)
         return make_kiosk_app(
             services,

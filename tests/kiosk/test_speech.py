@@ -4,6 +4,7 @@ by a key, the volume keys, the tones, and silence with one log line when the eng
 import json
 import logging
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -15,9 +16,16 @@ from textual.pilot import Pilot
 from kiosk.app.kiosk import KioskApp
 from kiosk.config import SpeechConfig
 from kiosk.domain.languages import Language
+from kiosk.domain.spoken import speakable
 from kiosk.services.i18n import translations
-from screens.resident import RequestTypeScreen, SignInScreen, StatusScreen, WelcomeScreen
-from tests.kiosk.conftest import AHMED, KioskFactory, settle, sign_in, wait_until
+from screens.resident import (
+    IdleCountdown,
+    RequestTypeScreen,
+    SignInScreen,
+    StatusScreen,
+    WelcomeScreen,
+)
+from tests.kiosk.conftest import AHMED, FakeMonotonic, KioskFactory, settle, sign_in, wait_until
 
 FAKE_ENGINE = """#!{python}
 # A speech engine that notes its arguments and text, then "speaks" until it is terminated.
@@ -126,11 +134,12 @@ async def test_each_screen_is_read_in_the_residents_voice(
         assert first["pid"] in engine.terminated()  # a new sentence ends the one before
 
 
-async def test_the_status_is_read_with_its_next_step_and_numbers_digit_by_digit(
-    kiosk: KioskFactory, engine: Engine
+@pytest.mark.parametrize("language", ["en", "ar"])
+async def test_the_status_is_read_with_its_next_step_in_the_residents_voice(
+    kiosk: KioskFactory, engine: Engine, language: str
 ) -> None:
-    app = speaking_kiosk(kiosk)
-    tr = translations(Language.ENGLISH)
+    app = speaking_kiosk(kiosk, language)
+    tr = translations(Language(language))
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot, *AHMED)
         await pilot.press("down", "enter")
@@ -140,14 +149,20 @@ async def test_the_status_is_read_with_its_next_step_and_numbers_digit_by_digit(
         assert isinstance(app.screen, StatusScreen)
         assert app.screen.request.number == "9000000100"
         await wait_until(pilot, lambda: "9 0 0, 0 0 0, 0 1 0 0" in engine.said()[-1]["text"])
-        text = engine.said()[-1]["text"]
+        said = engine.said()[-1]
+        assert option(said["args"], "-v") == language
+        text = said["text"]
         status = app.screen.request.status
-        assert text.startswith("Request 9 0 0, 0 0 0, 0 1 0 0.\n")
+        # The title with the request number digit by digit, as a call centre reads it.
+        title = tr("status.title", number=app.screen.request.number)
+        assert text.startswith(speakable(title) + ".\n")
         assert tr.status_label(status) in text
         assert tr(f"status.{status.value}.meaning") in text
         assert tr("status.next_title") in text
-        # A count of days is read whole: the expected answer as the screen says it.
-        assert app.screen.query_one("#expected").text in text  # type: ignore[attr-defined]
+        # Counts and years are numbers read whole: the expected answer as the screen says it.
+        expected = app.screen.query_one("#expected").text  # type: ignore[attr-defined]
+        assert speakable(expected) in text
+        assert re.search(r"(?<![0-9] )\b2026\b", text)
 
 
 async def test_any_key_stops_the_sentence(kiosk: KioskFactory, engine: Engine) -> None:
@@ -157,7 +172,18 @@ async def test_any_key_stops_the_sentence(kiosk: KioskFactory, engine: Engine) -
         sentence = await heard(pilot, engine, 1)
         await pilot.press("1")  # typing the ID: no new screen, the sentence stops
         await wait_until(pilot, lambda: sentence["pid"] in engine.terminated())
+        await wait_until(pilot, lambda: not running(sentence["pid"]))
         assert len(engine.said()) == 1
+        assert app.screen.query_one("#id-number").value == "1"  # type: ignore[attr-defined]
+
+
+def running(pid: int) -> bool:
+    """Whether the process *pid* still runs (the speech thread reaps the engines it ends)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 async def test_volume_keys_change_the_loudness_for_the_visit_only(
@@ -225,6 +251,10 @@ async def test_a_missing_engine_is_silence_and_one_log_line(
             await pilot.press("f8")
             await wait_until(pilot, lambda: bool(caplog.records))
             await pilot.pause(0.3)
+            # Nothing about it on the screen: no notification, no error dialog.
+            assert isinstance(app.screen, RequestTypeScreen)
+            assert not app.query("Toast")
+            assert "espeak" not in app.screen.query_one("#types-intro").text  # type: ignore[attr-defined]
     lines = [record.getMessage() for record in caplog.records if record.name == "tawasul.speech"]
     # One line for the engine, however many sentences went unsaid (and one for the tones:
     # the password was typed with no player on PATH either).
@@ -240,3 +270,70 @@ async def test_speech_off_starts_no_engine(kiosk: KioskFactory, engine: Engine) 
         await sign_in(pilot, *AHMED)
         assert not app.screen.query(".speech-keys")
     assert engine.said() == []
+
+
+async def test_masked_keys_and_errors_give_tones_with_speech_off(
+    kiosk: KioskFactory, engine: Engine, on_path: Path, tmp_path: Path
+) -> None:
+    played = tmp_path / "played.txt"
+    install(on_path, "aplay", FAKE_PLAYER.format(log=played))
+    app = kiosk("en", speech=SpeechConfig(enabled=False))  # tones are on by default
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.press(*AHMED[0])  # the ID is shown as typed: no tone
+        await pilot.press("tab", "x", "y")  # two keys in the masked password
+        await wait_until(pilot, lambda: played.exists() and len(tones(played)) == 2)
+        await pilot.press("enter")  # a wrong password: its error tone, and nothing spoken
+        await settle(pilot)
+        await wait_until(pilot, lambda: len(tones(played)) == 3)
+        assert tones(played) == ["key.wav", "key.wav", "error.wav"]
+    assert engine.said() == []
+
+
+async def test_without_a_player_the_tones_are_the_terminal_bell(
+    kiosk: KioskFactory, on_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = kiosk("en", speech=SpeechConfig(enabled=False))
+    bells: list[str] = []
+    monkeypatch.setattr(app, "bell", lambda: bells.append(type(app.focused).__name__))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.press(*AHMED[0])
+        assert bells == []
+        await pilot.press("tab", "x", "y")
+        assert bells == ["TextField", "TextField"]  # the password field
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(bells) == 3
+
+
+async def test_tones_off_is_silence(
+    kiosk: KioskFactory, on_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    played = tmp_path / "played.txt"
+    install(on_path, "aplay", FAKE_PLAYER.format(log=played))
+    app = kiosk("en", speech=SpeechConfig(tones=False))
+    bells: list[int] = []
+    monkeypatch.setattr(app, "bell", lambda: bells.append(1))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter", *AHMED[0], "tab", "x", "y", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+    assert bells == []
+    assert not played.exists()
+
+
+async def test_speech_doubles_the_idle_time(kiosk: KioskFactory, engine: Engine) -> None:
+    clock = FakeMonotonic()
+    app = kiosk("en", monotonic=clock, idle_seconds=10.0, speech=SpeechConfig(enabled=True))
+    assert app.services.config.visit_idle_seconds == 20.0
+    assert kiosk("en", idle_seconds=10.0).services.config.visit_idle_seconds == 10.0
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        clock.advance(15)  # past idle_seconds, within twice it
+        app._check_idle()
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen)
+        clock.advance(6)
+        await wait_until(pilot, lambda: isinstance(app.screen, IdleCountdown))

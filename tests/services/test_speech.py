@@ -89,9 +89,10 @@ def test_a_language_without_a_voice_is_not_spoken(
     assert asked == []  # no engine was looked for, none started
 
 
-def test_speech_off_does_nothing() -> None:
-    guidance = SpokenGuidance(SpeechConfig(enabled=False), which=lambda name: pytest.fail(name))
-    guidance.say(["Hello."], Language.ENGLISH)
+def test_speech_and_tones_off_do_nothing() -> None:
+    off = SpeechConfig(enabled=False, tones=False)
+    guidance = SpokenGuidance(off, which=lambda name: pytest.fail(name))
+    assert guidance.say(["Hello."], Language.ENGLISH, after=Cue.ERROR)
     assert guidance.cue(Cue.KEY)
     assert guidance.louder() == 120  # kept for the visit, though nothing is said
     guidance.close()
@@ -104,3 +105,13 @@ def test_each_tone_is_a_short_wav(tmp_path: Path, cue: Cue) -> None:
     with wave.open(str(path)) as audio:
         assert audio.getnchannels() == 1
         assert 0.02 < audio.getnframes() / audio.getframerate() < 0.5
+
+
+def test_tones_sound_with_speech_off() -> None:
+    asked: list[str] = []
+    guidance = SpokenGuidance(SpeechConfig(enabled=False), which=lambda name: asked.append(name))
+    assert not guidance.cue(Cue.KEY)  # no player: the caller rings the bell
+    assert not guidance.say(["Wrong password."], Language.ENGLISH, after=Cue.ERROR)
+    assert guidance.say(["Printed."], Language.ENGLISH)  # no tone asked: nothing to ring
+    assert asked == ["aplay", "paplay"]  # looked for once; no engine looked for
+    guidance.close()
