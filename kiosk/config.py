@@ -1,6 +1,7 @@
 """The operator's configuration: one TOML file, every key optional (README lists them)."""
 
 import os
+import shlex
 import stat
 from dataclasses import dataclass, field
 from datetime import date
@@ -260,8 +261,15 @@ def config_from_mapping(raw: dict[str, Any], source: str = "configuration") -> K
     if not isinstance(speech_raw, dict):
         raise InvalidInput(f"{source}: [speech] must be a table.")
     speech = SpeechConfig(**_checked(speech_raw, SpeechConfig(), f"{source}: ", "speech."))
-    if not speech.engine.strip():
-        raise InvalidInput(f"{source}: speech.engine must name the speech engine's command.")
+    try:
+        engine = shlex.split(speech.engine)
+    except ValueError:  # an unclosed quote: the kiosk could not run it
+        engine = []
+    if not engine:
+        raise InvalidInput(
+            f"{source}: speech.engine must name the speech engine's command "
+            "(a command line, its quotes closed)."
+        )
     sign_in = _sign_in_methods(top.pop("sign_in", ["password"]), source)
     return KioskConfig(
         **_checked(top, KioskConfig(), f"{source}: ", ""),

@@ -10,6 +10,7 @@ one fails.
 import contextlib
 import logging
 import os
+import shlex
 import shutil
 import stat
 import subprocess
@@ -383,17 +384,22 @@ class Doctor:
     # --- speech -----------------------------------------------------------------------------
 
     def speech(self) -> Finding:
-        """The speech engine; optional, so its absence is a warning."""
+        """The speech engine ``[speech] engine`` names; optional, so its absence is a warning."""
         name = "speech"
-        engine = shutil.which("espeak-ng")
+        command = shlex.split(self.services.config.speech.engine)[0]  # the config checked it
+        engine = shutil.which(command)
         if engine is None:
+            remedy = (
+                "apt-get install espeak-ng"
+                if Path(command).name == "espeak-ng"
+                else "install it or correct [speech] engine"
+            )
             return Finding(
                 name,
                 Verdict.WARNING,
-                "espeak-ng is not installed, so spoken guidance stays silent; "
-                "apt-get install espeak-ng.",
+                f"{command} is not installed, so spoken guidance stays silent; {remedy}.",
             )
-        return Finding(name, Verdict.OK, f"espeak-ng at {engine}.")
+        return Finding(name, Verdict.OK, f"{command} at {engine}.")
 
 
 _TERMINAL_CHECKS: dict[str, Callable[[Doctor, TerminalFacts], Finding]] = {

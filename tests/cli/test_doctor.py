@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.cli.wiring import open_services
-from kiosk.config import KioskConfig
+from kiosk.config import KioskConfig, SpeechConfig
 from kiosk.printing.payload import load_or_create_key
 from kiosk.printing.text import FONT_FOLDERS
 from kiosk.services.doctor import (
@@ -188,6 +188,22 @@ def test_no_speech_engine_is_only_a_warning(
         "silent; apt-get install espeak-ng."
     )
     assert code == EXIT_WARNINGS
+
+
+def test_the_speech_check_looks_for_the_configured_engine(demo_db: Path, tmp_path: Path) -> None:
+    """The engine ``[speech] engine`` names, with its options, is the one looked for."""
+    engine = tmp_path / "espeak-watch"
+    config = KioskConfig(speech=SpeechConfig(engine=f"{engine} -p 40"))
+    missing = Doctor(open_services(demo_db, config)).speech()
+    assert missing.verdict is Verdict.WARNING
+    assert missing.words == (
+        f"{engine} is not installed, so spoken guidance stays silent; "
+        "install it or correct [speech] engine."
+    )
+    engine.write_text("#!/bin/sh\n", encoding="utf-8")
+    engine.chmod(0o755)
+    found = Doctor(open_services(demo_db, config)).speech()
+    assert (found.verdict, found.words) == (Verdict.OK, f"{engine} at {engine}.")
 
 
 def test_json_gives_one_object_a_check(capsys: pytest.CaptureFixture[str], demo_db: Path) -> None:

@@ -117,6 +117,10 @@ def test_a_full_config_is_read(tmp_path: Path) -> None:
         ('[nafath]\nurl = "file:///etc/passwd"', "nafath.url must start with http:// or https://"),
         ("[nafath]\npoll_seconds = 10", "nafath.poll_seconds must be between 2 and 3"),
         ("[nafath]\napp_key = 'x'", "nafath.app_key is not a setting"),
+        ('[speech]\nengine = " "', "speech.engine must name the speech engine's command"),
+        ("[speech]\nengine = 'espeak-ng \"-v'", "its quotes closed"),
+        ("[speech]\nvolume = 201", "speech.volume must be between 0 and 200"),
+        ("[speech]\ntones = 1", "speech.tones should be true or false"),
     ],
 )
 def test_a_wrong_setting_is_named(tmp_path: Path, text: str, fragment: str) -> None:
