@@ -264,13 +264,15 @@ class SpokenGuidance:
         """The speech thread: one engine process at a time, ended by the next request."""
         speaking: tuple[subprocess.Popen[bytes], _Utterance] | None = None
         while True:
+            watching = speaking is not None or self._cue_process is not None
             try:
-                job = self._jobs.get(timeout=WATCH_SECONDS if speaking else None)
+                job = self._jobs.get(timeout=WATCH_SECONDS if watching else None)
             except queue.Empty:
-                assert speaking is not None
-                if speaking[0].poll() is not None:
+                if speaking is not None and speaking[0].poll() is not None:
                     self._ended(*speaking)
                     speaking = None
+                if self._cue_process is not None and self._cue_process.poll() is not None:
+                    self._cue_process = None  # reaped: no finished player left a zombie
                 continue
             if speaking is not None:
                 self._end(speaking[0])
