@@ -283,10 +283,13 @@ async def test_masked_keys_and_errors_give_tones_with_speech_off(
         await pilot.press(*AHMED[0])  # the ID is shown as typed: no tone
         await pilot.press("tab", "x", "y")  # two keys in the masked password
         await wait_until(pilot, lambda: played.exists() and len(tones(played)) == 2)
+        await pilot.click("#key-z")  # and one from the on-screen keypad
+        await wait_until(pilot, lambda: len(tones(played)) == 3)
+        assert app.screen.query_one("#password").value == "xyz"  # type: ignore[attr-defined]
         await pilot.press("enter")  # a wrong password: its error tone, and nothing spoken
         await settle(pilot)
-        await wait_until(pilot, lambda: len(tones(played)) == 3)
-        assert tones(played) == ["key.wav", "key.wav", "error.wav"]
+        await wait_until(pilot, lambda: len(tones(played)) == 4)
+        assert tones(played) == ["key.wav", "key.wav", "key.wav", "error.wav"]
     assert engine.said() == []
 
 
