@@ -33,6 +33,7 @@ TEMPLATE = LOCALE / "kiosk.pot"
 # Where the messages of each key family appear, for the translators' template.
 PLACES = {
     "common": "Buttons and notes on every resident screen",
+    "access": "The high contrast and large layout switches, top line of every resident screen",
     "welcome": "Welcome (the first screen)",
     "signin": "Sign in: ID or Iqama number and Absher password, with hints while typing",
     "nafath": "Sign in with Nafath: the number to choose in the Nafath app",

@@ -86,6 +86,8 @@ class Keypad(Widget):
     def compose(self) -> ComposeResult:
         """The rows of the current layout."""
         rows = self.LETTER_ROWS if self.letters_allowed else self.DIGIT_ROWS
+        # Styles size the keys by layout (the large layout has less room for ten in a row).
+        self.set_class(self.letters_allowed, "-letters")
         for row in rows:
             with Horizontal():
                 for key in row:

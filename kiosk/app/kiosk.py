@@ -19,13 +19,15 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import App
-from textual.binding import BindingType
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import WorkerFailed
 
 from kiosk.app.live import DataChanged, listen_for_changes
+from kiosk.domain.accessibility import AccessChoice, Presentation, idle_seconds
 from kiosk.domain.languages import Language, on_screen_language
 from kiosk.errors import DataFileError
 from kiosk.services import Services
@@ -35,6 +37,7 @@ from kiosk.services.receipts_port import ReceiptPrinting
 from kiosk.services.speech import Cue, SpokenGuidance
 from screens.resident.live import LiveScreen
 from screens.resident.welcome import WELCOME_CSS, WelcomeScreen
+from widgets.access_keys import ACCESS_KEYS, AccessKeys
 
 if TYPE_CHECKING:
     from screens.resident import IdleCountdown
@@ -81,6 +84,43 @@ VERIFY_AFTER_SECONDS = 0.5
 GIL (~110 ms at 100,000 stored requests), and started any sooner it slows the first screen."""
 
 
+HIGH_CONTRAST_THEME = Theme(
+    name="tawasul-high-contrast",
+    primary="#FFFF00",
+    secondary="#00FFFF",
+    accent="#00FFFF",
+    warning="#FFD700",
+    error="#FF9090",
+    success="#00FF66",
+    foreground="#FFFFFF",
+    background="#000000",
+    surface="#000000",
+    panel="#000000",
+    boost="#000000",
+    dark=True,
+    text_alpha=1.0,
+    variables={
+        # Muted text and buttons stay white: only full white reaches 21:1 on black.
+        "text-muted": "#FFFFFF",
+        # A placeholder must still read as one (not as typed text): silver, 12:1 on black.
+        "text-disabled": "#C0C0C0",
+        "button-foreground": "#FFFFFF",
+        "button-color-foreground": "#000000",
+        "button-focus-text-style": "bold reverse underline",
+        "border": "#FFFFFF",
+        "border-blurred": "#FFFFFF",
+        "input-cursor-background": "#FFFFFF",
+        "input-cursor-foreground": "#000000",
+        "scrollbar": "#FFFFFF",
+        "scrollbar-hover": "#FFFF00",
+        "scrollbar-active": "#FFFF00",
+        "scrollbar-background": "#000000",
+    },
+)
+"""Light text and controls on black, each pair at 7:1 or more (tests/kiosk/test_contrast.py
+computes every pair the resident screens draw); kiosk.tcss shows the focus by its border too."""
+
+
 def chord_keys(chord: str) -> frozenset[str]:
     """The key names that stand for the staff exit *chord* in Textual's key events.
 
@@ -100,7 +140,11 @@ class KioskApp(App[None], inherit_bindings=False):
     # Welcome's rules are read with the app's: a screen's own file, read when it is first
     # shown, makes Textual parse every rule again (~4 ms before the first screen).
     CSS_PATH: ClassVar[list[str | PurePath]] = ["kiosk.tcss", WELCOME_CSS]
-    BINDINGS: ClassVar[list[BindingType]] = []
+    # F2 and F3 switch high contrast and the large layout on every screen, whatever has the focus.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, f"toggle_presentation('{choice}')", show=False, priority=True)
+        for choice, key in ACCESS_KEYS.items()
+    ]
     DEFAULT_MODE: ClassVar[str] = WELCOME_MODE
     ENABLE_COMMAND_PALETTE = False
     ALLOW_SELECT = False
@@ -154,6 +198,10 @@ class KioskApp(App[None], inherit_bindings=False):
         self._changes: Subscription | None = None
         self.speech = SpokenGuidance(services.config.speech)
         """Spoken guidance, as the office configured it (silent when it is off)."""
+        self.register_theme(HIGH_CONTRAST_THEME)
+        self._usual_theme = self.theme
+        self.presentation = services.config.presentation
+        """How the kiosk is shown now: the office's default, or what this visit's resident chose."""
 
     # --- lifetime --------------------------------------------------------------------------
 
@@ -171,10 +219,12 @@ class KioskApp(App[None], inherit_bindings=False):
             welcome.call_after_refresh(self.set_timer, VERIFY_AFTER_SECONDS, self._verify_later)
         if self._check_health:
             welcome.call_after_refresh(self.set_timer, VERIFY_AFTER_SECONDS, self._checks_later)
+        self._show_presentation()
         config = self.services.config
         if self.speech.enabled:
             self.screen_change_signal.subscribe(self, self._screen_changed)
-        self.set_interval(min(1.0, max(config.visit_idle_seconds / 4, 0.05)), self._check_idle)
+        # Checked often enough for the shortest idle time a visit can have (the office's own).
+        self.set_interval(min(1.0, max(config.idle_seconds / 4, 0.05)), self._check_idle)
         if self._handle_signals:
             loop = asyncio.get_running_loop()
             for number in STOP_SIGNALS:
@@ -276,15 +326,26 @@ class KioskApp(App[None], inherit_bindings=False):
         if not self.speech.say([event.text], self.visit.language, after=after):
             self.bell()
 
+    @property
+    def idle_limit(self) -> float:
+        """Seconds without input before "are you still there?", for the presentation shown now."""
+        config = self.services.config
+        more = config.accessibility.more_time_factor
+        return idle_seconds(config.idle_seconds, self.presentation, more)
+
     def _check_idle(self) -> None:
         if self.visit is None:
+            # Switched on Welcome by someone who then walked away: the next person gets the
+            # office's default.
+            if self._monotonic() - self._last_input >= self.idle_limit:
+                self._reset_presentation()
             return
         from screens.resident import IdleCountdown
 
         if isinstance(self.screen, IdleCountdown):
             return
         config = self.services.config
-        if self._monotonic() - self._last_input < config.visit_idle_seconds:
+        if self._monotonic() - self._last_input < self.idle_limit:
             return
         tr = self.visit.tr
         # Continue dismisses it (the key or click restarts the idle clock); zero or Finish
@@ -322,6 +383,31 @@ class KioskApp(App[None], inherit_bindings=False):
             log.info("staff left the kiosk with the PIN")
             self._forget_visit(wait=True)
             self.exit()
+
+    # --- high contrast and the large layout ----------------------------------------------------
+
+    def action_toggle_presentation(self, choice: str) -> None:
+        """Switch high contrast or the large layout (*choice*, a binding's text) for this visit."""
+        self.presentation = self.presentation.toggled(AccessChoice(choice))
+        self._show_presentation()
+
+    def on_access_keys_toggled(self, event: AccessKeys.Toggled) -> None:
+        """A touch or a click on a switch: the same as its key."""
+        self.action_toggle_presentation(event.choice)
+
+    def _reset_presentation(self) -> None:
+        default = self.services.config.presentation
+        if self.presentation != default:
+            self.presentation = default
+            self._show_presentation()
+
+    def _show_presentation(self) -> None:
+        """Draw every screen as the presentation says: the theme, and the app's classes that
+        kiosk.tcss styles (``-high-contrast``: focus by border too; ``-large``: bigger targets)."""
+        shown: Presentation = self.presentation
+        self.theme = HIGH_CONTRAST_THEME.name if shown.high_contrast else self._usual_theme
+        self.set_class(shown.high_contrast, "-high-contrast")
+        self.set_class(shown.large, "-large")
 
     # --- visits ------------------------------------------------------------------------------
 
@@ -377,9 +463,11 @@ class KioskApp(App[None], inherit_bindings=False):
             log.exception("the unprinted receipts of a finished visit could not be settled")
 
     def end_visit(self) -> None:
-        """Sign out: Welcome first, then the visit's screens go and its receipts are settled."""
+        """Sign out: Welcome first, then the visit's screens go and its receipts are settled;
+        the next visit starts with the office's presentation."""
         self._forget_visit()
         self._back_to_welcome()
+        self._reset_presentation()
 
     def _back_to_welcome(self) -> None:
         """Make Welcome current, then drop every other screen (none of them is drawn again).

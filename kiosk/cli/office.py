@@ -111,6 +111,15 @@ rate = 150
 # A tick for each key on a masked field (password, PIN) and a tone for an error, with speech on
 # or off (aplay or paplay; without them the terminal bell).
 tones = true
+
+[accessibility]
+# How every visit starts; a resident switches either for their own visit (F2, F3, or a touch
+# on the top line) and the next visit starts from these again. High contrast: light text on
+# black at 7:1 or more. Large: fewer, bigger targets, a keypad of keys twice as large.
+high_contrast = false
+large = false
+# How many times the idle time a resident gets with the large layout or speech on (1 to 10).
+more_time_factor = 2.0
 """
 """The configuration ``init`` writes: every key, with its default and what it is for."""
 

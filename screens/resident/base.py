@@ -18,6 +18,7 @@ from kiosk.domain.text import display_line
 from screens.resident.context import KioskContext
 from screens.resident.help import HelpScreen
 from widgets import READING_KEYS, BidiText, ReadingPane
+from widgets.access_keys import ACCESS_LABELS, AccessKeys
 from widgets.reading_pane import ReadingKey
 
 
@@ -90,10 +91,14 @@ class ResidentScreen(Screen[None]):
         return ordered[::-1] if self.ctx.mirrored else ordered
 
     def compose_header(self, title_key: str, **values: object) -> ComposeResult:
-        """The office name and the screen's title."""
+        """The office name with the high contrast and large switches beside it, then the title."""
         office = self.ctx.services.config.office_name(self.ctx.language)
         self._title = self.t(title_key, **values)
-        yield self.paragraph(office, classes="office")
+        labels = {choice: self.shaped(self.t(key)) for choice, key in ACCESS_LABELS.items()}
+        access = AccessKeys(labels, mirrored=self.ctx.mirrored)
+        row = [self.paragraph(office, classes="office"), access]
+        with Horizontal(classes="header"):
+            yield from reversed(row) if self.ctx.mirrored else row
         yield self.paragraph(self._title, classes="title")
 
     def reading_pane(self, *, classes: str = "body") -> ReadingPane:

@@ -17,6 +17,7 @@ from kiosk.domain.text import display_line, has_rtl
 from kiosk.domain.typed_text import BANNER_LIMIT, drawn_text
 from kiosk.services import Services
 from kiosk.services.i18n import language_name, translations
+from widgets.access_keys import ACCESS_LABELS, AccessKeys
 from widgets.bidi_text import BidiText
 from widgets.choice_tile import ChoiceTile, Direction, tile_towards
 
@@ -100,6 +101,12 @@ class WelcomeScreen(Screen[None]):
                     f"{display_line(ar('common.help'), bidi, ar.rtl)} · {en('common.help')}",
                     id="help",
                 )
+            both = {
+                c: f"{display_line(ar(k), bidi, ar.rtl)} · {en(k)}"
+                for c, k in ACCESS_LABELS.items()
+            }
+            with Center():  # high contrast and the large layout, named in both languages
+                yield AccessKeys(both)
 
     def on_mount(self) -> None:
         """Read the staff banner now; the app asks again whenever the data changes."""

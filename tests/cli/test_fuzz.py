@@ -39,9 +39,14 @@ FUZZ = settings(
 
 # --- the configuration loader ------------------------------------------------------------------
 
-# Every real key, top level, [printer] and [nafath] alike, drawn for any place.
+# Every real key, top level, [printer], [nafath] and [accessibility] alike, drawn for any place.
 SETTING_NAMES = sorted(
-    {*vars(KioskConfig()), *vars(KioskConfig().printer), *vars(KioskConfig().nafath)}
+    {
+        *vars(KioskConfig()),
+        *vars(KioskConfig().printer),
+        *vars(KioskConfig().nafath),
+        *vars(KioskConfig().accessibility),
+    }
 )
 keys = st.sampled_from(SETTING_NAMES) | st.text(min_size=1, max_size=12)
 scalars = (
@@ -66,6 +71,7 @@ documents = st.fixed_dictionaries(
     optional={
         "printer": st.dictionaries(keys, values, max_size=6),
         "nafath": st.dictionaries(keys, values, max_size=6),
+        "accessibility": st.dictionaries(keys, values, max_size=4),
     },
 ).flatmap(lambda printer: tables.map(lambda top: {**top, **printer}))
 
@@ -131,7 +137,7 @@ config_files = (
 
 def assert_in_range(config: KioskConfig) -> None:
     """Every number of *config* lies in its documented range."""
-    for section in (config, config.printer, config.nafath):
+    for section in (config, config.printer, config.nafath, config.accessibility):
         for name, value in vars(section).items():
             if name in RANGES:
                 bounds = RANGES[name]

@@ -18,6 +18,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from kiosk.app.kiosk import KioskApp
+from kiosk.config import AccessibilityConfig
 from kiosk.domain.languages import BidiMode
 from kiosk.services.receipts_port import Problem
 from screens.resident import IdleCountdown, OutOfServiceScreen, WelcomeScreen
@@ -143,7 +144,7 @@ async def print_fallback(pilot: Pilot[None], language: str) -> None:
 async def idle_countdown(pilot: Pilot[None], language: str, *, clock: FakeMonotonic) -> None:
     """The countdown over the request types, the idle clock moved on by hand."""
     await signed_in(pilot, language)
-    clock.advance(61)
+    clock.advance(cast(KioskApp, pilot.app).idle_limit + 1)
     # The idle check runs every second: wait for the countdown itself, not a guessed time, and
     # show it at its first second (a loaded machine may already have let one tick pass).
     for _ in range(100):
@@ -268,3 +269,23 @@ def test_welcome_and_status_in_urdu_filipino_and_indonesian(
     app = kiosk(language, bidi=bidi)
     steps = welcome if screen == "welcome" else status_of(*STATUSES["under_review"])
     assert snap_compare(app, terminal_size=SIZE, run_before=picture(steps, language))
+
+
+PRESENTATIONS = {
+    "high_contrast": AccessibilityConfig(high_contrast=True),
+    "large": AccessibilityConfig(large=True),
+}
+"""The office defaults the accessibility pictures start from (a resident's switch draws the
+same: both only set the app's theme and classes)."""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("presentation", list(PRESENTATIONS))
+@pytest.mark.parametrize("screen", ["welcome", "status_returned"])
+def test_accessible_presentation(
+    screen: str, presentation: str, language: str, kiosk: KioskFactory, snap_compare: SnapCompare
+) -> None:
+    """Welcome and a status screen in high contrast and in the large layout, at 80×24."""
+    bidi = "app" if language == "ar" else "terminal"
+    app = kiosk(language, bidi=bidi, accessibility=PRESENTATIONS[presentation])
+    assert snap_compare(app, terminal_size=SIZE, run_before=picture(SCREENS[screen], language))

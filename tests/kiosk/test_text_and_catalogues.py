@@ -47,7 +47,7 @@ SOURCES = [
 KEY_LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 FILE_SUFFIXES = (".tcss", ".py", ".po", ".json")
 NAMESPACES = {"common", "welcome", "signin", "number", "types", "list", "status", "print"}
-NAMESPACES |= {"fallback", "help", "idle", "pin", "oos", "nafath", "receipt.expected"}
+NAMESPACES |= {"fallback", "help", "idle", "pin", "oos", "nafath", "access", "receipt.expected"}
 NAMESPACES |= {"receipt.label", "receipt.moment", "date", "speech"}
 # (only receipt.expected, .label and .moment: the services also name audit actions such as
 # receipt.retry)

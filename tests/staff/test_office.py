@@ -11,7 +11,14 @@ import pytest
 
 from kiosk.cli import main
 from kiosk.cli.office import CONFIG_TEMPLATE
-from kiosk.config import KioskConfig, NafathConfig, PrinterConfig, SpeechConfig, load_config
+from kiosk.config import (
+    AccessibilityConfig,
+    KioskConfig,
+    NafathConfig,
+    PrinterConfig,
+    SpeechConfig,
+    load_config,
+)
 from kiosk.domain.models import StaffMember, StaffRole
 from kiosk.domain.statuses import RequestStatus
 from kiosk.services import Services
@@ -65,8 +72,8 @@ def test_init_makes_an_empty_office_with_its_first_supervisor(
 def test_the_configuration_names_every_key_with_a_comment() -> None:
     lines = CONFIG_TEMPLATE.splitlines()
     keys = {line.split(" = ")[0] for line in lines if " = " in line and not line.startswith("#")}
-    tables = (PrinterConfig, NafathConfig, SpeechConfig)
-    names = ("printer", "nafath", "speech")
+    tables = (PrinterConfig, NafathConfig, SpeechConfig, AccessibilityConfig)
+    names = ("printer", "nafath", "speech", "accessibility")
     fields = {f.name for f in dataclasses.fields(KioskConfig) if f.name not in names}
     keys_of_tables = {f.name for table in tables for f in dataclasses.fields(table)}
     assert keys == fields | keys_of_tables

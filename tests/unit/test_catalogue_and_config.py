@@ -181,14 +181,25 @@ def test_every_number_has_a_range_whose_ends_are_allowed_and_no_further(tmp_path
     defaults = KioskConfig()
     numbers = {
         name
-        for section in (defaults, defaults.printer, defaults.nafath, defaults.speech)
+        for section in (
+            defaults,
+            defaults.printer,
+            defaults.nafath,
+            defaults.speech,
+            defaults.accessibility,
+        )
         for name, value in vars(section).items()
         if isinstance(value, int | float) and not isinstance(value, bool)
     }
     assert numbers - {"width_mm"} == set(RANGES)  # width_mm is a choice of 58 or 80
     path = tmp_path / "config.toml"
     for name, bounds in RANGES.items():
-        tables = {"printer": defaults.printer, "nafath": defaults.nafath, "speech": defaults.speech}
+        tables = {
+            "printer": defaults.printer,
+            "nafath": defaults.nafath,
+            "speech": defaults.speech,
+            "accessibility": defaults.accessibility,
+        }
         owner = next((t for t, section in tables.items() if hasattr(section, name)), "")
         table = f"[{owner}]\n" if owner else ""
         kind = type(getattr(tables[owner] if owner else defaults, name))
