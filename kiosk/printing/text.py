@@ -7,7 +7,7 @@ combined: reshaping text that raqm then shapes again prints it reversed.
 
 Urdu is printed in Nastaliq (Noto Nastaliq Urdu, Debian ``fonts-noto-core``) where raqm shapes
 it; Nastaliq's joining and stacking need OpenType layout, so without raqm Urdu is printed in
-DejaVu's Naskh like Arabic.
+Noto Naskh Arabic (DejaVu Sans lacks the Urdu letters ہ and ے and the full stop ۔).
 """
 
 import unicodedata
@@ -37,12 +37,16 @@ REGULAR_FONT = "DejaVuSans.ttf"
 BOLD_FONT = "DejaVuSans-Bold.ttf"
 NASTALIQ_FONT = "NotoNastaliqUrdu-Regular.ttf"
 NASTALIQ_BOLD_FONT = "NotoNastaliqUrdu-Bold.ttf"
+NASKH_FONT = "NotoNaskhArabic-Regular.ttf"
+NASKH_BOLD_FONT = "NotoNaskhArabic-Bold.ttf"
 
 FONT_PACKAGES = {
     REGULAR_FONT: "fonts-dejavu-core",
     BOLD_FONT: "fonts-dejavu-core",
     NASTALIQ_FONT: "fonts-noto-core",
     NASTALIQ_BOLD_FONT: "fonts-noto-core",
+    NASKH_FONT: "fonts-noto-core",
+    NASKH_BOLD_FONT: "fonts-noto-core",
 }
 """The Debian package that installs each receipt font."""
 
@@ -80,11 +84,13 @@ def find_font(name: str, folders: Iterable[Path] = FONT_FOLDERS) -> Path:
 
 
 def script_font(language: Language, bold: bool, shaping: Shaping) -> str:
-    """The font file a receipt prints *language* with: Noto Nastaliq Urdu for Urdu where raqm
-    shapes it, DejaVu Sans (Naskh and Latin) for every other language and for Urdu without raqm.
-    """
-    if language is Language.URDU and shaping is Shaping.RAQM:
-        return NASTALIQ_BOLD_FONT if bold else NASTALIQ_FONT
+    """The font file a receipt prints *language* with: for Urdu Noto Nastaliq Urdu where raqm
+    shapes it, else Noto Naskh Arabic (its presentation forms need no OpenType layout); DejaVu
+    Sans (Arabic's Naskh and Latin) for every other language."""
+    if language is Language.URDU:
+        if shaping is Shaping.RAQM:
+            return NASTALIQ_BOLD_FONT if bold else NASTALIQ_FONT
+        return NASKH_BOLD_FONT if bold else NASKH_FONT
     return BOLD_FONT if bold else REGULAR_FONT
 
 
@@ -171,8 +177,8 @@ class TextStyle:
 
 @dataclass
 class MixedStyle:
-    """A script's own font, with a second for the characters it lacks: Nastaliq has no Latin
-    letters, so a kiosk id or a staff note in English inside Urdu text is drawn in DejaVu.
+    """A script's own font, with a second for the characters it lacks: Nastaliq (and Noto Naskh)
+    has no Latin letters, so a kiosk id or a staff note in English inside Urdu is drawn in DejaVu.
 
     A line is cut into runs, each in one font; a character both fonts have (a space, a digit,
     a colon) stays in the run it follows. Inside right-to-left text a run of the second font

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
 from PIL import Image, ImageChops, ImageDraw, ImageFont
 
 from kiosk.cli import main
@@ -20,12 +21,13 @@ from kiosk.printing.layout import (
     receipt_languages,
     render_receipt,
 )
-from kiosk.printing.text import FONT_FOLDERS, MixedStyle, Shaping, text_style
+from kiosk.printing.text import FONT_FOLDERS, MixedStyle, Shaping, script_font, text_style
 from kiosk.services import Services
 from kiosk.services.i18n import translations
 from kiosk.services.receipts import ReceiptService
 from tests.printing.conftest import qr_of
 
+CATALOGUES = Path(__file__).parents[2] / "data" / "locale"
 NASTALIQ = "NotoNastaliqUrdu-Regular.ttf"
 NASKH_AND_LATIN = "DejaVuSans.ttf"
 SCRIPT_FILE = {language: NASKH_AND_LATIN for language in ON_SCREEN} | {Language.URDU: NASTALIQ}
@@ -202,3 +204,19 @@ def test_latin_inside_urdu_is_drawn_in_dejavu_on_the_left_of_the_urdu_before_it(
     assert ImageChops.difference(drawn.crop(island_box), island.crop(island_box)).getbbox() is None
     urdu_box = ImageChops.invert(drawn.crop((right, 0, drawn.width, drawn.height))).getbbox()
     assert urdu_box is not None and urdu_box[2] - urdu_box[0] > 60
+
+
+@pytest.mark.parametrize("shaping", list(Shaping))
+@pytest.mark.parametrize("language", ON_SCREEN)
+def test_every_word_of_a_language_has_its_glyphs_on_paper(
+    services: Services, language: Language, shaping: Shaping
+) -> None:
+    """Each message of the language's catalogue and each request type's name is drawn by the
+    language's receipt font with DejaVu beside it: no replacement mark where Urdu is written
+    (DejaVu alone lacks ہ, ے and ۔; Urdu without raqm is printed in Noto Naskh)."""
+    own = text_style(script_font(language, False, shaping), 24, shaping)
+    mixed = MixedStyle(own, text_style(NASKH_AND_LATIN, 24, shaping))
+    with (CATALOGUES / language.value / "LC_MESSAGES" / "kiosk.po").open("rb") as po:
+        texts = [str(message.string) for message in read_po(po) if message.id]
+    texts += [kind.name(language.value) for kind in services.catalogue]
+    assert [text for text in texts if not mixed.covers(text)] == []
