@@ -15,7 +15,14 @@ from PIL import Image, ImageDraw
 
 from kiosk.domain.languages import Language
 from kiosk.domain.text import bounded
-from kiosk.printing.text import MixedStyle, Shaping, TextStyle, script_font, text_style
+from kiosk.printing.text import (
+    LineStyle,
+    MixedStyle,
+    Shaping,
+    TextStyle,
+    script_font,
+    text_style,
+)
 
 PAPER_DOTS = {58: 384, 80: 576}
 """Printable width in dots (203 dpi) of the paper widths the office uses, in millimetres."""
@@ -135,7 +142,7 @@ class _Fonts:
             self._styles[language] = _Styles(style(False, 1), style(True, 1.15), style(True, 1.6))
         return self._styles[language]
 
-    def for_text(self, language: Language, text: str, kind: "Kind") -> TextStyle | MixedStyle:
+    def for_text(self, language: Language, text: str, kind: Kind) -> LineStyle:
         """The style of *kind* (body, bold, big) for *text* in *language*: its own script's
         font, with DejaVu's (Arabic and Latin) beside it for the characters it lacks (Nastaliq
         has no Latin letters: a kiosk id, a staff note in English)."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Protocol
 
 from PIL import Image, ImageDraw, ImageFont, features
 
@@ -92,6 +93,35 @@ def script_font(language: Language, bold: bool, shaping: Shaping) -> str:
             return NASTALIQ_BOLD_FONT if bold else NASTALIQ_FONT
         return NASKH_BOLD_FONT if bold else NASKH_FONT
     return BOLD_FONT if bold else REGULAR_FONT
+
+
+class LineStyle(Protocol):
+    """What the receipt layout asks of a style: one font (TextStyle) or two (MixedStyle)."""
+
+    def covers(self, text: str) -> bool:
+        """Whether every character of *text* can be drawn."""
+        ...
+
+    def drawable(self, text: str) -> str:
+        """*text* with what cannot be drawn made REPLACEMENT_CHARACTER."""
+        ...
+
+    def width(self, text: str, rtl: bool) -> int:
+        """How many dots *text* takes on one line."""
+        ...
+
+    def draw(self, canvas: ImageDraw.ImageDraw, x: int, y: int, text: str, rtl: bool) -> None:
+        """Draw one line of *text* with its left edge at *x* and its top at *y*."""
+        ...
+
+    def wrap(self, text: str, rtl: bool, max_width: int) -> list[str]:
+        """*text* broken at spaces into lines of at most *max_width* dots."""
+        ...
+
+    @property
+    def line_height(self) -> int:
+        """Dots from one line's top to the next."""
+        ...
 
 
 @dataclass

@@ -108,6 +108,9 @@ def test_both_shaping_engines_draw_the_same_joined_right_to_left_arabic(
 def test_a_missing_font_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ReceiptFontError, match="fonts-dejavu-core"):
         find_font("DejaVuSans.ttf", folders=[tmp_path])
+    # Urdu's Nastaliq comes from Noto, so the sentence names Noto's package.
+    with pytest.raises(ReceiptFontError, match=r"install fonts-noto-core\)"):
+        find_font("NotoNastaliqUrdu-Regular.ttf", folders=[tmp_path])
 
 
 def test_a_character_the_font_lacks_is_replaced_not_a_box_nor_an_error(
