@@ -145,8 +145,16 @@ class KioskConfig:
         object.__setattr__(self, "bidi", BidiMode(self.bidi))
 
     def office_name(self, language: Language) -> str:
-        """The office name in *language* (Arabic, else English: the two the office writes)."""
-        return self.office_name_ar if language == Language.ARABIC else self.office_name_en
+        """The office name for a visit in *language*, in ``office_language(language)``."""
+        if self.office_language(language) is Language.ARABIC:
+            return self.office_name_ar
+        return self.office_name_en
+
+    @staticmethod
+    def office_language(language: Language) -> Language:
+        """The language the office's name is written in for a visit in *language*: Arabic, else
+        English (the two the office writes its name in)."""
+        return Language.ARABIC if language == Language.ARABIC else Language.ENGLISH
 
     @property
     def presentation(self) -> Presentation:

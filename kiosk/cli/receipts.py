@@ -31,7 +31,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
         type=language_argument,
         default=Language.ARABIC,
         metavar="{" + ",".join(LANGUAGE_CODES) + "}",
-        help="language first",
+        help="the resident's language: the receipt prints it, then Arabic (Arabic, then English)",
     )
     receipt.add_argument("--print", action="store_true", help="send it to the configured printer")
     receipt.set_defaults(run=_run_receipt)

@@ -23,7 +23,7 @@ from typing import Any
 
 from kiosk import BUILD_YEAR
 from kiosk.domain.calendar import riyadh_stamp
-from kiosk.domain.languages import ON_SCREEN
+from kiosk.domain.languages import ON_SCREEN, Language
 from kiosk.errors import DataFileError, TawasulError
 from kiosk.services.bundle import Services
 from kiosk.services.i18n import catalogue_path
@@ -111,10 +111,14 @@ SCRIPT_FONTS: dict[str, ScriptFont] = {
     "bn": ScriptFont("Noto Sans Bengali", "bn", "fonts-noto-core"),
     "hi": ScriptFont("Noto Sans Devanagari", "hi", "fonts-noto-core"),
     "ml": ScriptFont("Noto Sans Malayalam", "ml", "fonts-noto-core"),
+    # Receipts print Urdu in Nastaliq (the screen shows it in the terminal's Naskh).
+    "ur": ScriptFont("Noto Nastaliq Urdu", "ur", "fonts-noto-core"),
 }
 """The fonts the languages beyond Arabic and English need, by catalogue code; a language's font
-is checked once the kiosk offers it. Urdu needs none of its own: the text layer shapes it like
-Arabic and receipts print it with DejaVu Sans."""
+is checked once the kiosk offers it."""
+
+RECEIPT_FILES: dict[ScriptFont, str] = {RECEIPT_FONT: "ar", SCRIPT_FONTS["ur"]: "ur"}
+"""The fonts receipts open by their files' paths, and the language each prints."""
 
 DRAWN_AS_IMAGES = frozenset({"bn", "hi", "ml"})
 """Languages no terminal shapes: shown as Sixel images (DESIGN §6), so they need Sixel."""
@@ -251,10 +255,13 @@ class Doctor:
                 "apt-get install fontconfig.",
             )
         wanted = [RECEIPT_FONT, *(SCRIPT_FONTS[c] for c in self.languages if c in SCRIPT_FONTS)]
-        missing = [font for font in wanted if not _fontconfig_has(font)]
-        # Receipts open the font's file by its path, whatever fontconfig says.
-        if RECEIPT_FONT not in missing and not _receipt_font_file():
-            missing.insert(0, RECEIPT_FONT)
+        # Receipts open their fonts' files by path, whatever fontconfig says.
+        missing = [
+            font
+            for font in wanted
+            if not _fontconfig_has(font)
+            or (font in RECEIPT_FILES and not _receipt_font_file(RECEIPT_FILES[font]))
+        ]
         if missing:
             names = ", ".join(f"{font.family} ({font.script_lang})" for font in missing)
             packages = " ".join(sorted({font.package for font in missing}))
@@ -458,12 +465,12 @@ def _fontconfig_has(font: ScriptFont) -> bool:
     )
 
 
-def _receipt_font_file() -> bool:
-    """Whether the receipt's font files are where the receipt drawing looks for them."""
+def _receipt_font_file(language: str) -> bool:
+    """Whether the font files of receipts in *language* are where the receipt drawing looks."""
     from kiosk.printing.text import ReceiptFontError, check_fonts
 
     try:
-        check_fonts()
+        check_fonts([Language(language)])
     except ReceiptFontError:
         return False
     return True

@@ -26,8 +26,10 @@ from kiosk.printing.escpos_bytes import receipt_bytes
 from kiosk.printing.layout import (
     PAPER_DOTS,
     RECEIPT_LABELS,
-    Bilingual,
     ReceiptContent,
+    ReceiptLanguages,
+    ReceiptText,
+    receipt_languages,
     render_receipt,
 )
 from kiosk.printing.payload import (
@@ -212,35 +214,37 @@ class ReceiptService:
     def _content(
         self, request: TawasulRequest, language: Language, serial: str, now: datetime, payload: str
     ) -> ReceiptContent:
+        languages = receipt_languages(language)
         kind = self.requests.request_type(request)
+        config = self.config
         return ReceiptContent(
-            office=Bilingual(
-                *(self.config.office_name(language) for language in Bilingual.LANGUAGES)
+            languages=languages,
+            office=ReceiptText(
+                tuple(
+                    (config.office_language(each), config.office_name(each)) for each in languages
+                )
             ),
-            kiosk_id=self.config.kiosk_id,
+            kiosk_id=config.kiosk_id,
             serial=serial,
-            issued=_moment(now),
+            issued=_moment(now, languages),
             request_number=request.number,
-            request_type=Bilingual(kind.name_ar, kind.name_en),
-            status=_bilingual(f"status.{request.status.value}.label"),
-            last_update=_moment(request.updated),
-            next_step=next_step_of(request, self.requests.progress(request)),
-            expected_by=self._expected(request),
+            request_type=ReceiptText.each(languages, lambda each: kind.name(each.value)),
+            status=_words(f"status.{request.status.value}.label", languages),
+            last_update=_moment(request.updated, languages),
+            next_step=next_step_of(request, self.requests.progress(request), languages),
+            expected_by=self._expected(request, languages),
             masked_id=mask_id(request.applicant_id),
             qr_payload=payload,
-            labels={name: _bilingual(f"receipt.label.{name}") for name in RECEIPT_LABELS},
-            first_language=language if language in Bilingual.LANGUAGES else Language.ENGLISH,
+            labels={name: _words(f"receipt.label.{name}", languages) for name in RECEIPT_LABELS},
         )
 
-    def _expected(self, request: TawasulRequest) -> Bilingual:
+    def _expected(self, request: TawasulRequest, languages: ReceiptLanguages) -> ReceiptText:
         if request.status.awaits_office:
             day = self.requests.progress(request).expected_by
-            return Bilingual(
-                *(translations(language).both_dates(day) for language in Bilingual.LANGUAGES)
-            )
+            return ReceiptText.each(languages, lambda each: translations(each).both_dates(day))
         if request.status is RequestStatus.RETURNED:
-            return _bilingual("receipt.expected.waiting")
-        return _bilingual("receipt.expected.answered")
+            return _words("receipt.expected.waiting", languages)
+        return _words("receipt.expected.answered", languages)
 
     # --- printing (the ReceiptPrinting port) -----------------------------------------------
 
@@ -411,31 +415,29 @@ class ReceiptService:
         return self.requests.find(typed_number)
 
 
-def _moment(moment: datetime) -> Bilingual:
+def _moment(moment: datetime, languages: ReceiptLanguages) -> ReceiptText:
     day = riyadh_date(moment)
-    return Bilingual(
-        *(
-            translations(language)(
-                "receipt.moment",
-                date=translations(language).both_dates(day),
-                time=format_time(moment, language),
-            )
-            for language in Bilingual.LANGUAGES
-        )
+    return ReceiptText.each(
+        languages,
+        lambda language: translations(language)(
+            "receipt.moment",
+            date=translations(language).both_dates(day),
+            time=format_time(moment, language),
+        ),
     )
 
 
-def _bilingual(key: str) -> Bilingual:
-    """The catalogue message *key* in both of the receipt's languages."""
-    return Bilingual(*(translations(language)(key) for language in Bilingual.LANGUAGES))
+def _words(key: str, languages: ReceiptLanguages) -> ReceiptText:
+    """The catalogue message *key* in each of the receipt's languages."""
+    return ReceiptText.each(languages, lambda language: translations(language)(key))
 
 
-def next_step_of(request: TawasulRequest, progress: RequestProgress) -> Bilingual:
+def next_step_of(
+    request: TawasulRequest, progress: RequestProgress, languages: ReceiptLanguages
+) -> ReceiptText:
     """What the receipt tells the person to do next: the status screen's sentences, in its
     order, one after the other (``next_steps``), so that paper and screen say the same."""
-    return Bilingual(
-        *(
-            " ".join(step.said(translations(language)) for step in next_steps(request, progress))
-            for language in Bilingual.LANGUAGES
-        )
+    steps = next_steps(request, progress)
+    return ReceiptText.each(
+        languages, lambda language: " ".join(step.said(translations(language)) for step in steps)
     )

@@ -57,7 +57,8 @@ def test_every_check_has_one_line_and_a_healthy_demo_only_warns(
     assert lines["terminal.size"].startswith("warning  terminal.size   not run in a terminal")
     for name in ("fonts", "data", "receipt-key", "printer", "clock", "disk", "terminal.sixel"):
         assert lines[name].startswith(f"ok       {name}"), lines[name]
-    assert "DejaVu Sans: installed." in lines["fonts"]
+    # Urdu ships: its receipts print in Nastaliq.
+    assert "DejaVu Sans, Noto Nastaliq Urdu: installed." in lines["fonts"]
     assert "Asia/Riyadh" in lines["clock"]
     assert "(mode 0640)" in lines["receipt-key"]
     assert code == EXIT_WARNINGS
@@ -69,13 +70,15 @@ def test_a_fontconfig_without_fonts_is_a_failure(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """fontconfig finds no DejaVu Sans for Arabic: the line says which package to install."""
+    """fontconfig finds no DejaVu Sans for Arabic, nor Urdu's Nastaliq: the line says which
+    packages to install."""
     empty = tmp_path / "fonts.conf"
     empty.write_text(EMPTY_FONTCONFIG)
     monkeypatch.setenv("FONTCONFIG_FILE", str(empty))
     code, lines = doctor(capsys, demo_db)
     assert lines["fonts"] == (
-        "failure  fonts           missing DejaVu Sans (ar); apt-get install fonts-dejavu-core."
+        "failure  fonts           missing DejaVu Sans (ar), Noto Nastaliq Urdu (ur); "
+        "apt-get install fonts-dejavu-core fonts-noto-core."
     )
     assert code == 1
 
@@ -94,10 +97,13 @@ def test_a_shipped_script_without_its_font_names_the_noto_package(
     )
     monkeypatch.setenv("FONTCONFIG_FILE", str(only_dejavu))
     services = open_services(demo_db, KioskConfig())
-    assert Doctor(services).fonts().verdict is Verdict.OK
+    assert Doctor(services, languages=["ar", "en"]).fonts().verdict is Verdict.OK
     fonts = Doctor(services, languages=["ar", "en", "bn"]).fonts()
     assert fonts.words == "missing Noto Sans Bengali (bn); apt-get install fonts-noto-core."
     assert fonts.verdict is Verdict.FAILURE
+    # Urdu, which ships today, needs Noto Nastaliq Urdu for its receipts.
+    urdu = Doctor(services).fonts()
+    assert urdu.words == "missing Noto Nastaliq Urdu (ur); apt-get install fonts-noto-core."
 
 
 def test_a_damaged_data_file_is_a_failure(

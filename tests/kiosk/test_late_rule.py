@@ -12,8 +12,9 @@ from textual.widgets import Static
 
 from kiosk.app import make_staff_app
 from kiosk.domain.calendar import riyadh_date
+from kiosk.domain.languages import Language
 from kiosk.domain.statuses import LATE_NEXT_STEP, RequestStatus
-from kiosk.printing.layout import Bilingual
+from kiosk.printing.layout import ReceiptText, receipt_languages
 from kiosk.services import Services
 from kiosk.services.i18n import translations
 from kiosk.services.receipts import next_step_of
@@ -83,8 +84,11 @@ async def test_a_request_on_time_still_says_nothing_is_needed(kiosk: KioskFactor
 
 def test_the_receipt_says_the_same(services: Services) -> None:
     request = services.requests.find(LATE)
-    step = next_step_of(request, services.requests.progress(request))
-    assert step == Bilingual(translations("ar")(LATE_NEXT_STEP), translations("en")(LATE_NEXT_STEP))
+    languages = receipt_languages(Language.ARABIC)
+    step = next_step_of(request, services.requests.progress(request), languages)
+    assert step == ReceiptText.each(
+        languages, lambda language: translations(language)(LATE_NEXT_STEP)
+    )
 
 
 @pytest.mark.slow

@@ -57,23 +57,6 @@ def test_receipt_bytes_decode_to_a_code_that_verifies(
     assert key.stat().st_mode & 0o777 == 0o640
 
 
-@pytest.mark.parametrize("code", ["ur", "fil", "id"])
-def test_a_receipt_for_an_urdu_filipino_or_indonesian_resident_prints_and_verifies(
-    capsys: pytest.CaptureFixture[str],
-    demo_db: Path,
-    a_request: TawasulRequest,
-    tmp_path: Path,
-    code: str,
-) -> None:
-    """The receipt of a resident who chose Urdu, Filipino or Indonesian prints English and
-    Arabic (the two the office signs in, ReceiptService._content), and its bytes read back to
-    the signed code, which verifies."""
-    out_file, payload = receipt_to_file(capsys, demo_db, a_request.number, tmp_path, "--lang", code)
-    assert qr_of(out_file.read_bytes()) == payload
-    verified, out, _ = run(capsys, "verify", "--image", str(out_file), "--db", str(demo_db))
-    assert (verified, out.splitlines()[0][:9]) == (0, "AUTHENTIC")
-
-
 @pytest.mark.parametrize("code", ["bn", "hi", "ml"])
 def test_a_receipt_in_a_language_the_kiosk_cannot_draw_is_refused_in_one_sentence(
     capsys: pytest.CaptureFixture[str], demo_db: Path, a_request: TawasulRequest, code: str
