@@ -147,8 +147,12 @@ async def idle_countdown(pilot: Pilot[None], language: str, *, clock: FakeMonoto
     clock.advance(cast(KioskApp, pilot.app).idle_limit + 1)
     # The idle check runs every second: wait for the countdown itself, not a guessed time, and
     # show it at its first second (a loaded machine may already have let one tick pass).
-    for _ in range(400):  # up to 20 s: a loaded machine runs the 1 s check late
-        if isinstance(pilot.app.screen, IdleCountdown):
+    # Up to 20 s: a loaded machine runs the 1 s check late, and the countdown becomes the screen
+    # a moment before its message and buttons are mounted.
+    for _ in range(400):
+        screen = pilot.app.screen
+        parts = screen.query("#idle-message, #idle-continue")
+        if isinstance(screen, IdleCountdown) and len(parts) == 2:
             break
         await pilot.pause(0.05)
     countdown = pilot.app.screen
