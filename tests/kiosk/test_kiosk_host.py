@@ -41,6 +41,11 @@ from kiosk.services.i18n import translations
 from tests.conftest import make_demo_file
 from tests.kiosk.terminal import AHMED_KEYS, REPOSITORY, wait_until
 
+FOOT_INI = REPOSITORY / "deploy" / "foot.ini"
+MONO = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
+FALLBACK = Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")
+"""foot.ini's fonts: DejaVu Sans Mono, then Noto Naskh Arabic for the letters it lacks."""
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
@@ -48,12 +53,12 @@ pytestmark = [
         reason="needs cage, foot and grim (./dev test installs them)",
     ),
     pytest.mark.skipif(not features.check("raqm"), reason="needs Pillow's raqm layout"),
+    pytest.mark.skipif(
+        not (MONO.exists() and FALLBACK.exists()),
+        reason="needs fonts-dejavu-core and fonts-noto-core (./dev test installs them)",
+    ),
 ]
 
-FOOT_INI = REPOSITORY / "deploy" / "foot.ini"
-MONO = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
-FALLBACK = Path("/usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf")
-"""foot.ini's fonts: DejaVu Sans Mono, then Noto Naskh Arabic for the letters it lacks."""
 FONT_PIXELS = 19
 """foot.ini's 14 pt at 96 dpi, in pixels (foot logs "size=14.00pt/19px")."""
 DISPLAY_ACCOUNT = "tawasul-display-test"
