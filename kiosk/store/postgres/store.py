@@ -143,10 +143,17 @@ def is_unreachable(error: psycopg.Error) -> bool:
     if state is not None:
         return state.startswith(("08", "57P"))
     # A failed connection has no SQLSTATE: libpq's message holds the server's own refusal
-    # after "FATAL:" when it answered (a role, a password, a database); a server starting up
-    # or shutting down answers that way too, and is as good as gone.
+    # after "FATAL:" when it answered (a role, a password, a database), or libpq's own when
+    # it asked for what it lacks (a password, SSL); a server starting up or shutting down
+    # answers "FATAL:  the database system is …", and is as good as gone.
     message = str(error)
-    return "FATAL:" not in message or "the database system is" in message
+    if "the database system is" in message:
+        return True
+    return not any(said in message for said in _REFUSALS)
+
+
+_REFUSALS = ("FATAL:", "fe_sendauth", "password", "SSL")
+"""What a failed connection's message holds when the server was reached and refused it."""
 
 
 class _Reads:
