@@ -88,7 +88,7 @@ def postgres_to_stop() -> Iterator[PostgresCluster]:
 
 
 @pytest.fixture
-def demo_office(postgres_to_stop: PostgresCluster, tmp_path: Path) -> str:
+def demo_office(postgres_to_stop: PostgresCluster, tmp_path: Path) -> Iterator[str]:
     """The URL of a new office holding the demo data (the README's residents), copied in by
     ``tawasul db upgrade`` and ``tawasul db migrate`` as an operator does; the server is up."""
     from kiosk.cli import main
@@ -101,7 +101,10 @@ def demo_office(postgres_to_stop: PostgresCluster, tmp_path: Path) -> str:
     demo = make_demo_file(tmp_path / "demo.json")
     assert main(["db", "upgrade", "--db", url]) == 0
     assert main(["db", "migrate", "--from", str(demo), "--to", url, "--office", office]) == 0
-    return url
+    yield url
+    # A test that failed while the server was stopped leaves it to the next one started.
+    if not cluster.is_running():
+        cluster.resume()
 
 
 # libpq reads these; a developer's own would point the tests at their server.

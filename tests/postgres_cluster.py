@@ -176,6 +176,16 @@ class PostgresCluster:
             *("stop", "-w", "-m", "fast", "-D", str(self.root / "data")),
         )
 
+    def is_running(self) -> bool:
+        """Whether the server runs now (``pg_ctl status``)."""
+        try:
+            self._run_as_server(
+                str(self.binaries / "pg_ctl"), "status", "-D", str(self.root / "data")
+            )
+        except RuntimeError:
+            return False
+        return True
+
     def resume(self) -> None:
         """Start the server (again) on its port and socket; it waits until it serves."""
         self._run_as_server(

@@ -166,6 +166,7 @@ class KioskApp(App[None], inherit_bindings=False):
         handle_signals: bool = True,
         verify_data: bool = False,
         check_health: bool = False,
+        unreachable: StoreUnreachable | None = None,
     ) -> None:
         """The kiosk; *language* is the Welcome screen's first language.
 
@@ -173,6 +174,8 @@ class KioskApp(App[None], inherit_bindings=False):
         pytest's signals alone. With *verify_data* every document of the data file is parsed
         in a worker once Welcome is up (see ``_verify_data``); with *check_health* the checks
         of KIOSK_CHECKS are made then too, and a failure keeps the kiosk out of service.
+        *unreachable* is the database server found gone as the kiosk started: it starts out of
+        service for it.
         """
         super().__init__()
         self.add_mode(WELCOME_MODE, self.get_default_screen)
@@ -187,10 +190,12 @@ class KioskApp(App[None], inherit_bindings=False):
         self.data_error: DataFileError | None = None
         """The damage the kiosk is out of service for, None while the data file is good.
 
-        If the app ends meanwhile, ``tawasul kiosk`` exits with this error's status (3)."""
+        If the app ends meanwhile, ``tawasul kiosk`` exits with this error's status (3; 6 for a
+        database server that cannot be reached)."""
         self._data_file_poll: Timer | None = None
         self._data_file_checked: object = None
         self._server_asked = False
+        self._unreachable_at_start = unreachable
         self.failed_checks: tuple[Finding, ...] = ()
         """The checks the kiosk is out of service for, empty while they pass."""
         self._health_poll: Timer | None = None
@@ -220,6 +225,9 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_mount(self) -> None:
         """Start the idle clock, verify the data once Welcome is up, take over the stop signals."""
         welcome = self.screen
+        if self._unreachable_at_start is not None:
+            self._out_of_service_for(self._unreachable_at_start)
+            self._show_out_of_service()
         # Staff changes are heard from the first screen on; the watch starts once it is drawn.
         welcome.call_after_refresh(self._listen_for_changes)
         if self._verify_data:

@@ -116,3 +116,20 @@ def test_a_sign_in_while_the_server_is_gone(
     to_status(terminal)
     assert terminal.stop() == 0
     assert "Traceback" not in kiosk_log(tmp_path)
+
+
+def test_a_kiosk_started_while_the_server_is_gone(
+    kiosk_terminal: Callable[..., KioskTerminal],
+    postgres_to_stop: PostgresCluster,
+    demo_office: str,
+    tmp_path: Path,
+) -> None:
+    """The host came up before the database server: the kiosk starts out of service rather
+    than exiting (systemd would start it again and again), and serves once the server is up."""
+    postgres_to_stop.pause()
+    terminal = kiosk_terminal(demo_office)
+    unreachable_notice(terminal, demo_office)
+    back_at_welcome(terminal, postgres_to_stop)
+    to_status(terminal)
+    assert terminal.stop() == 0
+    assert "Traceback" not in kiosk_log(tmp_path)

@@ -23,19 +23,17 @@ def test_reads_and_writes_meet_a_stopped_server_then_serve_again(
         assert store.request("9000000100") is not None  # the pool is open and used
         entries = len(store.audit_entries())
         postgres_to_stop.pause()
-        try:
-            with pytest.raises(StoreUnreachable) as gone:
-                store.request("9000000100")
-            assert str(gone.value) == (
-                f"The database server at {postgres_to_stop.socket_dir}:{postgres_to_stop.port}"
-                " cannot be reached."
-            )
-            assert gone.value.exit_code == 6
-            with pytest.raises(StoreUnreachable), store.transaction() as tx:
-                tx.append_audit(AuditEntry(FROZEN_NOW, "test", "test.entry", "x", {}))
-            assert store.probe_write_problem() is WriteProblem.UNREACHABLE
-        finally:
-            postgres_to_stop.resume()
+        with pytest.raises(StoreUnreachable) as gone:
+            store.request("9000000100")
+        assert str(gone.value) == (
+            f"The database server at {postgres_to_stop.socket_dir}:{postgres_to_stop.port}"
+            " cannot be reached."
+        )
+        assert gone.value.exit_code == 6
+        with pytest.raises(StoreUnreachable), store.transaction() as tx:
+            tx.append_audit(AuditEntry(FROZEN_NOW, "test", "test.entry", "x", {}))
+        assert store.probe_write_problem() is WriteProblem.UNREACHABLE
+        postgres_to_stop.resume()
         # The same store, with no new one made: its pool was dropped and is made again.
         assert store.request("9000000100") is not None
         assert len(store.audit_entries()) == entries  # the refused write was not made
