@@ -92,6 +92,7 @@ class StaffApp(App[None]):
         self._problem_logged_at = -WRITE_PROBLEM_LOG_SECONDS
         self.unreachable: StoreUnreachable | None = None
         """The database server that cannot be reached now (in the banner), or None."""
+        self._probing = False
         self.data_version = 0
         """Goes up by one whenever a write to the data is heard."""
         self.add_mode("requests", lambda: StaffRequestsScreen(session))
@@ -173,11 +174,47 @@ class StaffApp(App[None]):
     def check_write_problem(self) -> None:
         """Ask whether the data can be written now (a stat and a statvfs, no write), and say so
         at the top of every screen; said once when it starts and when it ends, logged once a
-        minute while it lasts."""
-        problem = self.session.services.write_problem()
-        self._watch_server(problem)
-        if problem is not None and self._monotonic() - self._problem_logged_at >= (
-            WRITE_PROBLEM_LOG_SECONDS
+        minute while it lasts.
+
+        Asked in a worker, one at a time: on PostgreSQL the question is a query, and while the
+        server does not answer each attempt may take its whole connect timeout.
+        """
+        if self._probing:
+            return
+        self._probing = True
+        self.run_worker(self._probe, thread=True, group="write-problem", exit_on_error=False)
+
+    def _probe(self) -> None:
+        services = self.session.services
+        gone: StoreUnreachable | None = None
+        try:
+            problem = services.write_problem()
+            if problem is WriteProblem.UNREACHABLE and self.unreachable is None:
+                # The probe found it first: a read names the server for the banner.
+                try:
+                    services.check_data_frame()
+                except StoreUnreachable as error:
+                    gone = error
+                except DataFileError:
+                    pass  # it answers after all; the next probe says what it is
+        except Exception:
+            self._probing = False
+            raise
+        self.call_from_thread(self._write_problem_found, problem, gone)
+
+    def _write_problem_found(
+        self, problem: WriteProblem | None, gone: StoreUnreachable | None
+    ) -> None:
+        self._probing = False
+        if gone is not None:
+            self._server_gone(gone)
+        elif problem is not WriteProblem.UNREACHABLE and self.unreachable is not None:
+            log.warning("the database server answers again")
+            self.unreachable = None
+            self.notify("The database server answers again.")
+            self.check_for_changes()
+        if problem not in (None, WriteProblem.UNREACHABLE) and (
+            self._monotonic() - self._problem_logged_at >= WRITE_PROBLEM_LOG_SECONDS
         ):
             log.warning("the data cannot be written: %s", problem.sentence)
             self._problem_logged_at = self._monotonic()
@@ -186,7 +223,7 @@ class StaffApp(App[None]):
         before, self.write_problem = self.write_problem, problem
         self._show_member()
         if problem is not None and problem is not WriteProblem.UNREACHABLE:
-            # (An unreachable server was said already, reading included: _server_gone.)
+            # (An unreachable server is said once by _server_gone, reading included.)
             self.notify(
                 f"Changes cannot be saved now: {problem.sentence}. Reading still works.",
                 severity="error",
@@ -195,22 +232,6 @@ class StaffApp(App[None]):
         elif before is not None:
             self.notify("Changes can be saved again.")
             self._problem_logged_at = -WRITE_PROBLEM_LOG_SECONDS
-
-    def _watch_server(self, problem: WriteProblem | None) -> None:
-        """The server gone (the probe found it first: a read names it) or back (read again)."""
-        services = self.session.services
-        if problem is WriteProblem.UNREACHABLE and self.unreachable is None:
-            try:
-                services.check_data_frame()
-            except StoreUnreachable as gone:
-                self._server_gone(gone)
-            except DataFileError:
-                pass  # it answers after all; the next probe says what it is
-        elif problem is not WriteProblem.UNREACHABLE and self.unreachable is not None:
-            log.warning("the database server answers again")
-            self.unreachable = None
-            self.notify("The database server answers again.")
-            self.check_for_changes()
 
     def _server_gone(self, gone: StoreUnreachable) -> None:
         if self.unreachable is None:
