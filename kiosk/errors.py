@@ -70,7 +70,7 @@ class WriteProblem(Enum):
 
 class StoreUnwritable(TawasulError):
     """The data can be read but not written (disk full, read-only folder, no permission, a
-    database that is down): nothing was changed, and reads go on being served."""
+    standby database): nothing was changed, and reads go on being served."""
 
     exit_code = 4
 

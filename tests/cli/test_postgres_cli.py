@@ -172,6 +172,10 @@ def test_a_command_on_a_server_that_is_down_says_so_and_exits_6(
         refused = tawasul("request", "set-status", "9000000100", "accepted", "--by", "huda",
                           "--db", demo_office)  # fmt: skip
         assert_one_clear_line(refused, 6, sentence)
+        checked = tawasul("doctor", "--db", demo_office)
+        assert checked.returncode == 1  # a check fails
+        data = next(line for line in checked.stdout.splitlines() if line.split()[1:2] == ["data"])
+        assert sentence in data and "Start it" in data and "backup" not in data
     finally:
         postgres_to_stop.resume()
     shown = tawasul("request", "show", "9000000100", "--db", demo_office, "--json")
