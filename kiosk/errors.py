@@ -36,12 +36,26 @@ class DataFileError(TawasulError):
     exit_code = 3
 
 
+class StoreUnreachable(DataFileError):
+    """The database server cannot be reached now (down, restarting, the network gone): nothing
+    could be read, and nothing was changed (a transaction is whole or not at all). It passes by
+    itself once the server is back; an operator's script may simply try again later."""
+
+    exit_code = 6
+
+    def __init__(self, server: str) -> None:
+        """The server at *server* (``HOST:PORT``) cannot be reached."""
+        super().__init__(f"The database server at {server} cannot be reached.")
+        self.server = server
+
+
 class WriteProblem(Enum):
     """Why the data can be read but not written now: what the staff console's banner names."""
 
     DISK_FULL = "disk_full"
     READ_ONLY = "read_only"
     NO_PERMISSION = "no_permission"
+    UNREACHABLE = "unreachable"
 
     @property
     def sentence(self) -> str:
@@ -50,12 +64,13 @@ class WriteProblem(Enum):
             WriteProblem.DISK_FULL: "the disk is full",
             WriteProblem.READ_ONLY: "the data folder is read-only",
             WriteProblem.NO_PERMISSION: "no permission",
+            WriteProblem.UNREACHABLE: "the database server cannot be reached",
         }[self]
 
 
 class StoreUnwritable(TawasulError):
     """The data can be read but not written (disk full, read-only folder, no permission, a
-    database that is down): nothing was changed, and reads go on being served."""
+    standby database): nothing was changed, and reads go on being served."""
 
     exit_code = 4
 

@@ -1,6 +1,7 @@
 """Fixtures shared by every test: a clean environment, a frozen clock, real data files."""
 
 import contextlib
+import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -72,6 +73,38 @@ def _stop_postgres_at_the_end() -> Iterator[None]:
 def postgres() -> PostgresCluster:
     """The session's throw-away PostgreSQL server (one a session, started on first use)."""
     return running_cluster()
+
+
+_demo_databases = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def postgres_to_stop() -> Iterator[PostgresCluster]:
+    """A throw-away server of the module's own, for tests that stop it and start it again
+    (``pause``, ``resume``): the session's server stays up for everyone else."""
+    cluster = PostgresCluster.start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def demo_office(postgres_to_stop: PostgresCluster, tmp_path: Path) -> Iterator[str]:
+    """The URL of a new office holding the demo data (the README's residents), copied in by
+    ``tawasul db upgrade`` and ``tawasul db migrate`` as an operator does; the server is up."""
+    from kiosk.cli import main
+
+    cluster = postgres_to_stop
+    database = f"demo{next(_demo_databases)}"
+    cluster.psql(f"CREATE DATABASE {database}")
+    office = "DEMO"
+    url = cluster.url(database, office=office)
+    demo = make_demo_file(tmp_path / "demo.json")
+    assert main(["db", "upgrade", "--db", url]) == 0
+    assert main(["db", "migrate", "--from", str(demo), "--to", url, "--office", office]) == 0
+    yield url
+    # A test that failed while the server was stopped leaves it to the next one started.
+    if not cluster.is_running():
+        cluster.resume()
 
 
 # libpq reads these; a developer's own would point the tests at their server.

@@ -71,6 +71,8 @@ class PostgresCluster:
     port: int
     binaries: Path
     account: pwd.struct_passwd | None
+    options: str = ""
+    """The server's command-line options (``pg_ctl -o``), the same at every start."""
 
     @property
     def socket_dir(self) -> Path:
@@ -159,15 +161,38 @@ class PostgresCluster:
             if not durable:
                 # Durability is the benchmark's business: a test server need not fsync.
                 options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
-            cluster._run_as_server(
-                str(binaries / "pg_ctl"),
-                *("start", "-w", "-t", "60", "-D", data, "-l", str(root / "server.log")),
-                *("-o", options),
-            )
+            cluster.options = options
+            cluster.resume()
         except BaseException:
             shutil.rmtree(root, ignore_errors=True)
             raise
         return cluster
+
+    def pause(self) -> None:
+        """Stop the server as an administrator does (``pg_ctl stop -m fast``: every session is
+        ended), keeping its data to start again on the same port (resume)."""
+        self._run_as_server(
+            str(self.binaries / "pg_ctl"),
+            *("stop", "-w", "-m", "fast", "-D", str(self.root / "data")),
+        )
+
+    def is_running(self) -> bool:
+        """Whether the server runs now (``pg_ctl status``)."""
+        try:
+            self._run_as_server(
+                str(self.binaries / "pg_ctl"), "status", "-D", str(self.root / "data")
+            )
+        except RuntimeError:
+            return False
+        return True
+
+    def resume(self) -> None:
+        """Start the server (again) on its port and socket; it waits until it serves."""
+        self._run_as_server(
+            str(self.binaries / "pg_ctl"),
+            *("start", "-w", "-t", "60", "-D", str(self.root / "data")),
+            *("-l", str(self.root / "server.log"), "-o", self.options),
+        )
 
     def stop(self) -> None:
         """Stop the server at once and delete its folder."""

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.app.kiosk import KioskApp
 from kiosk.domain.languages import Language
 from kiosk.domain.models import TawasulRequest
+from kiosk.errors import StoreUnreachable
 from kiosk.services import Services
 from kiosk.services.receipts_port import PrintOutcome, ReceiptPrinting
 
@@ -68,14 +69,28 @@ def start_kiosk(services: Services, language: Language, **options: Any) -> Kiosk
     """The kiosk as ``tawasul kiosk`` starts it (and the benchmark measures it).
 
     The data file's frame is read now (MissingDataFile or DamagedDataFile stop the start), and
-    the sign-in methods are checked (Nafath without credentials stops it too);
+    the sign-in methods are checked (Nafath without credentials stops it too); a database
+    server that cannot be reached does not stop it: it starts out of service until it answers;
     every document is verified in a worker once Welcome is up, and damage found there shows
     "out of service" and ends the app with code 1; the checks of ``tawasul doctor`` the kiosk
     stays out of service for are made then too.
     """
-    services.check_data_frame()
+    unreachable: StoreUnreachable | None = None
+    try:
+        services.check_data_frame()
+    except StoreUnreachable as gone:
+        # A database server not up yet (the host booted first): the kiosk starts out of
+        # service and comes to Welcome once it answers, instead of exiting over and over.
+        unreachable = gone
     services.check_sign_in()
-    return make_kiosk_app(services, language, verify_data=True, check_health=True, **options)
+    return make_kiosk_app(
+        services,
+        language,
+        verify_data=True,
+        check_health=True,
+        unreachable=unreachable,
+        **options,
+    )
 
 
 def make_staff_app(

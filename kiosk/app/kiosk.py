@@ -3,8 +3,9 @@
 Residents get no quit key, no command palette and no text selection; staff leave with the
 configured key chord and their PIN. SIGTERM and SIGHUP end the app cleanly. An unexpected
 error is logged, shown as "out of service" in both languages, and the kiosk returns to Welcome;
-a damaged or missing data file, or a failed check of ``tawasul doctor`` (KIOSK_CHECKS), keeps it
-out of service, with the reasons for staff, until the file is good and the checks pass again.
+a damaged or missing data file, a database server that cannot be reached, or a failed check of
+``tawasul doctor`` (KIOSK_CHECKS), keeps it out of service, with the reasons for staff, until
+the file is good, the server answers and the checks pass again.
 """
 
 import asyncio
@@ -29,7 +30,7 @@ from textual.worker import WorkerFailed
 from kiosk.app.live import DataChanged, listen_for_changes
 from kiosk.domain.accessibility import AccessChoice, Presentation, idle_seconds
 from kiosk.domain.languages import Language, on_screen_language
-from kiosk.errors import DataFileError
+from kiosk.errors import DataFileError, StoreUnreachable
 from kiosk.services import Services
 from kiosk.services.changes import Subscription
 from kiosk.services.doctor import KIOSK_CHECKS, Doctor, Finding, Verdict, terminal_facts
@@ -68,6 +69,11 @@ MAX_ERRORS_A_MINUTE = 20
 DATA_FILE_POLL_SECONDS = 2.0
 """How often, while out of service for a damaged or missing data file, the kiosk looks at the
 file's identity (one stat); the file is parsed again only when it changed."""
+
+SERVER_RECHECK_SECONDS = 1.0
+"""How often, while out of service for a database server that cannot be reached, the kiosk asks
+it again (one connection attempt with a short timeout, in a worker): with the attempt's own
+time (a refused connection answers at once) the kiosk is back within 5 s of the server."""
 
 HEALTH_RECHECK_SECONDS = 30.0
 """How often, while out of service for a failed check, the kiosk runs the checks again (in a
@@ -160,6 +166,7 @@ class KioskApp(App[None], inherit_bindings=False):
         handle_signals: bool = True,
         verify_data: bool = False,
         check_health: bool = False,
+        unreachable: StoreUnreachable | None = None,
     ) -> None:
         """The kiosk; *language* is the Welcome screen's first language.
 
@@ -167,6 +174,8 @@ class KioskApp(App[None], inherit_bindings=False):
         pytest's signals alone. With *verify_data* every document of the data file is parsed
         in a worker once Welcome is up (see ``_verify_data``); with *check_health* the checks
         of KIOSK_CHECKS are made then too, and a failure keeps the kiosk out of service.
+        *unreachable* is the database server found gone as the kiosk started: it starts out of
+        service for it.
         """
         super().__init__()
         self.add_mode(WELCOME_MODE, self.get_default_screen)
@@ -181,9 +190,12 @@ class KioskApp(App[None], inherit_bindings=False):
         self.data_error: DataFileError | None = None
         """The damage the kiosk is out of service for, None while the data file is good.
 
-        If the app ends meanwhile, ``tawasul kiosk`` exits with this error's status (3)."""
+        If the app ends meanwhile, ``tawasul kiosk`` exits with this error's status (3; 6 for a
+        database server that cannot be reached)."""
         self._data_file_poll: Timer | None = None
         self._data_file_checked: object = None
+        self._server_asked = False
+        self._unreachable_at_start = unreachable
         self.failed_checks: tuple[Finding, ...] = ()
         """The checks the kiosk is out of service for, empty while they pass."""
         self._health_poll: Timer | None = None
@@ -213,6 +225,9 @@ class KioskApp(App[None], inherit_bindings=False):
     def on_mount(self) -> None:
         """Start the idle clock, verify the data once Welcome is up, take over the stop signals."""
         welcome = self.screen
+        if self._unreachable_at_start is not None:
+            self._out_of_service_for(self._unreachable_at_start)
+            self._show_out_of_service()
         # Staff changes are heard from the first screen on; the watch starts once it is drawn.
         welcome.call_after_refresh(self._listen_for_changes)
         if self._verify_data:
@@ -530,11 +545,15 @@ class KioskApp(App[None], inherit_bindings=False):
         from screens.resident.out_of_service import OutOfServiceScreen
 
         try:
+            # The resident is told in their own language too, beside Arabic and English.
+            language = self.visit.language if self.visit is not None else None
             self.end_visit()
             config = self.services.config
             seconds = None if self.out_of_service else config.out_of_service_seconds
             self.push_screen(
-                OutOfServiceScreen(config.bidi, seconds, self.out_of_service_reasons())
+                OutOfServiceScreen(
+                    config.bidi, seconds, self.out_of_service_reasons(), also=language
+                )
             )
         except Exception:
             log.exception("the kiosk could not recover; it stops")
@@ -546,15 +565,62 @@ class KioskApp(App[None], inherit_bindings=False):
         """Nobody is served from a damaged or missing file: out of service until it is good."""
         if self.data_error is not None:
             return  # said once; the notice is up and the file is being watched
-        log.error("out of service until the data file is good again: %s", error)
         self.data_error = error
+        if isinstance(error, StoreUnreachable):
+            # What a visit was doing is gone with it (a transaction is whole or not at all);
+            # the server is asked again until it answers, and then the kiosk is back.
+            log.error("out of service until the database server answers again: %s", error)
+            self._data_file_poll = self.set_interval(SERVER_RECHECK_SECONDS, self._ask_server)
+            return
+        log.error("out of service until the data file is good again: %s", error)
         self._data_file_checked = None
         self._data_file_poll = self.set_interval(DATA_FILE_POLL_SECONDS, self._poll_data_file)
+
+    def _ask_server(self) -> None:
+        # One attempt at a time: a server that does not answer at all holds an attempt for
+        # its connect timeout, and the next tick must not start another beside it.
+        if self._server_asked:
+            return
+        self._server_asked = True
+        self.run_worker(self._check_server, thread=True, group="check-server", exit_on_error=False)
+
+    def _check_server(self) -> None:
+        answer: DataFileError | None = None
+        try:
+            self.services.check_data_frame()
+        except StoreUnreachable:
+            self._server_asked = False  # not yet: the next tick asks again
+            return
+        except DataFileError as error:
+            # It answers, but the office's data is not there as it should be: the kiosk
+            # stays out of service for that, as for a damaged file, and watches it.
+            answer = error
+        except Exception:
+            log.exception("asking the database server again failed")
+            self._server_asked = False
+            return
+        self.call_from_thread(self._server_answers, answer)
+
+    def _server_answers(self, error: DataFileError | None) -> None:
+        self._server_asked = False
+        if self._data_file_poll is not None:
+            self._data_file_poll.stop()
+            self._data_file_poll = None
+        log.info("the database server answers again")
+        self.data_error = None
+        if error is not None:
+            self._out_of_service_for(error)
+            self._show_reasons()
+            return
+        self._back_in_service()
 
     def _poll_data_file(self) -> None:
         # One stat every few seconds; the file is parsed again only when it is there and is
         # not the one that was last found damaged.
-        identity = self.services.data_version()
+        try:
+            identity = self.services.data_version()
+        except DataFileError:
+            return  # a database that cannot be read now either: the next poll asks again
         if identity is None or identity == self._data_file_checked:
             return
         self._data_file_checked = identity

@@ -3,6 +3,9 @@
 Over SSH a dead connection must not leave the console behind: SIGHUP (the connection dropped)
 and SIGTERM end the app at once, the screen never repaints on its own (no blinking cursor, no
 clock), so sshd's keep-alive notices a silent client, and an idle session ends by itself.
+
+A database server that cannot be reached does not end it either: the banner says so, every
+screen shows what it last read, and once the server answers the open screen reads it again.
 """
 
 import asyncio
@@ -18,10 +21,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import WorkerFailed
 
 from kiosk.app.live import DataChanged, listen_for_changes
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
-from kiosk.errors import NotAllowed, WriteProblem
+from kiosk.errors import DataFileError, NotAllowed, StoreUnreachable, WriteProblem
 from kiosk.services.changes import Subscription
 from kiosk.services.staff import StaffSession
 from screens.staff.audit import StaffAuditScreen
@@ -86,6 +90,9 @@ class StaffApp(App[None]):
         self.write_problem: WriteProblem | None = None
         """Why the data cannot be written now (shown at the top of every screen), or None."""
         self._problem_logged_at = -WRITE_PROBLEM_LOG_SECONDS
+        self.unreachable: StoreUnreachable | None = None
+        """The database server that cannot be reached now (in the banner), or None."""
+        self._probing = False
         self.data_version = 0
         """Goes up by one whenever a write to the data is heard."""
         self.add_mode("requests", lambda: StaffRequestsScreen(session))
@@ -103,7 +110,10 @@ class StaffApp(App[None]):
         who = f"{name} ({login}, {member.role.value}) · {self.session.client}"
         # The header of every screen: what stops saving comes first, where staff look.
         problem = self.write_problem
-        self.sub_title = f"CANNOT SAVE: {problem.sentence} · {who}" if problem else who
+        if self.unreachable is not None:
+            self.sub_title = f"CANNOT READ OR SAVE: {self.unreachable} · {who}"
+        else:
+            self.sub_title = f"CANNOT SAVE: {problem.sentence} · {who}" if problem else who
 
     def on_mount(self) -> None:
         """Start on the request table, listen for changes, watch the clock and the signals."""
@@ -164,10 +174,47 @@ class StaffApp(App[None]):
     def check_write_problem(self) -> None:
         """Ask whether the data can be written now (a stat and a statvfs, no write), and say so
         at the top of every screen; said once when it starts and when it ends, logged once a
-        minute while it lasts."""
-        problem = self.session.services.write_problem()
-        if problem is not None and self._monotonic() - self._problem_logged_at >= (
-            WRITE_PROBLEM_LOG_SECONDS
+        minute while it lasts.
+
+        Asked in a worker, one at a time: on PostgreSQL the question is a query, and while the
+        server does not answer each attempt may take its whole connect timeout.
+        """
+        if self._probing:
+            return
+        self._probing = True
+        self.run_worker(self._probe, thread=True, group="write-problem", exit_on_error=False)
+
+    def _probe(self) -> None:
+        services = self.session.services
+        gone: StoreUnreachable | None = None
+        try:
+            problem = services.write_problem()
+            if problem is WriteProblem.UNREACHABLE and self.unreachable is None:
+                # The probe found it first: a read names the server for the banner.
+                try:
+                    services.check_data_frame()
+                except StoreUnreachable as error:
+                    gone = error
+                except DataFileError:
+                    pass  # it answers after all; the next probe says what it is
+        except Exception:
+            self._probing = False
+            raise
+        self.call_from_thread(self._write_problem_found, problem, gone)
+
+    def _write_problem_found(
+        self, problem: WriteProblem | None, gone: StoreUnreachable | None
+    ) -> None:
+        self._probing = False
+        if gone is not None:
+            self._server_gone(gone)
+        elif problem is not WriteProblem.UNREACHABLE and self.unreachable is not None:
+            log.warning("the database server answers again")
+            self.unreachable = None
+            self.notify("The database server answers again.")
+            self.check_for_changes()
+        if problem not in (None, WriteProblem.UNREACHABLE) and (
+            self._monotonic() - self._problem_logged_at >= WRITE_PROBLEM_LOG_SECONDS
         ):
             log.warning("the data cannot be written: %s", problem.sentence)
             self._problem_logged_at = self._monotonic()
@@ -175,7 +222,8 @@ class StaffApp(App[None]):
             return
         before, self.write_problem = self.write_problem, problem
         self._show_member()
-        if problem is not None:
+        if problem is not None and problem is not WriteProblem.UNREACHABLE:
+            # (An unreachable server is said once by _server_gone, reading included.)
             self.notify(
                 f"Changes cannot be saved now: {problem.sentence}. Reading still works.",
                 severity="error",
@@ -184,6 +232,26 @@ class StaffApp(App[None]):
         elif before is not None:
             self.notify("Changes can be saved again.")
             self._problem_logged_at = -WRITE_PROBLEM_LOG_SECONDS
+
+    def _server_gone(self, gone: StoreUnreachable) -> None:
+        if self.unreachable is None:
+            log.error("%s", gone)
+            self.notify(
+                f"{gone} Nothing was changed; the console reads again once it answers.",
+                severity="error",
+                timeout=10,
+            )
+        self.unreachable = gone
+        self._show_member()
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A read or a write that met a database server that cannot be reached: said in the
+        banner, and the console goes on; any other error ends it as Textual does."""
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        if isinstance(cause, StoreUnreachable) and self.is_running:
+            self._server_gone(cause)
+            return
+        super()._handle_exception(error)
 
     def on_data_changed(self, _: DataChanged) -> None:
         """Someone wrote the data: show it."""
@@ -197,6 +265,11 @@ class StaffApp(App[None]):
             self.session.current_member()
         except NotAllowed as refused:
             self.exit(return_code=1, message=str(refused))
+            return
+        except StoreUnreachable as gone:
+            # Told by the change signal as its connection dropped. Raised from here, the app's
+            # own handler, it would end the app: the banner says it and the screen stays.
+            self._server_gone(gone)
             return
         self._show_member()
         if self.current_mode == "supervisor" and not self.session.member.is_supervisor:

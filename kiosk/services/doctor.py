@@ -24,7 +24,7 @@ from typing import Any
 from kiosk import BUILD_YEAR
 from kiosk.domain.calendar import riyadh_stamp
 from kiosk.domain.languages import ON_SCREEN, Language
-from kiosk.errors import DataFileError, TawasulError
+from kiosk.errors import DataFileError, StoreUnreachable, TawasulError
 from kiosk.services.bundle import Services
 from kiosk.services.i18n import catalogue_path
 
@@ -281,6 +281,12 @@ class Doctor:
         store = self.services.store
         try:
             store.check()
+        except StoreUnreachable as error:
+            return Finding(
+                name,
+                Verdict.FAILURE,
+                f"{_sentence(error)} Start it, or check the network and the URL's host and port.",
+            )
         except DataFileError as error:
             return Finding(name, Verdict.FAILURE, f"{_sentence(error)} Restore it from a backup.")
         except OSError as error:

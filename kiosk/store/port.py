@@ -11,8 +11,9 @@ domain's types; nothing names a file, a document or a table. Three things make a
 - a change signal: subscribers are told after every commit, whichever process made it, and
   ``data_version()`` tells one version of the data from the next without reading it.
 
-A store that can be read but not written (a full disk, a read-only folder, a database that is
-down) serves reads, and refuses writes with StoreUnwritable (kiosk.errors).
+A store that can be read but not written (a full disk, a read-only folder, a standby database)
+serves reads, and refuses writes with StoreUnwritable (kiosk.errors); a database server that
+cannot be reached at all is StoreUnreachable, for reads and writes alike.
 """
 
 from collections.abc import Callable, Hashable, Iterable, Iterator

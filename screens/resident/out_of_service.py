@@ -25,8 +25,18 @@ class OutOfServiceScreen(ModalScreen[None]):
 
     CSS_PATH = "out_of_service.tcss"
 
-    def __init__(self, bidi: BidiMode, seconds: float | None, reasons: Sequence[str] = ()) -> None:
+    def __init__(
+        self,
+        bidi: BidiMode,
+        seconds: float | None,
+        reasons: Sequence[str] = (),
+        *,
+        also: Language | None = None,
+    ) -> None:
         """The notice, shaped for the terminal's *bidi* setting.
+
+        *also* is the language of the visit it ended: the notice is said in it too, when it is
+        neither Arabic nor English.
 
         It goes away with OK or by itself after *seconds*; with None it has no OK and stays
         until the kiosk takes it away (a damaged data file: nobody can be served). *reasons*
@@ -36,6 +46,7 @@ class OutOfServiceScreen(ModalScreen[None]):
         self.bidi = bidi
         self.seconds = seconds
         self.reasons = list(reasons)
+        self.also = also
 
     def compose(self) -> ComposeResult:
         """The two messages, and OK when the notice may be closed."""
@@ -43,6 +54,9 @@ class OutOfServiceScreen(ModalScreen[None]):
         with Vertical(id="oos-box"):
             yield BidiText(ar("oos.message"), bidi=self.bidi, rtl=ar.rtl)
             yield BidiText(en("oos.message"), bidi=self.bidi, rtl=en.rtl)
+            if self.also is not None and self.also not in (Language.ARABIC, Language.ENGLISH):
+                own = translations(self.also)
+                yield BidiText(own("oos.message"), bidi=self.bidi, rtl=own.rtl)
             # Markup off: a reason quotes a path or a check's words, never markup.
             reasons = Static("\n".join(self.reasons), id="oos-reasons", markup=False)
             reasons.display = bool(self.reasons)

@@ -103,7 +103,7 @@ def test_the_password_comes_from_pgpassword_or_a_pgpass_file(
     capsys.readouterr()
     over_tcp = postgres.tcp_url(DATABASE, "clerk") + "?office=" + code
     assert main(["db", "check", "--db", over_tcp]) == 3  # no password anywhere: refused
-    assert "cannot be reached" in capsys.readouterr().err
+    assert "refuses the connection" in capsys.readouterr().err
     monkeypatch.setenv("PGPASSWORD", "clerk-secret")
     assert main(["db", "check", "--db", over_tcp]) == 0
     assert "5" in capsys.readouterr().out
@@ -156,3 +156,28 @@ def test_doctor_checks_an_office_in_the_database_and_the_files_holding_its_passw
     assert data_line().startswith("ok       data")
     services.write_text("[office]\nhost=db.example\n password = clerk-secret\n")
     assert f"can read {services} " in data_line()
+
+
+def test_a_command_on_a_server_that_is_down_says_so_and_exits_6(
+    postgres_to_stop: PostgresCluster, demo_office: str
+) -> None:
+    """One sentence naming the server, exit status 6 (README), for a read and for a write;
+    the same commands work once the server is back, and the write refused was not made."""
+    server = f"{postgres_to_stop.socket_dir}:{postgres_to_stop.port}"
+    postgres_to_stop.pause()
+    try:
+        sentence = f"The database server at {server} cannot be reached."
+        assert_one_clear_line(tawasul("request", "show", "9000000100", "--db", demo_office), 6,
+                              sentence)  # fmt: skip
+        refused = tawasul("request", "set-status", "9000000100", "accepted", "--by", "huda",
+                          "--db", demo_office)  # fmt: skip
+        assert_one_clear_line(refused, 6, sentence)
+        checked = tawasul("doctor", "--db", demo_office)
+        assert checked.returncode == 1  # a check fails
+        data = next(line for line in checked.stdout.splitlines() if line.split()[1:2] == ["data"])
+        assert sentence in data and "Start it" in data and "backup" not in data
+    finally:
+        postgres_to_stop.resume()
+    shown = tawasul("request", "show", "9000000100", "--db", demo_office, "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["status"] == "under_review"

@@ -7,7 +7,8 @@ transaction hears nothing until it ends), and tells every subscriber of each not
 A notification sent while the listening connection is down is lost for good (PostgreSQL keeps
 none for a session that is gone). So after a dropped connection the thread connects again,
 LISTENs again, and then tells every subscriber once: they re-read, and so see whatever was
-committed while nobody was listening.
+committed while nobody was listening. It tells them once, too, as the connection drops: a
+kiosk waiting at Welcome reads then, and so finds the server gone before a resident does.
 """
 
 import itertools
@@ -77,6 +78,7 @@ class OfficeChangeSignal:
     def _listen(self) -> None:
         attempts = 0
         heard_before = False
+        connected = False
         while not self._stopping.is_set():
             try:
                 with psycopg.connect(
@@ -87,6 +89,7 @@ class OfficeChangeSignal:
                 ) as conn:
                     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
                     attempts = 0
+                    connected = True
                     self._listening.set()
                     if heard_before:
                         # What was committed while nobody listened: re-read it now.
@@ -97,7 +100,13 @@ class OfficeChangeSignal:
                         for _ in conn.notifies(timeout=_POLL_SECONDS):
                             self._tell()
             except psycopg.Error as error:
-                log.warning("listening for changes on %s: %s", self._channel, error)
+                # Said once an outage, not once an attempt: the retries go on all the while.
+                (log.warning if attempts == 0 else log.debug)(
+                    "listening for changes on %s: %s", self._channel, error
+                )
+                if connected:
+                    connected = False
+                    self._tell()  # whoever reads now meets the server's absence
                 self._listening.set()  # subscribe() waits no longer for a database that is down
                 wait = _RETRY_SECONDS[min(attempts, len(_RETRY_SECONDS) - 1)]
                 attempts += 1

@@ -7,6 +7,7 @@ file, so it is in no command line, process list or message. Imports no driver: t
 reads a location before it knows whether it needs one.
 """
 
+import os
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -15,6 +16,12 @@ from kiosk.errors import InvalidInput
 
 SCHEMES = ("postgresql://", "postgres://")
 """How a database location starts; anything else names a data file."""
+
+DEFAULT_HOST = "/var/run/postgresql"
+"""Where libpq connects when neither the URL nor PGHOST names a host: Debian's socket folder."""
+
+DEFAULT_PORT = "5432"
+"""The port libpq uses when neither the URL nor PGPORT names one."""
 
 OFFICE_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 """An office's code: letters, digits, ``-`` and ``_`` (it names the office's change channel)."""
@@ -70,6 +77,15 @@ class OfficeDatabase:
     def parameter(self, name: str) -> str | None:
         """The value of the libpq parameter *name* in the URL's query, if it names one."""
         return dict(parse_qsl(urlsplit(self.conninfo).query)).get(name)
+
+    @property
+    def server(self) -> str:
+        """``HOST:PORT`` of the server libpq connects to, for the sentence that says it cannot
+        be reached: the URL's host and port, else PGHOST and PGPORT, else libpq's defaults."""
+        parts = urlsplit(self.conninfo)
+        host = self.parameter("host") or parts.hostname or os.environ.get("PGHOST") or DEFAULT_HOST
+        port = self.parameter("port") or parts.port or os.environ.get("PGPORT") or DEFAULT_PORT
+        return f"{host}:{port}"
 
     @property
     def url(self) -> str:

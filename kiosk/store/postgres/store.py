@@ -13,6 +13,7 @@ next use, and row-level security (migration 0002) sees only that office's rows.
 """
 
 import contextlib
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.rows import TupleRow
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool, PoolTimeout
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from kiosk.domain.models import (
     Applicant,
@@ -39,6 +40,7 @@ from kiosk.domain.statuses import RequestStatus
 from kiosk.errors import (
     DataFileError,
     InvalidInput,
+    StoreUnreachable,
     StoreUnwritable,
     WriteProblem,
 )
@@ -67,8 +69,23 @@ _REQUEST_COLUMNS: LiteralString = """
 _APPLICANT_COLUMNS: LiteralString = """id_number, name_ar, name_en, password_hash,
     failed_attempts, locked_until, preferred_language, last_failure"""
 
+log = logging.getLogger(__name__)
+
+# The pool says each failed attempt to connect, every second or so of an outage; the store says
+# the outage once as it starts and once as it ends (_lost, _pool), and drops the pool meanwhile.
+logging.getLogger("psycopg.pool").setLevel(logging.ERROR)
+
 _POOL_WAIT_SECONDS = 10.0
-"""How long a use waits for a connection before it is told the database cannot be reached."""
+"""How long a use waits for a connection of a busy pool before it is told the database cannot
+be reached."""
+
+FIRST_WAIT_SECONDS = 1.0
+"""How long a use waits for a pooled connection before it asks the server directly whether it
+answers at all: a resident is told at once that it does not, not after _POOL_WAIT_SECONDS."""
+
+CONNECT_SECONDS = 2
+"""libpq's connect_timeout (whole seconds) for every connection: a server that is gone is told
+within it, and the kiosk's re-check of a server that was gone takes no longer."""
 
 
 def _utc(moment: datetime) -> datetime:
@@ -114,9 +131,29 @@ def _audit(row: tuple[Any, ...]) -> AuditEntry:
     return AuditEntry(_utc(at), actor, action, target, details)
 
 
-def _unreachable(database: OfficeDatabase, error: Exception) -> DataFileError:
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return DataFileError(f"The database of office {database.office} cannot be reached ({detail}).")
+def _detail(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def is_unreachable(error: psycopg.Error) -> bool:
+    """Whether *error* means the server cannot be reached (no connection, the connection lost,
+    the server shutting down or starting), not that it answered and refused (a password, a
+    missing database, a bad query)."""
+    state = error.sqlstate
+    if state is not None:
+        return state.startswith(("08", "57P"))
+    # A failed connection has no SQLSTATE: libpq's message holds the server's own refusal
+    # after "FATAL:" when it answered (a role, a password, a database), or libpq's own when
+    # it asked for what it lacks (a password, SSL); a server starting up or shutting down
+    # answers "FATAL:  the database system is …", and is as good as gone.
+    message = str(error)
+    if "the database system is" in message:
+        return True
+    return not any(said in message for said in _REFUSALS)
+
+
+_REFUSALS = ("FATAL:", "fe_sendauth", "password", "SSL")
+"""What a failed connection's message holds when the server was reached and refused it."""
 
 
 class _Reads:
@@ -529,8 +566,10 @@ class PostgresStore(_Reads):
             location if isinstance(location, OfficeDatabase) else OfficeDatabase.parse(location)
         )
         self._pool_size = pool_size
-        self._opened = threading.Lock()
+        self._opened = threading.RLock()  # _pool, made under it, may drop itself (_lost)
         self._write_problem: WriteProblem | None = None
+        self._down = False
+        """Whether the server could not be reached the last time it was tried (logged once)."""
 
     @classmethod
     def create(cls, location: str | OfficeDatabase) -> "PostgresStore":
@@ -549,11 +588,13 @@ class PostgresStore(_Reads):
                     "INSERT INTO offices (office_id) VALUES (%s) ON CONFLICT DO NOTHING",
                     (store.office,),
                 )
-        except psycopg.OperationalError as error:
+        except StoreUnreachable:
             store.close()
-            raise _unreachable(store.database, error) from None
+            raise
         except psycopg.Error as error:
             store.close()
+            if isinstance(error, psycopg.OperationalError) and is_unreachable(error):
+                raise store._lost(error) from None
             raise StoreUnwritable(
                 f"The database's schema cannot be brought up to date ({error}); nothing was "
                 "changed."
@@ -563,16 +604,18 @@ class PostgresStore(_Reads):
     @cached_property
     def _pool(self) -> ConnectionPool[Connection]:
         # One plain attempt first: a refused password or a server that is not there is told at
-        # once, where the pool would go on retrying until its timeout.
-        try:
-            psycopg.connect(self.database.conninfo, connect_timeout=5).close()
-        except psycopg.Error as error:
-            raise _unreachable(self.database, error) from None
+        # once, where the pool would go on retrying until its timeout. While the server is gone
+        # every use comes here (the pool was dropped), so each is one quick attempt, and the
+        # first that succeeds makes a fresh pool.
+        self._connect_once()
         pool: ConnectionPool[Connection] = ConnectionPool(
             self.database.conninfo,
             min_size=1,
             max_size=self._pool_size,
-            kwargs={"application_name": f"tawasul {self.office}"},
+            kwargs={
+                "application_name": f"tawasul {self.office}",
+                "connect_timeout": CONNECT_SECONDS,
+            },
             configure=_configure,
             check=ConnectionPool.check_connection,
             timeout=_POOL_WAIT_SECONDS,
@@ -583,28 +626,81 @@ class PostgresStore(_Reads):
             pool.open(wait=True, timeout=_POOL_WAIT_SECONDS)
         except PoolTimeout as error:
             pool.close()
-            raise _unreachable(self.database, error) from None
+            raise self._lost(error) from None
+        if self._down:
+            self._down = False
+            log.warning("the database server at %s answers again", self.database.server)
         return pool
+
+    def _connect_once(self) -> None:
+        """One plain connection, closed at once: StoreUnreachable when the server does not
+        answer, DataFileError (the server's own words) when it answers and refuses."""
+        try:
+            psycopg.connect(self.database.conninfo, connect_timeout=CONNECT_SECONDS).close()
+        except psycopg.Error as error:
+            if is_unreachable(error):
+                raise self._lost(error) from None
+            raise DataFileError(
+                f"The database of office {self.office} refuses the connection ({_detail(error)})."
+            ) from None
+
+    def _lost(self, error: Exception) -> StoreUnreachable:
+        """The server cannot be reached: drop the pool (its connections are dead, and it would
+        go on retrying with ever longer waits), say so in the log once, and the error to raise.
+
+        The next use starts again from one plain attempt (``_pool``)."""
+        with self._opened:
+            pool = self.__dict__.pop("_pool", None)
+            first, self._down = not self._down, True
+        if pool is not None:
+            pool.close(timeout=0)  # connections in use are closed when they are given back
+        if first:
+            log.warning(
+                "the database server at %s cannot be reached: %s",
+                self.database.server,
+                _detail(error),
+            )
+        return StoreUnreachable(self.database.server)
+
+    def _getconn(self, pool: ConnectionPool[Connection]) -> Connection:
+        try:
+            return pool.getconn(timeout=FIRST_WAIT_SECONDS)
+        except PoolClosed as error:  # dropped by another thread meanwhile
+            raise self._lost(error) from None
+        except PoolTimeout:
+            pass
+        # Busy, or the server gone: one plain attempt tells which, without the long wait.
+        self._connect_once()
+        try:
+            return pool.getconn(timeout=_POOL_WAIT_SECONDS)
+        except PoolTimeout as error:
+            raise self._lost(error) from None
 
     @contextlib.contextmanager
     def _connection(self) -> Iterator[Connection]:
         """A pooled connection, its work committed when the block ends (rolled back if it
-        raises), scoped to the office for that one transaction."""
+        raises), scoped to the office for that one transaction; StoreUnreachable when the
+        server cannot be reached."""
         with self._opened:
             pool = self._pool
+        conn = self._getconn(pool)
         try:
-            with pool.connection() as conn:
+            with conn:
                 conn.execute("SELECT set_config('app.office_id', %s, true)", (self.office,))
                 yield conn
-        except PoolTimeout as error:
-            raise _unreachable(self.database, error) from None
+        finally:
+            pool.putconn(conn)
 
     def _rows(self, query: LiteralString, params: Params) -> list[tuple[Any, ...]]:
         try:
             with self._connection() as conn:
                 return conn.execute(query, params).fetchall()
         except psycopg.OperationalError as error:
-            raise _unreachable(self.database, error) from None
+            if is_unreachable(error):
+                raise self._lost(error) from None
+            raise DataFileError(
+                f"The database of office {self.office} cannot be read ({_detail(error)})."
+            ) from None
 
     @property
     def location(self) -> str:
@@ -654,6 +750,9 @@ class PostgresStore(_Reads):
         except pg_errors.ForeignKeyViolation:
             raise self._missing() from None
         except psycopg.OperationalError as error:
+            if is_unreachable(error):
+                # Rolled back with the connection: nothing of the use case is stored.
+                raise self._lost(error) from None
             raise StoreUnwritable(
                 f"The database of office {self.office} cannot be written now ({error}); "
                 "nothing was changed."
@@ -791,6 +890,8 @@ class PostgresStore(_Reads):
         a refused permission is kept until a write succeeds."""
         try:
             rows = self._rows("SELECT pg_is_in_recovery()", ())
+        except StoreUnreachable:
+            return WriteProblem.UNREACHABLE
         except DataFileError:
             return self._write_problem
         if rows[0][0]:
@@ -811,9 +912,9 @@ class PostgresStore(_Reads):
                     if not missing
                     else []
                 )
-        except psycopg.OperationalError as error:
-            raise _unreachable(self.database, error) from None
         except psycopg.Error as error:
+            if isinstance(error, psycopg.OperationalError) and is_unreachable(error):
+                raise self._lost(error) from None
             raise DataFileError(
                 f"The database of office {self.office} cannot be read ({error})."
             ) from None
