@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 def test_python_m_bench_prints_json_with_every_figure() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--json", "--sizes", "300", "--seconds", "0.05",
-         "--startup-runs", "1"],
+         "--startup-runs", "1", "--visits", "2", "3", "--openings", "2", "3"],
         cwd=ROOT, capture_output=True, text=True, timeout=240, check=True,
     )  # fmt: skip
     report = json.loads(result.stdout)
@@ -47,6 +47,28 @@ def test_python_m_bench_prints_json_with_every_figure() -> None:
     assert "receipt rendering" in figures
     miss = figures["lookup held nowhere ÷ found"]
     assert miss["values"]["tawasul"] > 0 and miss["baseline"] > 0
+    # Issue 19's guards ran through the real apps in their own processes: every figure is there,
+    # each beside what it is divided by (the timings are not judged here).
+    for metric in (
+        "staff console start to first list",
+        "staff console filter by status",
+        "staff console find by number",
+        "kiosk memory over visits",
+        "staff console memory over openings",
+    ):
+        assert figures[metric]["values"]["tawasul"] > 0 and figures[metric]["baseline"] > 0, metric
+    for metric in ("kiosk memory over visits", "staff console memory over openings"):
+        assert figures[metric]["target"].startswith("≤ 1.1 × warm-up: "), metric
+        assert "after 3 " in figures[metric]["note"] and "after 2" in figures[metric]["note"]
+
+
+def test_memory_guard_rounds_are_checked_before_anything_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--visits", "25", "25"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--visits takes the warm-up's count, then a larger last one: 25 25" in result.stderr
 
 
 def test_the_data_set_walks_the_rules_and_archives_90_percent_at_100000() -> None:
@@ -114,3 +136,18 @@ def test_offices_get_each_request_with_its_applicant_and_audit() -> None:
         numbers = {r.number for r in share.requests}
         assert {e.target for e in share.audit} <= numbers
         assert {r.applicant_id for r in share.requests} == {a.id_number for a in share.applicants}
+
+
+def test_the_guards_are_judged_as_ratios() -> None:
+    flat = Figure(300, "kiosk memory over visits", "MB", {"tawasul": 104.0}, baseline=100.0)
+    grown = Figure(300, "staff console memory over openings", "MB", {"tawasul": 120.0},
+                   baseline=100.0)  # fmt: skip
+    start = Figure(100_000, "staff console start to first list", "ms", {"tawasul": 800.0},
+                   baseline=400.0)  # fmt: skip
+    find = Figure(100_000, "staff console find by number", "ms", {"tawasul": 100.0},
+                  baseline=400.0)  # fmt: skip
+    # Memory over a day does not depend on how much is stored: judged at any size.
+    assert verdict(flat) == "≤ 1.1 × warm-up: 1.04× met"
+    assert verdict(grown) == "≤ 1.1 × warm-up: 1.20× NOT met"
+    assert verdict(start).endswith("2.00× NOT met") and verdict(find).endswith("0.25× met")
+    assert verdict(Figure(10_000, start.metric, "ms", {"tawasul": 800.0}, baseline=400.0)) == ""
