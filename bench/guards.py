@@ -23,7 +23,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, OptionList, Select
 
-from kiosk.app import make_kiosk_app, make_staff_app
+from kiosk.app import make_kiosk_app, start_staff_console
 from kiosk.app.staff import StaffApp
 from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
@@ -128,11 +128,9 @@ async def kiosk_visits(path: Path, counts: tuple[int, int], people: list[tuple[s
 
 
 def _console(path: Path) -> StaffApp:
-    """The staff console over *path*, as ``tawasul staff`` makes it (the store checked first)."""
-
+    """The staff console over *path*, as ``tawasul staff`` starts it."""
     services = open_services(path, KioskConfig())
-    services.store.check()
-    return make_staff_app(services, STAFF_LOGIN, CLIENT, handle_signals=False)
+    return start_staff_console(services, username=STAFF_LOGIN, client=CLIENT, handle_signals=False)
 
 
 async def console_openings(path: Path, counts: tuple[int, int]) -> None:

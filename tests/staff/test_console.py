@@ -696,3 +696,46 @@ async def test_an_older_search_never_shows_over_a_newer_one(
         await settle(pilot)
         assert table.row_count == PAGE_SIZE
         assert not text_of(app, "#summary").startswith("Page 1 of 1 · 1 request")
+
+
+def _damage_an_applicant(path: Path) -> None:
+    # Damage that the frame check cannot see and the request table never reads.
+    text = path.read_text(encoding="utf-8")
+    assert '"failed_attempts":0' in text
+    path.write_text(text.replace('"failed_attempts":0', '"failed_attempts":"many"', 1), "utf-8")
+
+
+async def test_the_console_verifies_the_data_once_its_first_list_is_up(demo_db: Path) -> None:
+    """Issue 19: the documents are checked after the first list, not before the console starts;
+    damage found then ends the console with the sentence `tawasul staff` says for it."""
+    from kiosk.app import start_staff_console
+    from kiosk.errors import DataFileError
+
+    _damage_an_applicant(demo_db)
+    services = open_services(demo_db, KioskConfig(), clock=frozen_clock)
+    app = start_staff_console(services, username="supervisor", client=CLIENT, handle_signals=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one("#requests", DataTable)
+        for _ in range(400):
+            if not app.is_running:
+                break
+            await pilot.pause(0.01)
+        assert table.row_count > 0  # the list was shown first
+    assert app.is_running is False and app.return_code == 1
+    assert isinstance(app.data_error, DataFileError)
+    assert "document ******" in str(app.data_error)
+
+
+async def test_an_undamaged_file_is_verified_and_the_console_goes_on(demo_db: Path) -> None:
+    from kiosk.app import start_staff_console
+
+    services = open_services(demo_db, KioskConfig(), clock=frozen_clock)
+    app = start_staff_console(services, username="supervisor", client=CLIENT, handle_signals=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        verified = [w for w in app.workers if w.group == "verify-data"]
+        for worker in verified:
+            await worker.wait()
+        await pilot.pause()
+        assert app.is_running and app.data_error is None
+        assert app.screen.query_one("#requests", DataTable).row_count > 0
