@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.worker import WorkerError
 
 from kiosk.app.live import DataChanged, listen_for_changes
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
@@ -142,7 +143,10 @@ class StaffApp(App[None]):
         """
         for worker in list(self.workers):
             if worker.group == "search":
-                await worker.wait()
+                # A newer search cancels this one, and one may not have started yet: either
+                # way the check still runs.
+                with contextlib.suppress(WorkerError):
+                    await worker.wait()
         await asyncio.sleep(VERIFY_AFTER_SECONDS)  # the page is drawn meanwhile
         try:
             await asyncio.to_thread(self.session.services.check_data)
@@ -150,6 +154,9 @@ class StaffApp(App[None]):
             # The same sentence and exit status as a damaged file found before the start.
             self.data_error = damage
             self.exit(return_code=1)
+        except OSError as error:
+            # Unreadable for now (the console read it a moment ago): every later read says so.
+            log.warning("the data file could not be verified: %s", error)
 
     def on_unmount(self) -> None:
         """Stop listening; give the signals back to their default action."""
