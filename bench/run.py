@@ -4,17 +4,21 @@ import compileall
 import contextlib
 import importlib.util
 import random
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import guard_runs
 from bench.backends import BACKENDS, Backend, build, open_backend
 from bench.dataset import Dataset, make_dataset
+from bench.guard_runs import GuardCounts
 from kiosk.cli.wiring import open_services
 from kiosk.domain.languages import Language
 from kiosk.domain.request_numbers import make_request_number
@@ -72,9 +76,11 @@ def timed(action: Callable[[], object]) -> float:
 
 
 def measure_size(
-    size: int, budget: Budget, startup_runs: int
+    size: int, budget: Budget, startup_runs: int, guards: GuardCounts | None = None
 ) -> tuple[dict[str, int], list[Figure]]:
-    """What the data at *size* holds, and every figure, each backend on its own copy of it."""
+    """What the data at *size* holds, and every figure, each backend on its own copy of it;
+    with *guards*, the memory guards too (kiosk visits, console openings: minutes, not seconds).
+    """
     data = make_dataset(size)
     rng = random.Random(size)
     numbers = data.live_numbers()
@@ -102,7 +108,8 @@ def measure_size(
             ("memory", "peak memory, process holding the data", "MB"),
         )
     }
-    first_screen: tuple[float, float] | None = None
+    first_screen: FirstScreens | None = None
+    memory: list[Figure] = []
     receipt: float | None = None
     sign_in: tuple[float, float] | None = None
     live: float | None = None
@@ -123,9 +130,12 @@ def measure_size(
             for key, note in notes.items():
                 figures[key].note = f"{name}: {note}"
             if name == "tawasul":
-                first_screen = first_screens_ms(path, startup_runs)
+                signing_in = guard_runs.give_passwords(path, people[:4])
+                first_screen = first_screens_ms(path, startup_runs, numbers[:20])
+                if guards is not None:
+                    memory = _memory_guards(size, path, guards, signing_in)
                 receipt = _receipt_ms(path, numbers[0], budget)
-                sign_in = _sign_in_ms(path, people[:4])
+                sign_in = _sign_in_ms(path, [id_number for id_number, _ in signing_in])
                 live = staff_change_to_screen_ms(path, theirs[0])
     result = list(figures.values())
     nowhere_ms, found_ms = (figures[key].values.get("tawasul") for key in ("nowhere", "lookup"))
@@ -140,10 +150,22 @@ def measure_size(
         )
     )
     assert first_screen is not None
-    kiosk_ms, bare_ms = first_screen
+    bare_ms = first_screen.bare
     result.append(
-        Figure(size, "kiosk start to first screen", "ms", {"tawasul": kiosk_ms}, baseline=bare_ms)
-    )
+        Figure(
+            size, "kiosk start to first screen", "ms", {"tawasul": first_screen.kiosk},
+            baseline=bare_ms,
+        )
+    )  # fmt: skip
+    console = first_screen.console
+    live_note = f"{len(numbers):,} live requests in the console's table"
+    for metric, value in (
+        ("staff console start to first list", console.start),
+        ("staff console filter by status", console.filter),
+        ("staff console find by number", console.find),
+    ):
+        result.append(Figure(size, metric, "ms", {"tawasul": value}, live_note, baseline=bare_ms))
+        live_note = ""
     result.append(
         Figure(
             size,
@@ -162,7 +184,45 @@ def measure_size(
         )
     )  # fmt: skip
     result.append(Figure(size, "staff change to the kiosk's screen", "ms", {"tawasul": live}))
-    return data_summary(data), result
+    return data_summary(data), result + memory
+
+
+def _memory_guards(
+    size: int, path: Path, counts: GuardCounts, people: list[tuple[str, str]]
+) -> list[Figure]:
+    """Issue 19's memory guards: the kiosk's RSS over scripted visits and the console's over
+    requests opened from its table, the last round's against the warm-up's.
+
+    The two run side by side, the console over its own copy of the data (the kiosk's sign-ins
+    write): they measure memory, not time, and one after the other they took most of the run.
+    """
+    with tempfile.TemporaryDirectory(prefix="tawasul-bench-console-") as spare:
+        # Ours is built first: the folder holds its live file, archives and number sets alone.
+        for part in path.parent.iterdir():
+            if part.is_file():
+                shutil.copy2(part, Path(spare) / part.name)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            visits = pool.submit(guard_runs.kiosk_visits_mb, path, counts.visits, people)
+            openings = pool.submit(
+                guard_runs.console_openings_mb, Path(spare) / path.name, counts.openings
+            )
+            measured = (visits.result(), openings.result())
+    figures = []
+    for metric, (warm, last), what, (warm_mb, last_mb) in zip(
+        ("kiosk memory over visits", "staff console memory over openings"),
+        (counts.visits, counts.openings),
+        ("scripted visits", "requests opened"),
+        measured,
+        strict=True,
+    ):
+        figures.append(
+            Figure(
+                size, metric, "MB", {"tawasul": last_mb},
+                f"resident memory after {last:,} {what}, divided by the one after {warm:,}",
+                baseline=warm_mb, baseline_name=f"after the warm-up's {warm:,} {what}",
+            )
+        )  # fmt: skip
+    return figures
 
 
 @dataclass(frozen=True)
@@ -283,16 +343,32 @@ def compile_bytecode() -> None:
             compileall.compile_dir(folder, quiet=1)
 
 
-def first_screens_ms(path: Path, runs: int) -> tuple[float, float]:
+@dataclass(frozen=True)
+class FirstScreens:
+    """Medians in ms: the kiosk's start, a bare Textual app's, and the staff console's."""
+
+    kiosk: float
+    bare: float
+    console: guard_runs.ConsoleTimes
+
+
+def first_screens_ms(path: Path, runs: int, numbers: list[str]) -> FirstScreens:
     """Median ms from starting a Python process to the first screen being drawn: the kiosk's
-    on the data at *path*, and a bare Textual app's (one Static), started in turn so both meet
-    the same load on a shared machine."""
+    on the data at *path*, a bare Textual app's (one Static), and the staff console's (to its
+    first list of requests, then its filters and finds of *numbers*), started in turn so all
+    three meet the same load on a shared machine."""
     kiosk: list[float] = []
     bare: list[float] = []
+    console: list[tuple[float, float, float]] = []
     for _ in range(runs):
         bare.append(_first_screen_seconds(["bare"]))
         kiosk.append(_first_screen_seconds(["kiosk", str(path)]))
-    return statistics.median(kiosk) * 1000, statistics.median(bare) * 1000
+        console.append(guard_runs.console_run(path, numbers))
+    return FirstScreens(
+        statistics.median(kiosk) * 1000,
+        statistics.median(bare) * 1000,
+        guard_runs.median_console(console),
+    )
 
 
 def _first_screen_seconds(arguments: list[str]) -> float:
@@ -362,23 +438,15 @@ def _receipt_ms(path: Path, number: str, budget: Budget) -> float | None:
 def _sign_in_ms(path: Path, known: list[str], tries: int = 3) -> tuple[float, float]:
     """Median ms of a wrong password for an unknown ID and for a known one, tried in turn.
 
-    The known IDs get a password hashed by the policy in force; *tries* each stays under the
-    lockout, which would answer without hashing.
+    The *known* IDs have the benchmark's password, hashed by the policy in force
+    (guard_runs.give_passwords); *tries* each stays under the lockout, which would answer
+    without hashing.
     """
-    from dataclasses import replace
-
     from kiosk.config import KioskConfig
     from kiosk.domain.digits import luhn_check_digit
-    from kiosk.services.passwords import password_policy
 
     services = open_services(path, KioskConfig())
     try:
-        with services.store.transaction() as tx:
-            for id_number in known:
-                applicant = tx.applicant(id_number)
-                assert applicant is not None
-                hashed = password_policy().hash("bench password")
-                tx.put_applicant(replace(applicant, password_hash=hashed))
         bodies = (f"2{n:08d}" for n in range(10_000_000, 99_999_999))
         unknown = (
             number

@@ -16,6 +16,8 @@
   kiosk looks them up and opens a request every fourth time; staff change their statuses),
   waiting about THINK_MS between operations, and prints one JSON line: each read's and write's
   milliseconds, the writes it saw committed (number and note), and the operations that failed.
+- ``visits PATH WARM TOTAL ID PASSWORD...``, ``openings PATH WARM TOTAL``: the memory guards,
+  ``console PATH ROUNDS NUMBER...``: the staff console's start and searches (bench.guards).
 - ``startup kiosk PATH`` / ``startup bare``: starts the kiosk app (with ``start_kiosk``, as
   ``tawasul kiosk`` does) or a bare Textual app with one Static, headless,
   and prints ``ready`` once the first screen is mounted and drawn.
@@ -25,7 +27,8 @@ import resource
 import sys
 from pathlib import Path
 
-from kiosk.cli.wiring import open_services
+# Our modules are imported where a helper needs them: the bare Textual app's start, the
+# baseline of the ratios, must not load the kiosk's command line.
 
 
 def _writer(backend_name: str, path: Path) -> None:
@@ -144,6 +147,7 @@ def _startup(kind: str, path: Path | None) -> None:
     if kind == "kiosk":
         assert path is not None
         from kiosk.app import start_kiosk
+        from kiosk.cli.wiring import open_services
         from kiosk.config import KioskConfig
         from kiosk.domain.languages import Language
 
@@ -173,6 +177,7 @@ def _live(path: Path, number: str, rounds: int) -> None:
     import asyncio
 
     from kiosk.app import make_kiosk_app
+    from kiosk.cli.wiring import open_services
     from kiosk.config import KioskConfig
     from kiosk.domain.languages import Language
     from screens.resident.context import KioskContext
@@ -204,6 +209,20 @@ def _live(path: Path, number: str, rounds: int) -> None:
     asyncio.run(follow())
 
 
+def _guard(mode: str, path: Path, arguments: list[str]) -> None:
+    from bench import guards
+
+    if mode == "console":
+        guards.run(guards.console_start_and_search(path, arguments[1:], int(arguments[0])))
+        return
+    counts = (int(arguments[0]), int(arguments[1]))
+    if mode == "openings":
+        guards.run(guards.console_openings(path, counts))
+    else:
+        people = list(zip(arguments[2::2], arguments[3::2], strict=True))
+        guards.run(guards.kiosk_visits(path, counts, people))
+
+
 def main(argv: list[str]) -> None:
     """Run the helper named by ``argv[0]``."""
     mode = argv[0]
@@ -217,6 +236,8 @@ def main(argv: list[str]) -> None:
         _subscribe(argv[1])
     elif mode == "load":
         _load(argv[1], argv[2], argv[3], float(argv[4]), float(argv[5]), argv[6:])
+    elif mode in ("visits", "openings", "console"):
+        _guard(mode, Path(argv[1]), argv[2:])
     elif mode == "startup":
         _startup(argv[1], Path(argv[2]) if len(argv) > 2 else None)
     else:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from widgets.bidi_text import BidiText
     from widgets.choice_list import ChoiceList
     from widgets.choice_tile import ChoiceTile
+    from widgets.console_chrome import KeyFooter, TitleHeader
     from widgets.keypad import BACKSPACE, ENTER, Keypad, KeypadKey
     from widgets.qr_code import QrCode, qr_rows
     from widgets.reading_pane import READING_KEYS, ReadingPane
@@ -26,12 +27,14 @@ __getattr__ = lazy_exports(
         "BidiText": "widgets.bidi_text",
         "ChoiceList": "widgets.choice_list",
         "ChoiceTile": "widgets.choice_tile",
+        "KeyFooter": "widgets.console_chrome",
         "Keypad": "widgets.keypad",
         "KeypadKey": "widgets.keypad",
         "QrCode": "widgets.qr_code",
         "ReadingPane": "widgets.reading_pane",
         "StatusBadge": "widgets.status_badge",
         "TextField": "widgets.text_field",
+        "TitleHeader": "widgets.console_chrome",
         "qr_rows": "widgets.qr_code",
     },
 )
@@ -43,11 +46,13 @@ __all__ = [
     "BidiText",
     "ChoiceList",
     "ChoiceTile",
+    "KeyFooter",
     "Keypad",
     "KeypadKey",
     "QrCode",
     "ReadingPane",
     "StatusBadge",
     "TextField",
+    "TitleHeader",
     "qr_rows",
 ]

@@ -93,6 +93,18 @@ def start_kiosk(services: Services, language: Language, **options: Any) -> Kiosk
     )
 
 
+def start_staff_console(services: Services, **options: Any) -> "StaffApp":
+    """The staff console as ``tawasul staff`` starts it (and the benchmark measures it), for the
+    login user.
+
+    As for the kiosk, the data file's frame is read now (MissingDataFile or DamagedDataFile stop
+    the start) and every document is verified once the first list of requests is drawn;
+    damage found there ends the console with ``data_error`` set.
+    """
+    services.check_data_frame()
+    return make_staff_app(services, verify_data=True, **options)
+
+
 def make_staff_app(
     services: Services,
     username: str | None = None,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.worker import WorkerFailed
+from textual.worker import WorkerError, WorkerFailed
 
 from kiosk.app.live import DataChanged, listen_for_changes
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
@@ -45,6 +45,9 @@ _ACTIVITY = (events.Key, events.MouseDown, events.MouseScrollDown, events.MouseS
 
 
 log = logging.getLogger("tawasul.staff")
+
+VERIFY_AFTER_SECONDS = 0.5
+"""How long after the first page of requests arrives the data file's documents are verified."""
 
 WRITE_PROBLEM_CHECK_SECONDS = 2.0
 """How often the console asks whether the data can be written (cheap: no write)."""
@@ -73,15 +76,21 @@ class StaffApp(App[None]):
         idle_minutes: float,
         monotonic: Callable[[], float] = time.monotonic,
         handle_signals: bool = True,
+        verify_data: bool = False,
     ) -> None:
         """The console of *session*; ends after *idle_minutes* without a key or a click.
 
         Every write to the data (another console, a kiosk, this one) refreshes the open screen.
-        Tests pass *monotonic* to move time and *handle_signals* False to keep pytest's signals
-        alone.
+        With *verify_data*, every document of the data file is checked once the first list of
+        requests is up (kiosk.app.start_staff_console); damage found there ends the console,
+        and ``data_error`` says why. Tests pass *monotonic* to move time and *handle_signals*
+        False to keep pytest's signals alone.
         """
         super().__init__()
         self.session = session
+        self._verify_data = verify_data
+        self.data_error: DataFileError | None = None
+        """The damage the verification after the start found (the console then ended), or None."""
         self.idle_seconds = idle_minutes * 60
         self._monotonic = monotonic
         self._handle_signals = handle_signals
@@ -123,10 +132,43 @@ class StaffApp(App[None]):
         self.set_interval(min(30.0, max(self.idle_seconds / 4, 0.5)), self.end_if_idle)
         self.set_interval(WRITE_PROBLEM_CHECK_SECONDS, self.check_write_problem)
         self.check_write_problem()
+        if self._verify_data:
+            # After the first refresh the request table has asked for its first page.
+            self.call_after_refresh(self._verify_after_first_list)
         if self._handle_signals:
             loop = asyncio.get_running_loop()
             for number in HANG_UP_SIGNALS:
                 loop.add_signal_handler(number, self.hang_up)
+
+    def _verify_after_first_list(self) -> None:
+        self.run_worker(self._verify(), group="verify-data", exit_on_error=False)
+
+    async def _verify(self) -> None:
+        """Check every document of the data file once the first page of requests is drawn.
+
+        At 100,000 stored requests the check takes longer than the whole start without it, and
+        the frame was checked before the app started; it runs after the table's first page is
+        drawn, not beside it, so the two do not share the interpreter while staff wait for it.
+        """
+        for worker in list(self.workers):
+            if worker.group == "search":
+                # A newer search cancels this one, and one may not have started yet: either
+                # way the check still runs.
+                with contextlib.suppress(WorkerError):
+                    await worker.wait()
+        await asyncio.sleep(VERIFY_AFTER_SECONDS)  # the page is drawn meanwhile
+        try:
+            await asyncio.to_thread(self.session.services.check_data)
+        except StoreUnreachable as gone:
+            # Not damage: the banner says the server is gone, and the console waits for it.
+            log.warning("the data could not be verified: %s", gone)
+        except DataFileError as damage:
+            # The same sentence and exit status as a damaged file found before the start.
+            self.data_error = damage
+            self.exit(return_code=1)
+        except OSError as error:
+            # Unreadable for now (the console read it a moment ago): every later read says so.
+            log.warning("the data file could not be verified: %s", error)
 
     def on_unmount(self) -> None:
         """Stop listening; give the signals back to their default action."""

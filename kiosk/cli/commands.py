@@ -294,11 +294,15 @@ def _run_kiosk(args: argparse.Namespace) -> int:
 def _run_staff(args: argparse.Namespace) -> int:
     _require_terminal()
     services = _services(args)
-    services.store.check()
-    from kiosk.app import make_staff_app
+    from kiosk.app import start_staff_console
     from kiosk.app.staff import run_console
 
-    return run_console(make_staff_app(services))
+    app = start_staff_console(services)
+    code = run_console(app)
+    if app.data_error is not None:
+        # Found by the verification after the first list: the same message as at the start.
+        raise app.data_error
+    return code
 
 
 def _run_demo(args: argparse.Namespace) -> int:

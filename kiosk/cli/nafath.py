@@ -9,14 +9,10 @@ from kiosk.config import Bounds
 from kiosk.domain.digits import normalise_digits
 from kiosk.domain.identity import parse_id
 from kiosk.errors import InvalidInput
-from kiosk.nafath.api import ProviderError, load_credentials
-from kiosk.nafath.simulator import (
-    DEFAULT_PORT,
-    LOGIN_WINDOW_SECONDS,
-    NafathSimulator,
-    answer_on_phone,
-    make_server,
-)
+
+# The simulator (jwt, cryptography, http.server: ~0.2 s) loads only when its commands run:
+# `tawasul kiosk` and `tawasul staff` build this parser at every start.
+from kiosk.nafath.api import DEFAULT_PORT, LOGIN_WINDOW_SECONDS, ProviderError, load_credentials
 
 PORTS = Bounds(0, 65535)
 WINDOWS = Bounds(1, 600)
@@ -60,6 +56,8 @@ def register(commands: Any) -> None:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    from kiosk.nafath.simulator import NafathSimulator, make_server
+
     PORTS.check("--port", args.port)
     WINDOWS.check("--window", args.window)
     credentials_file = str(args.credentials_file) if args.credentials_file else ""
@@ -86,6 +84,8 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def _run_phone(args: argparse.Namespace) -> int:
+    from kiosk.nafath.simulator import answer_on_phone
+
     PORTS.check("--port", args.port)
     national_id = parse_id(args.id_number)
     number = normalise_digits(args.number)  # Arabic-Indic digits welcome, as everywhere

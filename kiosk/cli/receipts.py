@@ -3,7 +3,7 @@
 import argparse
 import io
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.arguments import LANGUAGE_CODES, language_argument, path_argument
 from kiosk.domain.calendar import riyadh_stamp
@@ -11,8 +11,12 @@ from kiosk.domain.languages import Language
 from kiosk.errors import CANNOT_WRITE_NOW, InvalidInput, StoreUnwritable
 from kiosk.services import Services
 from kiosk.services.i18n import staff_words
-from kiosk.services.receipts import ReceiptService
 from kiosk.services.receipts_port import PrintOutcome, problem_sentence
+
+if TYPE_CHECKING:
+    # python-escpos and Pillow (~0.2 s) load only for a receipt command: `tawasul kiosk` and
+    # `tawasul staff` build this parser at every start.
+    from kiosk.services.receipts import ReceiptService
 
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
@@ -66,7 +70,9 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     drop.set_defaults(run=_run_spool_drop)
 
 
-def _receipts(args: argparse.Namespace) -> ReceiptService:
+def _receipts(args: argparse.Namespace) -> "ReceiptService":
+    from kiosk.services.receipts import ReceiptService
+
     services: Services = args.open_services(args)
     return ReceiptService.open(services)
 

@@ -102,7 +102,9 @@ class WorkingDayCalendar:
 
     @cached_property
     def _public_holidays(self) -> "holidays.HolidayBase":
-        # Imported here: the holidays package costs ~30-60 ms, and the first screen needs none.
+        # Imported here: the first screen needs none, and it is slow to load: ~0.3-0.5 s for
+        # "SA" with holidays 0.109, whose registry imports every country's module (issue 19:
+        # most of the staff console's start to its first list at 10,000 live requests).
         import holidays
 
         # Years are filled in lazily by the holidays package as dates are asked about.

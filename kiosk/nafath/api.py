@@ -12,6 +12,13 @@ from pathlib import Path
 
 from kiosk.errors import InvalidInput
 
+DEFAULT_PORT = 8765
+"""The port the simulator (kiosk.nafath.simulator) listens on unless told otherwise; here so
+that the ``tawasul`` parser can name it without loading the simulator's JWT stack."""
+
+LOGIN_WINDOW_SECONDS = 60.0
+"""The decision window of Nafath's ``Login`` service."""
+
 START_PATH = "/api/v1/mfa/request"
 """POST ``?local=ar|en&requestId=<uuid>`` with ``{nationalId, service}`` → ``{transId, random}``."""
 

@@ -35,8 +35,10 @@ from kiosk.domain.identity import mask_id
 from kiosk.nafath.api import (
     APP_ID_HEADER,
     APP_KEY_HEADER,
+    DEFAULT_PORT,
     ERROR_MESSAGES,
     JWKS_PATH,
+    LOGIN_WINDOW_SECONDS,
     START_PATH,
     STATUS_PATH,
     Credentials,
@@ -49,12 +51,9 @@ from kiosk.nafath.api import (
 PHONE_PATH = "/sim/phone"
 """The simulator's own endpoint, the resident's phone: POST ``{nationalId, random, decision}``."""
 
-DEFAULT_PORT = 8765
 DEFAULT_ISSUER = "tawasul-nafath-sim"
 """The ``iss`` of the simulator's tokens (the kiosk's ``nafath.issuer`` default)."""
 
-LOGIN_WINDOW_SECONDS = 60.0
-"""The decision window of Nafath's ``Login`` service."""
 
 TOKEN_LIFETIME_SECONDS = 300
 SERVICES = frozenset({"Login"})

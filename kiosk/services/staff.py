@@ -102,14 +102,43 @@ class RequestQuery:
     descending: bool = True
 
 
-@dataclass(frozen=True)
 class RequestRow:
-    """One request as the table lists it, with its answer date worked out once."""
+    """One request as the table lists it, its answer date worked out once, when first asked for.
 
-    request: TawasulRequest
-    submitted: date
-    expected_by: date
-    overdue: bool
+    A fresh table shows its first page of 50 rows: only those need the working-day calendar
+    (and the holidays it loads), not the office's 10,000 live requests, unless the table is
+    sorted by the answer date or filtered on lateness.
+    """
+
+    def __init__(
+        self,
+        request: TawasulRequest,
+        today: date,
+        progress: Callable[[TawasulRequest, date], RequestProgress],
+    ) -> None:
+        """The row of *request* on *today*, its *progress* (RequestService.progress) to come."""
+        self.request = request
+        self._today = today
+        self._progress_of = progress
+
+    @cached_property
+    def _progress(self) -> RequestProgress:
+        return self._progress_of(self.request, self._today)
+
+    @cached_property
+    def submitted(self) -> date:
+        """The Riyadh day the request was submitted."""
+        return riyadh_date(self.request.created)
+
+    @property
+    def expected_by(self) -> date:
+        """The day an answer is due."""
+        return self._progress.expected_by
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the answer is late."""
+        return self._progress.is_late
 
 
 @dataclass(frozen=True)
@@ -242,15 +271,15 @@ class RequestIndex:
         version = self._services.store.data_version()
         today = riyadh_date(self._services.clock())
         if version != self._version or today != self._today or version is None:
-            self._rows = [self._row(r, today) for r in self._services.store.all_requests()]
+            # The same progress the request view, the kiosk and the CLI show (RequestService).
+            progress = self._services.requests.progress
+            self._rows = [
+                RequestRow(request, today, progress)
+                for request in self._services.store.all_requests()
+            ]
             self._version = version
             self._today = today
         return self._rows
-
-    def _row(self, request: TawasulRequest, today: date) -> RequestRow:
-        # The same progress the request view, the kiosk and the CLI show (RequestService).
-        progress = self._services.requests.progress(request, today)
-        return RequestRow(request, progress.submitted, progress.expected_by, progress.is_late)
 
     def search(self, query: RequestQuery, page: int, page_size: int) -> RequestPage:
         """Page *page* (from 0, clamped) of the requests matching *query*, in its order."""

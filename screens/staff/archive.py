@@ -10,7 +10,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from kiosk.domain.calendar import riyadh_date
 from kiosk.domain.identity import check_id
@@ -20,7 +20,7 @@ from kiosk.services.i18n import staff_label
 from kiosk.services.staff import ArchivedRequest, ArchiveSearch, StaffSession
 from screens.staff.archived_request import ArchivedRequestScreen
 from screens.staff.base import StaffScreen
-from widgets import TextField
+from widgets import KeyFooter, TextField, TitleHeader
 
 PROMPT = "Type an ID/Iqama or request number and press Enter to search the archives."
 """What the archive search says before the first search."""
@@ -46,11 +46,11 @@ class StaffArchiveScreen(StaffScreen):
 
     def compose(self) -> ComposeResult:
         """The search field, what the last search said, and the requests it found."""
-        yield Header()
+        yield TitleHeader()
         yield TextField(self.typed, placeholder="ID/Iqama or request number", id="archive-query")
         yield Static(PROMPT, id="archive-message", markup=False)
         yield DataTable(id="archived", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Set up the columns; search at once when opened with a complete number."""

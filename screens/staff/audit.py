@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from kiosk.domain.calendar import parse_date, riyadh_stamp
 from kiosk.domain.models import AuditEntry
@@ -16,7 +16,7 @@ from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from kiosk.errors import InvalidInput
 from kiosk.services.staff import AuditQuery, StaffSession
 from screens.staff.base import StaffScreen
-from widgets import TextField
+from widgets import KeyFooter, TextField, TitleHeader
 
 PAGE_SIZE = 100
 """Audit entries on one page of the table."""
@@ -39,14 +39,14 @@ class StaffAuditScreen(StaffScreen):
 
     def compose(self) -> ComposeResult:
         """The filters, the table and the page summary."""
-        yield Header()
+        yield TitleHeader()
         with Horizontal(id="filters"):
             yield Select[str]([], prompt="Every member", id="actor")
             yield TextField(placeholder="From YYYY-MM-DD", id="from")
             yield TextField(placeholder="To YYYY-MM-DD", id="to")
         yield DataTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield Static(id="summary", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Set up the columns, then load the log."""

@@ -5,12 +5,12 @@ import asyncio
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Header, Input, Label
+from textual.widgets import Button, Input, Label
 
 from kiosk.domain.typed_text import BANNER_LIMIT, drawn_text
 from kiosk.services.staff import BANNER_MAX_LENGTH
 from screens.staff.base import StaffScreen
-from widgets import TextField
+from widgets import KeyFooter, TextField, TitleHeader
 
 
 class StaffBannerScreen(StaffScreen):
@@ -20,7 +20,7 @@ class StaffBannerScreen(StaffScreen):
 
     def compose(self) -> ComposeResult:
         """The current banner, the new text and the buttons."""
-        yield Header()
+        yield TitleHeader()
         with Vertical(id="body"):
             yield Label("The kiosks show this line on their welcome screen:")
             yield self.paragraph("current")
@@ -33,7 +33,7 @@ class StaffBannerScreen(StaffScreen):
             with Horizontal(id="buttons"):
                 yield Button("Save", variant="primary", id="save")
                 yield Button("Clear the banner", id="clear")
-        yield Footer()
+        yield KeyFooter()
 
     def show_latest(self) -> None:
         """Read the banner as stored now."""

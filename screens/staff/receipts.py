@@ -6,14 +6,14 @@ from collections.abc import Callable, Sequence
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from kiosk.domain.calendar import riyadh_stamp
 from kiosk.domain.languages import Language
 from kiosk.services.i18n import staff_words
 from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt, problem_sentence
 from screens.staff.base import StaffScreen
-from widgets import TextField
+from widgets import KeyFooter, TextField, TitleHeader
 
 
 def outcome_text(outcome: PrintOutcome) -> str:
@@ -34,7 +34,7 @@ class StaffReceiptsScreen(StaffScreen):
 
     def compose(self) -> ComposeResult:
         """The three tools, one under the other."""
-        yield Header()
+        yield TitleHeader()
         with VerticalScroll(id="body"):
             yield Label("Reprint a receipt", classes="section")
             with Horizontal(classes="row"):
@@ -56,7 +56,7 @@ class StaffReceiptsScreen(StaffScreen):
             with Horizontal(classes="row"):
                 yield Button("Retry highlighted", id="retry")
                 yield Button("Drop highlighted", variant="error", id="drop")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Set up the queue's columns, then load it."""

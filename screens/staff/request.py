@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Label
+from textual.widgets import Button, DataTable, Label
 
 from kiosk.domain.calendar import riyadh_stamp
 from kiosk.domain.models import TawasulRequest
@@ -17,6 +17,7 @@ from kiosk.services.staff import StaffSession, request_summary
 from screens.staff.base import StaffScreen
 from screens.staff.note import InternalNoteDialog
 from screens.staff.status_change import StatusChange, StatusChangeDialog
+from widgets import KeyFooter, TitleHeader
 
 
 class StaffRequestScreen(StaffScreen):
@@ -37,7 +38,7 @@ class StaffRequestScreen(StaffScreen):
 
     def compose(self) -> ComposeResult:
         """Fields, history, notes, and the buttons."""
-        yield Header()
+        yield TitleHeader()
         with VerticalScroll(id="body"):
             yield self.paragraph("fields")
             yield Label("History")
@@ -48,7 +49,7 @@ class StaffRequestScreen(StaffScreen):
             yield Button("Change status (c)", variant="primary", id="change")
             yield Button("Internal note (n)", id="note")
             yield Button("Back (esc)", id="back")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Set up the tables, then load the request."""

@@ -8,7 +8,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Select, Static
 from textual.worker import Worker
 
 from kiosk.domain.calendar import parse_date, riyadh_date
@@ -20,7 +20,7 @@ from kiosk.services.staff import RequestPage, RequestQuery, SortKey, StaffSessio
 from screens.staff.archive import StaffArchiveScreen
 from screens.staff.base import StaffScreen
 from screens.staff.request import StaffRequestScreen
-from widgets import TextField
+from widgets import KeyFooter, TextField, TitleHeader
 
 PAGE_SIZE = 50
 """Rows on one page of the table: only these are ever handed to the screen."""
@@ -70,7 +70,7 @@ class StaffRequestsScreen(StaffScreen):
     def compose(self) -> ComposeResult:
         """Filters above the table, the page summary below it."""
         catalogue = self.session.services.catalogue
-        yield Header()
+        yield TitleHeader()
         with Horizontal(id="filters"):
             yield TextField(placeholder="Number or ID", id="search")
             yield Select(
@@ -88,7 +88,7 @@ class StaffRequestsScreen(StaffScreen):
             yield Checkbox("Overdue", id="overdue")
         yield DataTable(id="requests", cursor_type="row", zebra_stripes=True)
         yield Static(id="summary", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Set up the columns, then load the first page."""

@@ -7,12 +7,12 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import Button, DataTable, Input, Label, Select
 
 from kiosk.domain.models import StaffMember, StaffRole
 from kiosk.domain.typed_text import NAME_LIMIT, drawn_text
 from screens.staff.base import StaffScreen
-from widgets import TextField
+from widgets import KeyFooter, TextField, TitleHeader
 
 
 class StaffSupervisorScreen(StaffScreen):
@@ -22,7 +22,7 @@ class StaffSupervisorScreen(StaffScreen):
 
     def compose(self) -> ComposeResult:
         """The applicant tools above the staff table and its form."""
-        yield Header()
+        yield TitleHeader()
         with VerticalScroll(id="body"):
             yield Label("Applicant account", classes="section")
             with Horizontal(classes="row"):
@@ -47,7 +47,7 @@ class StaffSupervisorScreen(StaffScreen):
             with Horizontal(classes="row"):
                 yield Button("Save member", variant="primary", id="put")
                 yield Button("Remove member", variant="error", id="remove")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         """Set up the staff table, then load it."""

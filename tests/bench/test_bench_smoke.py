@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench import offices
-from bench.__main__ import TARGETS, table, verdict
+from bench.__main__ import GUARDED, TARGETS, exceeded_guards, table, verdict
 from bench.dataset import make_dataset
 from bench.run import Figure
 from kiosk.store import TawasulStore
@@ -22,10 +22,15 @@ pytestmark = pytest.mark.slow
 def test_python_m_bench_prints_json_with_every_figure() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--json", "--sizes", "300", "--seconds", "0.05",
-         "--startup-runs", "1"],
-        cwd=ROOT, capture_output=True, text=True, timeout=240, check=True,
+         "--startup-runs", "1", "--visits", "2", "3", "--openings", "2", "3"],
+        cwd=ROOT, capture_output=True, text=True, timeout=240,
     )  # fmt: skip
     report = json.loads(result.stdout)
+    # Three visits against two may grow by more than a tenth: the status says which it was.
+    not_met = report["guards_not_met"]
+    assert result.returncode == (1 if not_met else 0), result.stderr
+    for metric in not_met:
+        assert f"guard not met: {metric}, ≤ " in result.stderr
     assert report["machine"]["cores"] >= 1
     figures = {f["metric"]: f for f in report["figures"]}
     for metric in (
@@ -47,6 +52,28 @@ def test_python_m_bench_prints_json_with_every_figure() -> None:
     assert "receipt rendering" in figures
     miss = figures["lookup held nowhere ÷ found"]
     assert miss["values"]["tawasul"] > 0 and miss["baseline"] > 0
+    # Issue 19's guards ran through the real apps in their own processes: every figure is there,
+    # each beside what it is divided by (the timings are not judged here).
+    for metric in (
+        "staff console start to first list",
+        "staff console filter by status",
+        "staff console find by number",
+        "kiosk memory over visits",
+        "staff console memory over openings",
+    ):
+        assert figures[metric]["values"]["tawasul"] > 0 and figures[metric]["baseline"] > 0, metric
+    for metric in ("kiosk memory over visits", "staff console memory over openings"):
+        assert figures[metric]["target"].startswith("≤ 1.1 × warm-up: "), metric
+        assert "after 3 " in figures[metric]["note"] and "after 2" in figures[metric]["note"]
+
+
+def test_memory_guard_rounds_are_checked_before_anything_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--visits", "25", "25"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--visits takes the warm-up's count, then a larger last one: 25 25" in result.stderr
 
 
 def test_the_data_set_walks_the_rules_and_archives_90_percent_at_100000() -> None:
@@ -114,3 +141,39 @@ def test_offices_get_each_request_with_its_applicant_and_audit() -> None:
         numbers = {r.number for r in share.requests}
         assert {e.target for e in share.audit} <= numbers
         assert {r.applicant_id for r in share.requests} == {a.id_number for a in share.applicants}
+
+
+def test_the_guards_are_judged_as_ratios() -> None:
+    flat = Figure(300, "kiosk memory over visits", "MB", {"tawasul": 104.0}, baseline=100.0)
+    grown = Figure(300, "staff console memory over openings", "MB", {"tawasul": 120.0},
+                   baseline=100.0)  # fmt: skip
+    start = Figure(100_000, "staff console start to first list", "ms", {"tawasul": 800.0},
+                   baseline=400.0)  # fmt: skip
+    find = Figure(100_000, "staff console find by number", "ms", {"tawasul": 100.0},
+                  baseline=400.0)  # fmt: skip
+    # Memory over a day does not depend on how much is stored: judged at any size.
+    assert verdict(flat) == "≤ 1.1 × warm-up: 1.04× met"
+    assert verdict(grown) == "≤ 1.1 × warm-up: 1.20× NOT met"
+    assert verdict(start).endswith("2.00× NOT met") and verdict(find).endswith("0.25× met")
+    assert verdict(Figure(10_000, start.metric, "ms", {"tawasul": 800.0}, baseline=400.0)) == ""
+
+
+def test_a_guard_not_met_fails_the_run_and_other_targets_do_not() -> None:
+    def figure(metric: str, ours: float, baseline: float | None, size: int = 100_000) -> Figure:
+        return Figure(size, metric, "ms", {"tawasul": ours}, baseline=baseline)
+
+    slow_lookup = figure("lookup by number, warm", 5.0, None)  # a target, not a guard
+    flat = figure("kiosk memory over visits", 101.0, 100.0)
+    slow_find = figure("staff console find by number", 300.0, 300.0)
+    unmeasured = figure("staff console start to first list", 300.0, None)
+    assert verdict(slow_lookup).endswith("NOT met") and slow_lookup.metric not in GUARDED
+    assert exceeded_guards([slow_lookup, flat]) == []
+    failed = exceeded_guards([slow_lookup, flat, slow_find, unmeasured])
+    assert [(j.metric, str(j)) for j in failed] == [
+        ("staff console find by number", "≤ 0.65 × bare Textual: 1.00× NOT met"),
+        ("staff console start to first list", "≤ 1.65 × bare Textual: n/a"),
+    ]
+    # The console's timings are judged at the office's size only; memory at any size.
+    assert exceeded_guards([figure(slow_find.metric, 300.0, 300.0, size=10_000)]) == []
+    grown = figure("staff console memory over openings", 120.0, 100.0, size=300)
+    assert [j.metric for j in exceeded_guards([grown])] == [grown.metric]

@@ -98,3 +98,18 @@ def test_the_first_screen_imports_only_what_welcome_needs() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == []
+
+
+def test_the_command_line_loads_no_simulator_and_no_printing_to_start() -> None:
+    """`tawasul kiosk` and `tawasul staff` build the whole parser at every start: the Nafath
+    simulator's JWT stack and the receipt service's printing stack load only for their commands."""
+    heavy = ["kiosk.nafath.simulator", "jwt", "cryptography", "kiosk.services.receipts"]
+    heavy += ["escpos", "PIL"]
+    probe = (
+        "import sys; from kiosk.cli import build_parser; build_parser(); "
+        f"print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == []

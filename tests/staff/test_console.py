@@ -10,14 +10,14 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, OptionList, Select, Static
 
-from kiosk.app import make_staff_app
+from kiosk.app import make_staff_app, start_staff_console
 from kiosk.cli.wiring import open_services
 from kiosk.config import KioskConfig
 from kiosk.domain.languages import BidiMode
 from kiosk.domain.models import StaffMember, StaffRole
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line
-from kiosk.errors import NotAllowed
+from kiosk.errors import DataFileError, NotAllowed
 from kiosk.services import Services
 from kiosk.services.i18n import staff_label
 from kiosk.services.staff import RequestPage, RequestQuery, StaffDirectory, StaffSession
@@ -696,3 +696,77 @@ async def test_an_older_search_never_shows_over_a_newer_one(
         await settle(pilot)
         assert table.row_count == PAGE_SIZE
         assert not text_of(app, "#summary").startswith("Page 1 of 1 · 1 request")
+
+
+def _damage_an_applicant(path: Path) -> None:
+    # Damage that the frame check cannot see and the request table never reads.
+    text = path.read_text(encoding="utf-8")
+    assert '"failed_attempts":0' in text
+    path.write_text(text.replace('"failed_attempts":0', '"failed_attempts":"many"', 1), "utf-8")
+
+
+async def test_the_console_verifies_the_data_once_its_first_list_is_up(demo_db: Path) -> None:
+    """Issue 19: the documents are checked after the first list, not before the console starts;
+    damage found then ends the console with the sentence `tawasul staff` says for it."""
+    _damage_an_applicant(demo_db)
+    services = open_services(demo_db, KioskConfig(), clock=frozen_clock)
+    app = start_staff_console(services, username="supervisor", client=CLIENT, handle_signals=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        table = app.screen.query_one("#requests", DataTable)
+        for _ in range(400):
+            if not app.is_running:
+                break
+            await pilot.pause(0.01)
+        assert table.row_count > 0  # the list was shown first
+    assert app.is_running is False and app.return_code == 1
+    assert isinstance(app.data_error, DataFileError)
+    assert "document ******" in str(app.data_error)
+
+
+async def test_an_undamaged_file_is_verified_and_the_console_goes_on(demo_db: Path) -> None:
+    services = open_services(demo_db, KioskConfig(), clock=frozen_clock)
+    app = start_staff_console(services, username="supervisor", client=CLIENT, handle_signals=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        verified = [w for w in app.workers if w.group == "verify-data"]
+        for worker in verified:
+            await worker.wait()
+        await pilot.pause()
+        assert app.is_running and app.data_error is None
+        assert app.screen.query_one("#requests", DataTable).row_count > 0
+
+
+async def test_a_search_that_replaces_the_first_still_leaves_the_data_verified(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check waits for the first page's search; a newer search cancels that one, and the
+    check must run all the same. The first search is held until the newer one has replaced it."""
+    search = StaffSession.search
+    let_go = threading.Event()
+    first: list[RequestQuery] = []
+
+    def first_held(session: StaffSession, query: RequestQuery, page: int, size: int) -> RequestPage:
+        if not first:
+            first.append(query)
+            assert let_go.wait(10), "the test never let the first search go"
+        return search(session, query, page, size)
+
+    monkeypatch.setattr(StaffSession, "search", first_held)
+    _damage_an_applicant(demo_db)
+    services = open_services(demo_db, KioskConfig(), clock=frozen_clock)
+    app = start_staff_console(services, username="supervisor", client=CLIENT, handle_signals=False)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(200):  # until the check waits for the held search
+                if first and any(w.group == "verify-data" for w in app.workers):
+                    break
+                await pilot.pause(0.01)
+            await pilot.pause(0.05)
+            app.screen.query_one("#search", Input).value = "9000000100"
+            for _ in range(400):
+                if not app.is_running:
+                    break
+                await pilot.pause(0.01)
+    finally:
+        let_go.set()
+    assert isinstance(app.data_error, DataFileError)

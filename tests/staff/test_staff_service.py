@@ -249,3 +249,36 @@ def test_unlock_and_reset_password_are_audited_with_the_client(services: Service
     ]
     result = services.accounts.sign_in("2109876546", "a-new-password")
     assert result.applicant is not None
+
+
+def test_a_page_works_out_the_answer_dates_of_its_own_rows_only(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19: the console's first page must not wait for the calendar of every request."""
+    asked: list[str] = []
+    progress = services.requests.progress
+
+    def counted(request, today=None):  # type: ignore[no-untyped-def]
+        asked.append(request.number)
+        return progress(request, today)
+
+    monkeypatch.setattr(services.requests, "progress", counted)
+    staff = session(services)
+    first = staff.search(RequestQuery(), 0, 5)
+    assert first.total > 5 and asked == []
+    shown = [(row.expected_by, row.overdue) for row in first.rows]
+    assert asked == [row.request.number for row in first.rows]
+    # Each row's answer matches the request view's, and is worked out once.
+    assert shown == [
+        (progress(row.request).expected_by, progress(row.request).is_late) for row in first.rows
+    ]
+    again = staff.search(RequestQuery(), 0, 5)
+    [(row.expected_by, row.overdue) for row in again.rows]
+    assert len(asked) == 5
+    # Sorting by the answer date needs every request's, and the late filter too.
+    by_date = staff.search(RequestQuery(sort=SortKey.EXPECTED, descending=False), 0, 5)
+    assert len(set(asked)) == first.total
+    dates = [row.expected_by for row in by_date.rows]
+    assert dates == sorted(dates)
+    late = staff.search(RequestQuery(overdue_only=True), 0, 100)
+    assert all(row.overdue for row in late.rows)
