@@ -79,6 +79,14 @@ def test_a_password_in_the_url_is_refused_in_one_sentence(database: str) -> None
     assert "secret" not in result.stderr
 
 
+def test_a_password_in_a_url_whose_scheme_is_in_capitals_is_refused_too(database: str) -> None:
+    """PostgreSQL:// is a database URL like postgresql://, never a path echoed back."""
+    with_password = new_office(database).replace("postgres@", "postgres:secret@")
+    result = tawasul("db", "check", "--db", "PostgreSQL" + with_password[len("postgresql") :])
+    assert_one_clear_line(result, 2, "Put no password in the database URL")
+    assert "secret" not in result.stderr
+
+
 def test_an_office_is_named_in_the_url(database: str) -> None:
     result = tawasul("db", "check", "--db", database)
     assert_one_clear_line(result, 2, "add ?office=CODE")

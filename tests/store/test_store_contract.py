@@ -322,6 +322,10 @@ def test_an_archived_request_is_still_found_by_number_but_no_longer_live(office:
     with store.transaction() as tx:
         tx.put_request(finished)
         tx.put_request(a_request("9000000209"))
+    # A dry run says what would go and what would stay, and moves nothing.
+    preview = store.archive_finished(NOW, days=90, actor="operator", dry_run=True)
+    assert preview.requests_moved == 1 and preview.live_requests_left == 1
+    assert not store.is_archived(finished.number)
     report = store.archive_finished(NOW, days=90, actor="operator")
     assert report.requests_moved == 1 and report.live_requests_left == 1
     for reader in (store, office.reopened()):

@@ -13,7 +13,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.errors import DataFileError
+from kiosk.errors import DataFileError, InvalidInput
 from kiosk.store.postgres.location import OfficeDatabase
 from kiosk.store.postgres.store import PostgresStore
 from kiosk.store.store import TawasulStore
@@ -43,7 +43,8 @@ def copy_office(source: Path, target: OfficeDatabase) -> CopyReport:
             with database.transaction() as tx:
                 tx.import_contents(contents)
         except ValueError:
-            raise DataFileError(
+            # A refusal, nothing changed (exit 2), not damage: the office is simply in use.
+            raise InvalidInput(
                 f"Office {target.office} has changes that {source} lacks: it is in use "
                 "already, so nothing was copied; copy into a new office."
             ) from None

@@ -28,8 +28,10 @@ OFFICE_CODE = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 def is_database_url(location: str) -> bool:
-    """Whether *location* names a PostgreSQL database rather than a data file."""
-    return location.startswith(SCHEMES)
+    """Whether *location* names a PostgreSQL database rather than a data file (the scheme in
+    any case, as URLs allow: ``PostgreSQL://`` taken for a path would be echoed, password and
+    all, in the sentence about a missing file)."""
+    return location.lower().startswith(SCHEMES)
 
 
 @dataclass(frozen=True)

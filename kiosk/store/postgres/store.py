@@ -873,7 +873,8 @@ class PostgresStore(_Reads):
                 dry_run=dry_run,
                 requests_by_year=requests,
                 audit_by_year=audit,
-                live_requests_left=int(live[0][0]),
+                # A dry run flagged nothing: what would stay is what is live less what would go.
+                live_requests_left=int(live[0][0]) - (sum(requests.values()) if dry_run else 0),
             )
             if not dry_run:
                 details = {
