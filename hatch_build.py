@@ -48,6 +48,7 @@ PLACES = {
     "pin": "The staff exit dialog on Welcome",
     "oos": "The out-of-service screen",
     "receipt": "The printed receipt",
+    "answer": "Answering a returned request: the choices, the text, the review and sending",
     "date": "Dates on the status screen, the receipt, and the staff console",
     "speech": "Every resident screen's footer when the office turned spoken guidance on",
 }

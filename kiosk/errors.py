@@ -26,6 +26,11 @@ class TransitionRefused(TawasulError):
     """A status change that the rules of DESIGN §3 do not allow."""
 
 
+class ChangedMeanwhile(TransitionRefused):
+    """The request is no longer in the status the person was shown: someone changed it while
+    they looked at it, and nothing was saved."""
+
+
 class NotAllowed(TawasulError):
     """The actor may not do this (not staff, not a supervisor, locked out)."""
 

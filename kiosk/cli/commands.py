@@ -358,7 +358,14 @@ def request_as_json(services: Services, request: TawasulRequest) -> dict[str, An
         "next_step": staff_words()(progress.next_step),
         "required_action": request.required_action,
         "history": [
-            {"status": e.status.value, "at": e.at.isoformat(), "by": e.by, "note": e.note}
+            {
+                "status": e.status.value,
+                "at": e.at.isoformat(),
+                "by": e.by,
+                "note": e.note,
+                # A resident's answer, as its language-neutral code.
+                **({"answer": e.answer} if e.answer else {}),
+            }
             for e in request.history
         ],
     }
@@ -375,6 +382,8 @@ def _run_request_show(args: argparse.Namespace) -> int:
         _print_json(request_as_json(services, request))
         return 0
     # Imported here: the staff use cases are not needed to start the kiosk.
+    from kiosk.services.i18n import staff_words
+    from kiosk.services.requests import step_note
     from kiosk.services.staff import request_summary
 
     lines = [*request_summary(services, request), "History"]
@@ -383,7 +392,7 @@ def _run_request_show(args: argparse.Namespace) -> int:
         when, by, said = (
             riyadh_stamp(entry.at),
             drawn_text(entry.by, NAME_LIMIT),
-            drawn_text(entry.note),
+            step_note(entry, staff_words()),
         )
         note = f" — {said}" if said else ""
         lines.append(f"  {when}  {entry.status.value:<13} by {by}{note}")

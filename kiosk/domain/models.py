@@ -22,6 +22,10 @@ class HistoryEntry:
     at: datetime
     by: str
     note: str = ""
+    answer: str = ""
+    """For a resubmission by the resident: the code of what they did (a choice of their
+    request type's ``answers``), stored language-neutral so each reader reads it in their own
+    language; the note holds the few words they added. Empty for every other step."""
 
 
 @dataclass(frozen=True)
@@ -77,19 +81,23 @@ class TawasulRequest:
         by: str,
         note: str = "",
         required_action: str | None = None,
+        answer: str = "",
     ) -> "TawasulRequest":
         """This request moved to *status*, if the rules allow it (else TransitionRefused).
 
         A required action belongs to a return, which must have one; any other status clears it.
+        An *answer* code belongs to a resubmission (the resident's), and to nothing else.
         """
         action = (required_action or "").strip()
         check_transition(self.status, status, note, action)
         if not status.needs_action:
             action = ""
+        if answer and status is not RequestStatus.RESUBMITTED:
+            raise ValueError("only a resubmission carries the resident's answer")
         return replace(
             self,
             status=status,
-            history=(*self.history, HistoryEntry(status, at, by, note.strip())),
+            history=(*self.history, HistoryEntry(status, at, by, note.strip(), answer)),
             updated=at,
             required_action=action,
         )

@@ -1,12 +1,41 @@
 """The catalogue of Tawasul request types (parsed here; read from data/ by the wiring)."""
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from kiosk.domain.languages import Language
 from kiosk.errors import InvalidInput
+
+DOCUMENTS_AT_COUNTER = "documents_at_counter"
+"""The answer "I brought the documents to the counter", which every type can be given."""
+
+OTHER_ANSWER = "other"
+"""The catch-all answer: the resident must then say in a few words what they did."""
+
+_ANSWER_CODE = re.compile("[a-z][a-z_]{0,39}")
+
+
+def answer_needs_text(code: str) -> bool:
+    """Whether an answer with *code* says nothing without the resident's own words."""
+    return code == OTHER_ANSWER
+
+
+def _answers(code: str, raw: object) -> tuple[str, ...]:
+    """The ``answers`` of the type *code* as read from the data file, checked: known shapes,
+    no repeats, the catch-all last (a resident whose case fits no choice can still answer)."""
+    if raw is None:
+        return (DOCUMENTS_AT_COUNTER, OTHER_ANSWER)
+    if not isinstance(raw, list) or not all(isinstance(a, str) for a in raw):
+        raise ValueError(f"the answers of request type {code!r} must be a list of codes")
+    answers = tuple(raw)
+    if not all(_ANSWER_CODE.fullmatch(a) for a in answers) or len(set(answers)) != len(answers):
+        raise ValueError(f"the answers of request type {code!r} must be distinct lowercase codes")
+    if not answers or answers[-1] != OTHER_ANSWER or OTHER_ANSWER in answers[:-1]:
+        raise ValueError(f"the answers of request type {code!r} must end with {OTHER_ANSWER!r}")
+    return answers
 
 
 @dataclass(frozen=True)
@@ -25,6 +54,10 @@ class RequestType:
     """The name in every kiosk language, by code (Arabic and English as above)."""
     fee_notes: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     """The fee note in every kiosk language, by code; empty when free of charge."""
+    answers: tuple[str, ...] = (DOCUMENTS_AT_COUNTER, OTHER_ANSWER)
+    """What a resident may say they did when a request of this type is returned to them:
+    language-neutral codes (catalogue ``answer.choice.<code>``), in the order offered, the
+    catch-all ``other`` last."""
 
     def name(self, language: str) -> str:
         """The type's name in *language* (English where the file has none in it)."""
@@ -71,6 +104,7 @@ class RequestTypeCatalogue:
                         for code in Language
                         if item.get(f"fee_note_{code}")
                     },
+                    answers=_answers(item["code"], item.get("answers")),
                 )
                 for item in raw["request_types"]
             ]

@@ -19,6 +19,10 @@ NOTE_LIMIT = 500
 NAME_LIMIT = 80
 """The longest name (a staff member's, the ``--by`` of a change), in characters."""
 
+ANSWER_LIMIT = 200
+"""The longest text a resident adds to their answer to a returned request, in characters: a
+few words for staff, typed at a kiosk."""
+
 BANNER_LIMIT = 160
 """The longest welcome banner, in characters: it must fit one line of the kiosk screen."""
 
@@ -125,6 +129,11 @@ def drawn_text(text: str, limit: int = NOTE_LIMIT) -> str:
 def clean_note(text: str, what: str = "The note") -> str:
     """A typed note, required action or internal note as it may be stored (NOTE_LIMIT)."""
     return clean_text(text, NOTE_LIMIT, what)
+
+
+def clean_answer(text: str, what: str = "The answer's text") -> str:
+    """The text a resident adds to an answer as it may be stored: ANSWER_LIMIT characters."""
+    return clean_text(text, ANSWER_LIMIT, what)
 
 
 def clean_name(text: str, what: str = "The name") -> str:

@@ -95,7 +95,12 @@ class Services:
         from kiosk.services.requests import RequestService
 
         return RequestService(
-            self.store, self.catalogue, self.calendar, self.clock, self.config.response_target_days
+            self.store,
+            self.catalogue,
+            self.calendar,
+            self.clock,
+            self.config.response_target_days,
+            kiosk_id=self.config.kiosk_id,
         )
 
     @cached_property

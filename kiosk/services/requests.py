@@ -9,10 +9,17 @@ from kiosk.domain.digits import normalise_digits
 from kiosk.domain.identity import mask_id, parse_id
 from kiosk.domain.models import AuditEntry, HistoryEntry, TawasulRequest
 from kiosk.domain.request_numbers import make_request_number, parse_request_number
-from kiosk.domain.request_types import RequestType, RequestTypeCatalogue
+from kiosk.domain.request_types import RequestType, RequestTypeCatalogue, answer_needs_text
 from kiosk.domain.statuses import RequestStatus
-from kiosk.domain.typed_text import NAME_LIMIT, clean_name, clean_note, drawn_text
-from kiosk.errors import InvalidInput, NotAllowed, NotFound, TransitionRefused
+from kiosk.domain.typed_text import (
+    ANSWER_LIMIT,
+    NAME_LIMIT,
+    clean_answer,
+    clean_name,
+    clean_note,
+    drawn_text,
+)
+from kiosk.errors import ChangedMeanwhile, InvalidInput, NotAllowed, NotFound
 from kiosk.services.clock import Clock, utc_now
 from kiosk.services.i18n import Translations, staff_label
 from kiosk.store.port import Store, StoreTransaction
@@ -96,6 +103,60 @@ def next_steps(request: TawasulRequest, progress: RequestProgress) -> tuple[Next
     return tuple(steps)
 
 
+TEXT_TOO_LONG = "answer.text_too_long"
+"""The catalogue key of the sentence for an answer's text over ANSWER_LIMIT (``{limit}``)."""
+
+TEXT_CLEANED = "answer.text_cleaned"
+"""The catalogue key of the sentence for typed text that held what the typed-text rule removes
+(escapes, control characters, direction overrides): the resident reads what is kept first."""
+
+TEXT_NEEDED = "answer.text_needed"
+"""The catalogue key of the sentence for an answer that says nothing without the resident's
+words (``other``) and has none."""
+
+
+@dataclass(frozen=True)
+class AnswerText:
+    """The few words a resident adds to an answer, as they would be stored, and what is wrong
+    with them, if anything: the catalogue key of one sentence (TEXT_TOO_LONG, TEXT_CLEANED,
+    TEXT_NEEDED), filled with ``limit``."""
+
+    text: str
+    problem: str | None = None
+
+    def said(self, tr: Translations) -> str:
+        """The problem in *tr*'s language (empty when there is none)."""
+        if self.problem is None:
+            return ""
+        return tr(self.problem, limit=tr.number(ANSWER_LIMIT))
+
+
+def answer_text(typed: str, answer: str) -> AnswerText:
+    """*typed*, added to the answer *answer*, checked by the one rule of typed text (DESIGN §3):
+    too long is refused, never cut; text that loses characters to the cleaning is shown back
+    cleaned before it is sent, so the resident sends only what they have read."""
+    try:
+        cleaned = clean_answer(typed)
+    except InvalidInput:
+        return AnswerText(typed, TEXT_TOO_LONG)
+    if cleaned != typed.strip():
+        return AnswerText(cleaned, TEXT_CLEANED)
+    if not cleaned and answer_needs_text(answer):
+        return AnswerText(cleaned, TEXT_NEEDED)
+    return AnswerText(cleaned)
+
+
+def step_note(entry: HistoryEntry, tr: Translations) -> str:
+    """What the history step *entry* says, through the one safe path: for a resident's answer,
+    the choice in *tr*'s language and the words they added; for any other step, its note. The
+    resident's timeline, the staff console and ``tawasul request show`` say this."""
+    if not entry.answer:
+        return entry.note and drawn_text(entry.note)
+    choice = tr(f"answer.choice.{drawn_text(entry.answer, NAME_LIMIT)}")
+    text = drawn_text(entry.note)
+    return tr("answer.said", choice=choice, text=text) if text else choice
+
+
 @dataclass(frozen=True)
 class RequestFilter:
     """What a staff or operator listing asks for; empty fields match everything."""
@@ -123,13 +184,16 @@ class RequestService:
         calendar: WorkingDayCalendar,
         clock: Clock = utc_now,
         response_target_days: int = 7,
+        kiosk_id: str = "kiosk",
     ) -> None:
-        """Work on *store* with the type *catalogue*, the office *calendar* and *clock*."""
+        """Work on *store* with the type *catalogue*, the office *calendar* and *clock*; a
+        resident's change is made (and audited) as the kiosk *kiosk_id*."""
         self.store = store
         self.catalogue = catalogue
         self.calendar = calendar
         self._clock = clock
         self._target_days = response_target_days
+        self._kiosk_id = kiosk_id or "kiosk"
 
     # --- residents -------------------------------------------------------------------------
 
@@ -212,26 +276,87 @@ class RequestService:
         by = _changed_by(by)
         note = clean_note(note)
         required_action = clean_note(required_action or "", "The required action") or None
+        return self._record_change(
+            number, status, by, note, required_action=required_action, client=client, seen=seen
+        )
+
+    def _record_change(
+        self,
+        number: str,
+        status: RequestStatus,
+        by: str,
+        note: str,
+        *,
+        required_action: str | None = None,
+        client: str = "",
+        seen: RequestStatus | None = None,
+        answer: str = "",
+        owner: str | None = None,
+    ) -> TawasulRequest:
+        """The one way a status changes, for staff and residents alike: checked against the
+        stored request inside the write (its *owner*, when a resident makes the change, and the
+        *seen* status), moved by the transition rules, and recorded in history and audit."""
         now = self._clock()
         with self.store.transaction() as tx:
             current = self._changeable(tx, number)
+            if owner is not None and current.applicant_id != owner:
+                raise NotFound(NOT_FOUND_TEXT)
             if seen is not None and current.status is not seen:
                 last = current.history[-1]
-                raise TransitionRefused(
+                raise ChangedMeanwhile(
                     f"{drawn_text(last.by, NAME_LIMIT)} changed request {number} meanwhile: "
                     f"it is now {staff_label(current.status)}. Nothing was saved; look at it again."
                 )
-            changed = current.with_status(status, now, by, note, required_action)
+            changed = current.with_status(status, now, by, note, required_action, answer)
             tx.put_request(changed)
             details: dict[str, object] = {"from": current.status.value, "to": status.value}
             if note:
                 details["note"] = note
             if required_action:
                 details["required_action"] = required_action
+            if answer:
+                details["answer"] = answer
             if client:
                 details["client"] = client
             tx.append_audit(AuditEntry(now, by, "request.status", number, details))
         return changed
+
+    # --- residents answering a returned request --------------------------------------------
+
+    def answer_choices(self, request: TawasulRequest) -> tuple[str, ...]:
+        """The codes of what a resident may say they did about *request* (its type's answers)."""
+        return self.request_type(request).answers
+
+    def answer_returned(
+        self, applicant_id: str, typed_number: str, answer: str, typed_text: str = ""
+    ) -> TawasulRequest:
+        """The resident *applicant_id* answers their returned request: it becomes resubmitted
+        through the same rules, history and audit as a staff change, made by this kiosk for the
+        masked ID. ChangedMeanwhile (nothing saved) when it is no longer returned, which also
+        stops a second submit; NotFound when it is not theirs; InvalidInput for an answer its
+        type does not offer or text that breaks the typed-text rules."""
+        number = parse_request_number(typed_number)
+        request = self.store.request(number)
+        if request is None or request.applicant_id != applicant_id:
+            raise NotFound(NOT_FOUND_TEXT)
+        if answer not in self.answer_choices(request):
+            raise InvalidInput(f"{answer!r} is not an answer a {request.type_code} request takes.")
+        text = answer_text(typed_text, answer)
+        if text.problem == TEXT_TOO_LONG:
+            clean_answer(typed_text)  # raises InvalidInput with the limit in it
+        if text.problem == TEXT_NEEDED:
+            raise InvalidInput(f"The answer {answer!r} needs a few words of what was done.")
+        by = _changed_by(f"kiosk {self._kiosk_id} for {mask_id(applicant_id)}")
+        return self._record_change(
+            number,
+            RequestStatus.RESUBMITTED,
+            by,
+            text.text,
+            client=self._kiosk_id,
+            seen=RequestStatus.RETURNED,
+            answer=answer,
+            owner=applicant_id,
+        )
 
     def _changeable(self, tx: StoreTransaction, number: str) -> TawasulRequest:
         """The live request *number* under the lock; archived ones are read-only."""

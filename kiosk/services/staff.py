@@ -29,7 +29,7 @@ from kiosk.services.bundle import Services
 from kiosk.services.clock import Clock
 from kiosk.services.i18n import staff_label_with_arabic, staff_words
 from kiosk.services.receipts_port import PrintOutcome, QueuedReceipt
-from kiosk.services.requests import RequestProgress
+from kiosk.services.requests import RequestProgress, step_note
 from kiosk.store.port import DataVersion, Store
 
 if TYPE_CHECKING:
@@ -249,6 +249,8 @@ def request_summary(services: Services, request: TawasulRequest) -> list[str]:
     ]
     if action := drawn_text(request.required_action):
         lines.append(f"Resident must  {action}")
+    if request.status is RequestStatus.RESUBMITTED and request.history[-1].answer:
+        lines.append(f"Resident says  {step_note(request.history[-1], words)}")
     return lines
 
 

@@ -53,6 +53,19 @@ def _optional_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
+def _history_to_document(entry: HistoryEntry) -> Document:
+    stored: Document = {
+        "status": entry.status.value,
+        "at": entry.at.isoformat(),
+        "by": entry.by,
+        "note": entry.note,
+    }
+    # Only a resident's resubmission has an answer: every other step is stored as before.
+    if entry.answer:
+        stored["answer"] = entry.answer
+    return stored
+
+
 def request_to_document(request: TawasulRequest) -> Document:
     """The stored form of *request*."""
     return {
@@ -60,10 +73,7 @@ def request_to_document(request: TawasulRequest) -> Document:
         "applicant": request.applicant_id,
         "type": request.type_code,
         "status": request.status.value,
-        "history": [
-            {"status": e.status.value, "at": e.at.isoformat(), "by": e.by, "note": e.note}
-            for e in request.history
-        ],
+        "history": [_history_to_document(e) for e in request.history],
         "required_action": request.required_action,
         "created": request.created.isoformat(),
         "updated": request.updated.isoformat(),
@@ -82,7 +92,13 @@ def request_from_document(doc: Document) -> TawasulRequest:
         type_code=doc["type"],
         status=RequestStatus(doc["status"]),
         history=tuple(
-            HistoryEntry(RequestStatus(e["status"]), _time(e["at"]), e["by"], e.get("note", ""))
+            HistoryEntry(
+                RequestStatus(e["status"]),
+                _time(e["at"]),
+                e["by"],
+                e.get("note", ""),
+                e.get("answer", ""),
+            )
             for e in doc["history"]
         ),
         created=_time(doc["created"]),

@@ -61,8 +61,9 @@ FINISHED = ("accepted", "rejected", "closed")
 _REQUEST_COLUMNS: LiteralString = """
     r.number, r.applicant_id, r.type_code, r.status, r.created, r.updated, r.required_action,
     r.internal_notes,
-    (SELECT coalesce(json_agg(json_build_array(h.status, h.at, h.by, h.note) ORDER BY h.step),
-                     '[]')
+    (SELECT coalesce(
+        json_agg(json_build_array(h.status, h.at, h.by, h.note, h.answer) ORDER BY h.step),
+        '[]')
        FROM request_history h WHERE h.office_id = r.office_id AND h.number = r.number)
 """
 
@@ -100,8 +101,8 @@ def _request(row: tuple[Any, ...]) -> TawasulRequest:
         type_code=type_code,
         status=RequestStatus(status),
         history=tuple(
-            HistoryEntry(RequestStatus(s), _utc(datetime.fromisoformat(at)), by, note)
-            for s, at, by, note in history
+            HistoryEntry(RequestStatus(s), _utc(datetime.fromisoformat(at)), by, note, answer)
+            for s, at, by, note, answer in history
         ),
         created=_utc(created),
         updated=_utc(updated),
@@ -298,7 +299,7 @@ class PostgresTransaction(_Reads):
             for r in requests
         ]
         steps = [
-            (self.office, r.number, step, e.status.value, e.at, e.by, e.note)
+            (self.office, r.number, step, e.status.value, e.at, e.by, e.note, e.answer)
             for r in requests
             for step, e in enumerate(r.history)
             if step >= kept.get(r.number, 0)
@@ -314,8 +315,9 @@ class PostgresTransaction(_Reads):
                 )
                 _execute_all(
                     cursor,
-                    "INSERT INTO request_history (office_id, number, step, status, at, by, note)"
-                    " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    "INSERT INTO request_history"
+                    " (office_id, number, step, status, at, by, note, answer)"
+                    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                     steps,
                 )
         except pg_errors.UniqueViolation:
