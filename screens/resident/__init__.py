@@ -1,4 +1,5 @@
-"""The resident's screens: Welcome, sign-in, the request list, the status and its receipt.
+"""The resident's screens: Welcome, sign-in, the request list, the status and its
+receipt, and answering a returned request.
 
 Each name is imported from its module when first asked for (PEP 562, see ``kiosk.lazy``): the
 kiosk draws Welcome without importing the screens that come later (the status screen alone pulls
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING
 from kiosk.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from screens.resident.answer import AnswerReviewScreen, AnswerScreen
     from screens.resident.base import ResidentScreen
     from screens.resident.context import KioskContext
     from screens.resident.exit_pin import ExitPinScreen
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 __getattr__ = lazy_exports(
     __name__,
     {
+        "AnswerReviewScreen": "screens.resident.answer",
+        "AnswerScreen": "screens.resident.answer",
         "ExitPinScreen": "screens.resident.exit_pin",
         "HelpScreen": "screens.resident.help",
         "IdleCountdown": "screens.resident.idle_countdown",
@@ -44,6 +48,8 @@ __getattr__ = lazy_exports(
 )
 
 __all__ = [
+    "AnswerReviewScreen",
+    "AnswerScreen",
     "ExitPinScreen",
     "HelpScreen",
     "IdleCountdown",

@@ -1,9 +1,11 @@
 """Status: what the request's status means, what to do next, its timeline, and the receipt."""
 
 import asyncio
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widget import Widget
 from textual.widgets import Button
@@ -11,9 +13,9 @@ from textual.widgets import Button
 from kiosk.domain.calendar import format_time, riyadh_date
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
-from kiosk.domain.typed_text import drawn_text
 from kiosk.services.receipts_port import PrintOutcome, problem_sentence
-from kiosk.services.requests import next_steps
+from kiosk.services.requests import next_steps, step_note
+from screens.resident.answer import AnswerScreen
 from screens.resident.base import ResidentScreen
 from screens.resident.context import KioskContext
 from screens.resident.live import recompose_in_place
@@ -28,6 +30,9 @@ class StatusScreen(ResidentScreen):
     """One request, in plain words, with Print receipt."""
 
     CSS_PATH = "status.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f2", "answer", "Answer this request", show=False),
+    ]
 
     def __init__(self, ctx: KioskContext, request: TawasulRequest, *, quick: bool) -> None:
         """Show *request*; *quick* when reached without a password (nothing else is offered)."""
@@ -82,18 +87,22 @@ class StatusScreen(ResidentScreen):
                 line = self.t(
                     "status.timeline_row", when=when, status=self.ctx.tr.status_label(entry.status)
                 )
-                note = drawn_text(entry.note)
-                if note and entry.status in (
-                    RequestStatus.RETURNED,
-                    RequestStatus.REJECTED,
-                    RequestStatus.ACCEPTED,
+                note = step_note(entry, self.ctx.tr)
+                if note and (
+                    entry.answer
+                    or entry.status
+                    in (RequestStatus.RETURNED, RequestStatus.REJECTED, RequestStatus.ACCEPTED)
                 ):
                     line += "\n" + self.t("status.timeline_note", note=note)
                 yield self.paragraph(line, classes="timeline")
             yield self.paragraph(self.t("status.call_centre"), classes="section")
         yield self.paragraph(self.print_state, id="print-state", classes="message")
         label = "status.print_again" if self.printed_once else "status.print"
-        first = [self.button(label, "print", "primary")] if self.ctx.receipts else []
+        first = []
+        if self.can_answer:
+            first.append(self.button("status.answer", "answer", "primary"))
+        if self.ctx.receipts:
+            first.append(self.button(label, "print", "default" if self.can_answer else "primary"))
         yield from self.compose_actions(*first)
 
     def spoken(self) -> list[str]:
@@ -112,12 +121,49 @@ class StatusScreen(ResidentScreen):
             said.append(progress.expected_sentence(tr))
         return said
 
+    @property
+    def can_answer(self) -> bool:
+        """Whether the resident may answer the request here: it is returned to them and they
+        signed in (a quick lookup, by number and four digits, only shows)."""
+        applicant = self.ctx.applicant
+        return (
+            not self.quick
+            and applicant is not None
+            and applicant.id_number == self.request.applicant_id
+            and self.request.status is RequestStatus.RETURNED
+        )
+
     def on_mount(self) -> None:
-        """Focus Print receipt, or (with no printer) Help, where an Enter only opens Help.
+        """Focus Answer this request where there is one, else Print receipt, or (with no
+        printer) Help, where an Enter only opens Help.
 
         Finish is never focused by the program: an Enter meant for something else would end
         the visit. The reading pane takes no focus (its keys work from anywhere).
         """
+        target = "#answer" if self.can_answer else "#print" if self.ctx.receipts else "#help"
+        self.query_one(target).focus()
+
+    def action_answer(self) -> None:
+        """Answer the returned request (F2 or the button)."""
+        if self.can_answer and self.is_current:
+            self.app.push_screen(AnswerScreen(self.ctx, self.request, self._answered))
+
+    def _answered(self, latest: TawasulRequest, sent: bool) -> None:
+        """Back from answering, to the request as stored now, with what became of the answer."""
+        while self.app.screen is not self and len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        if latest.status is not self.request.status and not sent:
+            self.updated = True
+            self.set_timer(UPDATED_NOTE_SECONDS, self._forget_update, name="updated")
+        if sent:
+            self.print_state = self.t("answer.sent")
+        self.request = latest
+        self._show_answered()
+
+    @work(exclusive=True, group="latest")
+    async def _show_answered(self) -> None:
+        await recompose_in_place(self)
+        # Answer is gone with the return: the receipt saying so is what comes next.
         target = "#print" if self.ctx.receipts else "#help"
         self.query_one(target).focus()
 
@@ -146,7 +192,10 @@ class StatusScreen(ResidentScreen):
         The button keeps the focus: disabling it would hand the focus to Back or Finish, and the
         next Enter (the natural key after Print) would leave the screen or end the visit.
         """
-        if event.button.id == "print":
+        if event.button.id == "answer":
+            event.stop()
+            self.action_answer()
+        elif event.button.id == "print":
             event.stop()
             if self.printing:
                 return

@@ -12,7 +12,8 @@ from textual.widgets import Button, DataTable, Label
 from kiosk.domain.calendar import riyadh_stamp
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.typed_text import NAME_LIMIT
-from kiosk.services.i18n import staff_label
+from kiosk.services.i18n import staff_label, staff_words
+from kiosk.services.requests import step_note
 from kiosk.services.staff import StaffSession, request_summary
 from screens.staff.base import StaffScreen
 from screens.staff.note import InternalNoteDialog
@@ -78,7 +79,8 @@ class StaffRequestScreen(StaffScreen):
                 riyadh_stamp(entry.at),
                 staff_label(entry.status),
                 self.shown(entry.by, NAME_LIMIT),
-                self.shown(entry.note),
+                # A resident's answer in the staff's words, with what the resident wrote.
+                self.shown(step_note(entry, staff_words())),
             )
         notes = self.query_one("#notes", DataTable)
         notes.clear()

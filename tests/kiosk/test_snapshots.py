@@ -120,6 +120,22 @@ async def status_returned(pilot: Pilot[None], language: str) -> None:
     await pilot.press("down", "down", "enter")
 
 
+async def answer(pilot: Pilot[None], language: str) -> None:
+    """Answering the returned request: the action again, the first choice highlighted."""
+    await status_returned(pilot, language)
+    await settle(pilot)
+    await pilot.press("f2")
+    await settle(pilot)
+    await pilot.press("down")
+
+
+async def answer_review(pilot: Pilot[None], language: str) -> None:
+    """The answer read once more before it is sent, Send answer focused."""
+    await answer(pilot, language)
+    await pilot.press("enter", *"copy at counter 3", "enter")
+    await settle(pilot)
+
+
 async def status_rejected_quick(pilot: Pilot[None], language: str) -> None:
     """A rejected request found by quick lookup: the reason and how to submit again."""
     await start(pilot, language)
@@ -171,6 +187,8 @@ SCREENS: dict[str, Callable[..., Awaitable[None]]] = {
     "request_types": request_types,
     "request_list": request_list,
     "status_returned": status_returned,
+    "answer": answer,
+    "answer_review": answer_review,
     "status_rejected": status_rejected_quick,
     "help": help_dialog,
     "print_fallback": print_fallback,

@@ -24,6 +24,7 @@ from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.text import display_line, display_lines, left_to_right, mirrors_layout
 from kiosk.printing.layout import RECEIPT_LABELS
 from kiosk.printing.problems import Problem
+from kiosk.resources import request_types
 from kiosk.services.i18n import (
     LANGUAGES,
     catalogue_path,
@@ -48,7 +49,7 @@ KEY_LITERAL = re.compile(r"""["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")
 FILE_SUFFIXES = (".tcss", ".py", ".po", ".json")
 NAMESPACES = {"common", "welcome", "signin", "number", "types", "list", "status", "print"}
 NAMESPACES |= {"fallback", "help", "idle", "pin", "oos", "nafath", "access", "receipt.expected"}
-NAMESPACES |= {"receipt.label", "receipt.moment", "date", "speech"}
+NAMESPACES |= {"receipt.label", "receipt.moment", "date", "speech", "answer"}
 # (only receipt.expected, .label and .moment: the services also name audit actions such as
 # receipt.retry)
 PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -99,6 +100,8 @@ def used_keys() -> set[str]:
     keys |= {f"{key}.{part}" for key in FAQ_KEYS for part in ("q", "a")}
     keys |= {f"print.problem.{code}" for code in (*Problem, "other")}
     keys |= {"pin.wrong", "pin.locked", "pin.not_set"}
+    # What a resident may answer to a returned request: the codes of data/request_types.json.
+    keys |= {f"answer.choice.{code}" for kind in request_types() for code in kind.answers}
     return keys
 
 
