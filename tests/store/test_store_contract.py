@@ -122,6 +122,28 @@ def test_a_request_put_again_replaces_the_one_with_its_number(office: Office) ->
     assert store.status_counts() == {"returned": 1}
 
 
+def test_a_residents_answer_is_kept_on_its_step(office: Office) -> None:
+    store = office.store
+    returned = a_request("9000000100").with_status(
+        RequestStatus.RETURNED, NOW + timedelta(hours=1), "staff", "photo", "a new photo"
+    )
+    answered = returned.with_status(
+        RequestStatus.RESUBMITTED,
+        NOW + timedelta(hours=2),
+        "kiosk KIOSK-01 for ******0008",
+        "brought it",
+        answer="documents_at_counter",
+    )
+    with store.transaction() as tx:
+        tx.put_request(returned)
+    with store.transaction() as tx:
+        tx.put_request(answered)
+    for reader in (store, office.reopened()):
+        found = reader.request("9000000100")
+        assert found is not None and found == answered
+        assert [e.answer for e in found.history] == ["", "", "documents_at_counter"]
+
+
 def test_requests_added_at_once_refuse_a_number_held_and_add_none(office: Office) -> None:
     store = office.store
     with store.transaction() as tx:
