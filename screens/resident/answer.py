@@ -159,6 +159,11 @@ class AnswerReviewScreen(ResidentScreen):
     def _say(self, text: str) -> None:
         self.query_one("#message", BidiText).text = text
 
+    def action_back(self) -> None:
+        """Back to the answer, except while it is being sent (its outcome is shown here)."""
+        if not self.sending:
+            super().action_back()
+
     @on(Button.Pressed, "#send")
     def _send_pressed(self, event: Button.Pressed) -> None:
         """Send once: a press while sending is ignored, and the button keeps the focus (were it

@@ -1,6 +1,7 @@
 """Pilot flows of answering a returned request, in Arabic and English, over a real data file."""
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -13,6 +14,8 @@ from kiosk.domain.typed_text import ANSWER_LIMIT
 from kiosk.services.receipts_port import PrintOutcome
 from screens.resident import AnswerReviewScreen, AnswerScreen, StatusScreen
 from tests.kiosk.conftest import AHMED, FakeReceipts, KioskFactory, settle, sign_in
+from tests.kiosk.test_full_disk import disk, kiosk_on
+from tests.small_disk import SmallDisk
 from widgets import BidiText, TextField
 
 RETURNED = "9000000209"
@@ -186,3 +189,35 @@ async def test_a_quick_lookup_offers_no_answer(kiosk: KioskFactory) -> None:
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, StatusScreen)
+
+
+@pytest.mark.slow
+async def test_a_read_only_disk_sends_nothing_until_it_is_writable(
+    disk: SmallDisk, demo_template: Path
+) -> None:
+    """The data folder turns read-only on a real small disk: one sentence, nothing saved, the
+    visit goes on; once it is writable again the same Send answers."""
+    app = kiosk_on(disk, demo_template)
+    async with app.run_test(size=(100, 30)) as pilot:
+        status = await open_returned(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        review = await to_review(pilot, "copy given")
+        disk.read_only()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.visit is not None
+        assert text_of(app, "#message") == app.visit.tr("answer.not_now")
+        stored = app.services.store.request(RETURNED)
+        assert stored is not None and stored.status is RequestStatus.RETURNED
+        disk.writable()
+        await pilot.pause(0.3)  # Textual ignores an Enter on a button pressed 0.2 s before
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not review.is_attached and app.screen_stack[-1] is status
+        assert status.request.status is RequestStatus.RESUBMITTED
+        assert app.unexpected_errors == 0
+
+
+# The small disk's fixture, shared with the printing tests on it.
+__all__ = ["disk"]
