@@ -44,6 +44,7 @@ class StatusScreen(ResidentScreen):
         self.printing = False
         self.printed_once = False
         self.print_state = ""
+        self._redrawing = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         """Badge, meaning, next steps, dates, timeline, call centre, then the actions."""
@@ -152,20 +153,32 @@ class StatusScreen(ResidentScreen):
         """Back from answering, to the request as stored now, with what became of the answer."""
         while self.app.screen is not self and len(self.app.screen_stack) > 1:
             self.app.pop_screen()
-        if latest.status is not self.request.status and not sent:
-            self.updated = True
-            self.set_timer(UPDATED_NOTE_SECONDS, self._forget_update, name="updated")
         if sent:
             self.print_state = self.t("answer.sent")
+            # The resident's own change: a read of the data may have marked it as staff's.
+            self.updated = False
+        elif latest.status is not self.request.status:
+            self.updated = True
+            self.set_timer(UPDATED_NOTE_SECONDS, self._forget_update, name="updated")
         self.request = latest
         self._show_answered()
 
     @work(exclusive=True, group="latest")
     async def _show_answered(self) -> None:
-        await recompose_in_place(self)
+        await self._redraw()
         # Answer is gone with the return: the receipt saying so is what comes next.
         target = "#print" if self.ctx.receipts else "#help"
         self.query_one(target).focus()
+
+    async def _redraw(self) -> None:
+        """Compose the screen anew from self.request, one redraw at a time, and never cut off
+        half-way: a newer read cancels the worker that asked (the answer's write is heard as a
+        change of the data right as the answer comes back), not the redraw it started."""
+        await asyncio.shield(self._redraw_in_turn())
+
+    async def _redraw_in_turn(self) -> None:
+        async with self._redrawing:
+            await recompose_in_place(self)
 
     def show_latest(self) -> None:
         """Show the request as stored now: staff may have changed it while it is on screen."""
@@ -180,7 +193,7 @@ class StatusScreen(ResidentScreen):
             self.updated = True
             self.set_timer(UPDATED_NOTE_SECONDS, self._forget_update, name="updated")
         self.request = latest
-        await recompose_in_place(self)
+        await self._redraw()
 
     def _forget_update(self) -> None:
         self.updated = False

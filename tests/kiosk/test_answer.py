@@ -221,3 +221,26 @@ async def test_a_read_only_disk_sends_nothing_until_it_is_writable(
 
 # The small disk's fixture, shared with the printing tests on it.
 __all__ = ["disk"]
+
+
+async def test_reads_of_the_data_while_the_answer_comes_back_never_break_the_screen(
+    kiosk: KioskFactory,
+) -> None:
+    """The answer's own write is heard as a change of the data just as the answer comes back:
+    each read redraws the status screen, and the redraws never cut each other off (a cut one
+    left the screen half built and ended the visit)."""
+    app = kiosk("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        status = await open_returned(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        review = await to_review(pilot, "copy given")
+        review.query_one("#send", Button).press()
+        for _ in range(40):
+            status.show_latest()  # what the app does on every change of the data
+            await pilot.pause(0.01)
+        await settle(pilot)
+        assert app.unexpected_errors == 0 and app.visit is not None
+        assert app.screen_stack[-1] is status
+        assert status.request.status is RequestStatus.RESUBMITTED
+        assert status.query_one("#print").has_focus
