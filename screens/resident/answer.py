@@ -64,6 +64,10 @@ class AnswerScreen(ResidentScreen):
         listing.highlighted = None
         listing.focus()
 
+    def spoken(self) -> list[str]:
+        """The title, what staff asked for, then what the screen asks: a choice and a few words."""
+        return [*super().spoken(), *_action_said(self), self.t("answer.choose")]
+
     @property
     def chosen(self) -> str | None:
         """The code of the choice highlighted (Enter, a click or the arrows), if any."""
@@ -74,6 +78,7 @@ class AnswerScreen(ResidentScreen):
 
     def _say(self, text: str) -> None:
         self.query_one("#message", BidiText).text = text
+        self.announce(text, error=True)  # this screen answers only when something is wrong
 
     @on(OptionList.OptionSelected, "#choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -141,23 +146,36 @@ class AnswerReviewScreen(ResidentScreen):
         with self.reading_pane():
             yield self.paragraph(self.t("answer.review_intro"), classes="hint")
             yield from _required_action(self)
-            choice = self.t(f"answer.choice.{self.choice}")
-            yield self.paragraph(self.t("answer.your_choice", choice=choice), id="your-choice")
-            words = (
-                self.t("answer.your_text", text=self.text.text)
-                if self.text.text
-                else self.t("answer.no_text")
-            )
-            yield self.paragraph(words, id="your-text")
+            choice_said, words_said = self._answer_said()
+            yield self.paragraph(choice_said, id="your-choice")
+            yield self.paragraph(words_said, id="your-text")
         yield self.paragraph("", id="message", classes="message")
         yield from self.compose_actions(self.button("answer.send", "send", "primary"))
+
+    def spoken(self) -> list[str]:
+        """The title, what will be sent and what it does, as the screen shows them."""
+        return [
+            *super().spoken(),
+            self.t("answer.review_intro"),
+            *self._answer_said(),
+        ]
+
+    def _answer_said(self) -> tuple[str, str]:
+        """What the resident did and the words they added, as the review shows them."""
+        choice = self.t(f"answer.choice.{self.choice}")
+        words = self.text.text
+        return (
+            self.t("answer.your_choice", choice=choice),
+            self.t("answer.your_text", text=words) if words else self.t("answer.no_text"),
+        )
 
     def on_mount(self) -> None:
         """Focus Send answer: never Finish, which an Enter meant for Send would press."""
         self.query_one("#send").focus()
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, *, error: bool = False) -> None:
         self.query_one("#message", BidiText).text = text
+        self.announce(text, error=error)
 
     def action_back(self) -> None:
         """Back to the answer, except while it is being sent (its outcome is shown here)."""
@@ -209,7 +227,7 @@ class AnswerReviewScreen(ResidentScreen):
         if not self.is_attached:
             return  # the visit ended meanwhile
         self.sending = False
-        self._say(self.t(key))
+        self._say(self.t(key), error=True)
         if latest is not None:
             # Nothing was sent and sending again cannot work: Send now leads back to the request.
             self.settled = latest
@@ -218,10 +236,15 @@ class AnswerReviewScreen(ResidentScreen):
             button.refresh(layout=True)
 
 
-def _required_action(screen: AnswerScreen | AnswerReviewScreen) -> ComposeResult:
+def _action_said(screen: AnswerScreen | AnswerReviewScreen) -> list[str]:
     """What staff asked for, in the very words of the status screen and the receipt."""
     requests = screen.ctx.services.requests
     request = screen.request
-    for step in next_steps(request, requests.progress(request)):
-        if step.part == "action":
-            yield screen.paragraph(step.said(screen.ctx.tr), id="action", classes="important")
+    steps = next_steps(request, requests.progress(request))
+    return [step.said(screen.ctx.tr) for step in steps if step.part == "action"]
+
+
+def _required_action(screen: AnswerScreen | AnswerReviewScreen) -> ComposeResult:
+    """The paragraph of what staff asked for (see _action_said)."""
+    for said in _action_said(screen):
+        yield screen.paragraph(said, id="action", classes="important")

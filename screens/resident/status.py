@@ -166,6 +166,7 @@ class StatusScreen(ResidentScreen):
     @work(exclusive=True, group="latest")
     async def _show_answered(self) -> None:
         await self._redraw()
+        self.announce(self.print_state)
         # Answer is gone with the return: the receipt saying so is what comes next.
         target = "#print" if self.ctx.receipts else "#help"
         self.query_one(target).focus()

@@ -165,6 +165,30 @@ async def test_the_status_is_read_with_its_next_step_in_the_residents_voice(
         assert re.search(r"(?<![0-9] )\b2026\b", text)
 
 
+@pytest.mark.parametrize("language", ["en", "ar"])
+async def test_answering_is_read_and_its_answers_are_said(
+    kiosk: KioskFactory, engine: Engine, language: str
+) -> None:
+    """The answer screen reads what staff asked for and the question; a refusal of the text
+    and the sent answer are said too."""
+    app = speaking_kiosk(kiosk, language)
+    tr = translations(Language(language))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, *AHMED)
+        await pilot.press("down", "down", "enter")  # exit/re-entry: 9000000209, returned
+        await settle(pilot)
+        await pilot.press("f2")
+        await wait_until(pilot, lambda: tr("answer.choose") in engine.said()[-1]["text"])
+        assert "counter 3" in engine.said()[-1]["text"]
+        await pilot.press("down", "enter", "enter")  # a choice, then Review
+        await wait_until(pilot, lambda: tr("answer.review_intro") in engine.said()[-1]["text"])
+        assert tr("answer.no_text") in engine.said()[-1]["text"]
+        await pilot.press("enter")  # Send answer
+        await settle(pilot)
+        sent = speakable(tr("answer.sent"))
+        await wait_until(pilot, lambda: sent in engine.said()[-1]["text"])
+
+
 async def test_any_key_stops_the_sentence(kiosk: KioskFactory, engine: Engine) -> None:
     app = speaking_kiosk(kiosk)
     async with app.run_test(size=(100, 30)) as pilot:
