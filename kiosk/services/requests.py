@@ -1,6 +1,7 @@
 """Finding requests for residents and staff, changing their status, adding new ones."""
 
 import random
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -139,7 +140,8 @@ def answer_text(typed: str, answer: str) -> AnswerText:
         cleaned = clean_answer(typed)
     except InvalidInput:
         return AnswerText(typed, TEXT_TOO_LONG)
-    if cleaned != typed.strip():
+    # Composed forms (NFC) are what the rule stores anyway: only characters it removed count.
+    if cleaned != unicodedata.normalize("NFC", typed.strip()):
         return AnswerText(cleaned, TEXT_CLEANED)
     if not cleaned and answer_needs_text(answer):
         return AnswerText(cleaned, TEXT_NEEDED)

@@ -96,6 +96,7 @@ def test_only_the_owner_answers_and_only_with_the_types_choices(services: Servic
         ("x" * (ANSWER_LIMIT + 1), TEXT_TOO_LONG, "x" * (ANSWER_LIMIT + 1)),
         ("   ", TEXT_NEEDED, ""),
         ("أحضرت الصورة", None, "أحضرت الصورة"),
+        ("Cafe\u0301 counter", None, "Caf\u00e9 counter"),  # only composed, nothing removed
     ],
 )
 def test_hostile_text_gets_one_sentence(typed: str, problem: str | None, kept: str) -> None:
