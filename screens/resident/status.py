@@ -141,6 +141,9 @@ class StatusScreen(ResidentScreen):
         Finish is never focused by the program: an Enter meant for something else would end
         the visit. The reading pane takes no focus (its keys work from anywhere).
         """
+        self._focus_first()
+
+    def _focus_first(self) -> None:
         target = "#answer" if self.can_answer else "#print" if self.ctx.receipts else "#help"
         self.query_one(target).focus()
 
@@ -180,6 +183,10 @@ class StatusScreen(ResidentScreen):
     async def _redraw_in_turn(self) -> None:
         async with self._redrawing:
             await recompose_in_place(self)
+            if self.focused is None:
+                # The focused button went with the status (Answer, once it is answered or
+                # closed): the screen's first action takes the focus, never Finish.
+                self._focus_first()
 
     def show_latest(self) -> None:
         """Show the request as stored now: staff may have changed it while it is on screen."""
