@@ -31,7 +31,7 @@ class StatusScreen(ResidentScreen):
 
     CSS_PATH = "status.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f2", "answer", "Answer this request", show=False),
+        Binding("f4", "answer", "Answer this request", show=False),
     ]
 
     def __init__(self, ctx: KioskContext, request: TawasulRequest, *, quick: bool) -> None:
@@ -148,7 +148,7 @@ class StatusScreen(ResidentScreen):
         self.query_one(target).focus()
 
     def action_answer(self) -> None:
-        """Answer the returned request (F2 or the button)."""
+        """Answer the returned request (F4 or the button)."""
         if self.can_answer and self.is_current:
             self.app.push_screen(AnswerScreen(self.ctx, self.request, self._answered))
 

@@ -116,11 +116,11 @@ async def test_answer_review_submit_and_print(kiosk: KioskFactory, language: str
         assert set(receipts.statuses) == {RequestStatus.RESUBMITTED}
 
 
-async def test_f2_answers_and_a_staff_change_meanwhile_is_refused(kiosk: KioskFactory) -> None:
+async def test_f4_answers_and_a_staff_change_meanwhile_is_refused(kiosk: KioskFactory) -> None:
     app = kiosk("ar")
     async with app.run_test(size=(100, 30)) as pilot:
         status = await open_returned(pilot)
-        await pilot.press("f2")
+        await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, AnswerScreen)
         review = await to_review(pilot, "done")
@@ -159,7 +159,7 @@ async def test_hostile_text_gets_one_sentence(
     app = kiosk("en")
     async with app.run_test(size=(100, 30)) as pilot:
         await open_returned(pilot)
-        await pilot.press("f2")
+        await pilot.press("f4")
         await settle(pilot)
         await pilot.press("down", "enter")
         field = app.screen.query_one("#answer-text", TextField)
@@ -186,7 +186,7 @@ async def test_a_quick_lookup_offers_no_answer(kiosk: KioskFactory) -> None:
         await settle(pilot)
         assert isinstance(app.screen, StatusScreen)
         assert not app.screen.query("#answer")
-        await pilot.press("f2")
+        await pilot.press("f4")
         await pilot.pause()
         assert isinstance(app.screen, StatusScreen)
 

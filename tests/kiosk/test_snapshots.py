@@ -124,7 +124,7 @@ async def answer(pilot: Pilot[None], language: str) -> None:
     """Answering the returned request: the action again, the first choice highlighted."""
     await status_returned(pilot, language)
     await settle(pilot)
-    await pilot.press("f2")
+    await pilot.press("f4")
     await settle(pilot)
     await pilot.press("down")
 

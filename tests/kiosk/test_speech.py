@@ -177,7 +177,7 @@ async def test_answering_is_read_and_its_answers_are_said(
         await sign_in(pilot, *AHMED)
         await pilot.press("down", "down", "enter")  # exit/re-entry: 9000000209, returned
         await settle(pilot)
-        await pilot.press("f2")
+        await pilot.press("f4")
         await wait_until(pilot, lambda: tr("answer.choose") in engine.said()[-1]["text"])
         assert "counter 3" in engine.said()[-1]["text"]
         await pilot.press("down", "enter", "enter")  # a choice, then Review
