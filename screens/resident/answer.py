@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, OptionList
 from textual.widgets.option_list import Option
 
 from kiosk.domain.models import TawasulRequest
-from kiosk.errors import ChangedMeanwhile, StoreUnwritable, TawasulError
+from kiosk.errors import ChangedMeanwhile, StoreUnreachable, StoreUnwritable, TawasulError
 from kiosk.services.requests import AnswerText, answer_text, next_steps
 from screens.resident.base import ResidentScreen
 from screens.resident.context import KioskContext
@@ -213,7 +213,8 @@ class AnswerReviewScreen(ResidentScreen):
             latest = await asyncio.to_thread(requests.latest, self.request)
             self._refused(latest, "answer.changed_meanwhile")
             return
-        except StoreUnwritable:
+        except (StoreUnwritable, StoreUnreachable):
+            # Nothing was changed and it passes by itself: the same Send may try again.
             self._refused(None, "answer.not_now")
             return
         except TawasulError:
