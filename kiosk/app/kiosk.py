@@ -357,7 +357,8 @@ class KioskApp(App[None], inherit_bindings=False):
             return
         from screens.resident import IdleCountdown
 
-        if isinstance(self.screen, IdleCountdown):
+        # The check is a timer: it may fire once more while the app shuts down, its screens gone.
+        if not self.screen_stack or isinstance(self.screen, IdleCountdown):
             return
         config = self.services.config
         if self._monotonic() - self._last_input < self.idle_limit:

@@ -52,7 +52,10 @@ class ScreenPlace:
     @classmethod
     def of(cls, screen: Screen[None]) -> "ScreenPlace":
         """The place on *screen* now."""
-        focused = _key(screen, screen.focused) if screen.focused is not None else None
+        # The focus may still name a widget a redraw just removed: then there is none to keep.
+        widget = screen.focused
+        kept = widget is not None and widget in _of_class(screen, type(widget))
+        focused = _key(screen, widget) if kept and widget is not None else None
         scrolled = tuple(
             (_key(screen, widget), widget.scroll_offset)
             for widget in screen.query(Widget)
