@@ -45,6 +45,8 @@ class StatusScreen(ResidentScreen):
         self.printed_once = False
         self.print_state = ""
         self._redrawing = asyncio.Lock()
+        self._drawn = request
+        """The request as last drawn: a redraw asked for but cancelled before it began is owed."""
 
     def compose(self) -> ComposeResult:
         """Badge, meaning, next steps, dates, timeline, call centre, then the actions."""
@@ -182,6 +184,7 @@ class StatusScreen(ResidentScreen):
 
     async def _redraw_in_turn(self) -> None:
         async with self._redrawing:
+            self._drawn = self.request
             await recompose_in_place(self)
             if self.focused is None:
                 # The focused button went with the status (Answer, once it is answered or
@@ -195,7 +198,7 @@ class StatusScreen(ResidentScreen):
     @work(exclusive=True, group="latest")
     async def _read_latest(self) -> None:
         latest = await asyncio.to_thread(self.ctx.services.requests.latest, self.request)
-        if latest == self.request or not self.is_attached:
+        if latest == self.request == self._drawn or not self.is_attached:
             return  # nothing the resident sees changed, or the visit ended meanwhile
         if latest.status is not self.request.status:
             self.updated = True
