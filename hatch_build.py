@@ -5,7 +5,10 @@ Umm al-Qura month names of ``data/cldr/islamic_months.json`` taken from Unicode 
 (``python hatch_build.py hijri-months [CLDR_VERSION]``: Babel's locale data leaves out CLDR's
 islamic calendar, so its names are read from Unicode's own JSON release, fetched with npm), and
 each language's own name in ``data/cldr/language_names.json`` (``python hatch_build.py
-language-names``, from Babel's CLDR data: Welcome reads the file rather than importing Babel).
+language-names``, from Babel's CLDR data: Welcome reads the file rather than importing Babel),
+and the Saudi public holidays of ``data/holidays/saudi_arabia.json`` (``python hatch_build.py
+saudi-holidays``, from the holidays package: the staff console reads the file rather than
+importing the package).
 
 Hatchling runs it for every wheel, an editable install's too (``pip install -e .``), so a
 checkout that was installed has compiled catalogues, and a wheel carries them in ``kiosk/_data``
@@ -115,6 +118,38 @@ def write_language_names() -> Path:
     return LANGUAGE_NAMES
 
 
+SAUDI_HOLIDAYS = ROOT / "data" / "holidays" / "saudi_arabia.json"
+SAUDI_HOLIDAY_YEARS = (2000, 2070)
+"""The years the shipped table covers, first and last: the kiosk's requests and their answer
+dates (at most ten years on) fall in them; the calendar asks the holidays package of any other."""
+
+
+def saudi_holidays(years: tuple[int, int] = SAUDI_HOLIDAY_YEARS) -> dict[str, Any]:
+    """The holidays package's Saudi public holidays (observed days too) of *years*, first to
+    last, with the English names the calendar gives (``kiosk.domain.calendar``'s language)."""
+    import holidays
+
+    from kiosk.domain.calendar import HOLIDAY_NAMES_LANGUAGE
+
+    first, last = years
+    table = holidays.country_holidays(
+        "SA", years=range(first, last + 1), language=HOLIDAY_NAMES_LANGUAGE
+    )
+    return {
+        "source": f"holidays {holidays.__version__}, country SA, {HOLIDAY_NAMES_LANGUAGE}",
+        "years": [first, last],
+        "holidays": {day.isoformat(): str(name) for day, name in sorted(table.items())},
+    }
+
+
+def write_saudi_holidays() -> Path:
+    """Write :func:`saudi_holidays` to ``data/holidays/saudi_arabia.json``."""
+    SAUDI_HOLIDAYS.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(saudi_holidays(), ensure_ascii=False, indent=1)
+    SAUDI_HOLIDAYS.write_text(text + "\n", encoding="utf-8")
+    return SAUDI_HOLIDAYS
+
+
 def compile_catalogues(locale: Path = LOCALE) -> list[Path]:
     """Compile each ``.po`` under *locale* to its ``.mo`` (fuzzy and empty messages left out, as
     ``pybabel compile`` does, so such a key shows itself); the ``.mo`` files written."""
@@ -186,11 +221,14 @@ if __name__ == "__main__":
     # `python hatch_build.py`: compile again after editing a .po without reinstalling;
     # `python hatch_build.py template`: write the template again after adding keys;
     # `python hatch_build.py hijri-months [VERSION]`: take the Hijri month names from CLDR again;
-    # `python hatch_build.py language-names`: take the languages' own names from CLDR again.
+    # `python hatch_build.py language-names`: take the languages' own names from CLDR again;
+    # `python hatch_build.py saudi-holidays`: take the Saudi public holidays from holidays again.
     if sys.argv[1:2] == ["hijri-months"]:
         print(write_hijri_months(*sys.argv[2:3]))
     elif sys.argv[1:] == ["language-names"]:
         print(write_language_names())
+    elif sys.argv[1:] == ["saudi-holidays"]:
+        print(write_saudi_holidays())
     else:
         for path in [write_template()] if sys.argv[1:] == ["template"] else compile_catalogues():
             print(path)

@@ -4,7 +4,7 @@ The domain counts days; the words of a date (month names, "AH") are in the catal
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -89,33 +89,66 @@ MAX_WORKING_DAYS = 2600
 """The most working days a calendar adds in one go: about ten years, far past any answer date."""
 
 
+HOLIDAY_NAMES_LANGUAGE = "en_US"
+"""The holidays package's language of the holiday names (the staff and operators' English)."""
+
+
+@dataclass(frozen=True)
+class PublicHolidays:
+    """The Saudi public holidays by day, with their English names ("Eid al-Fitr Holiday").
+
+    *known* holds every holiday of the *years* it covers (the shipped table that ``python
+    hatch_build.py saudi-holidays`` writes from the holidays package); any other year is asked of
+    the holidays package itself, imported only then. An empty table asks the package everything.
+    """
+
+    known: Mapping[date, str] = field(default_factory=dict)
+    years: range = range(0)
+
+    def get(self, day: date) -> str | None:
+        """The name of the holiday on *day*, or None on any other day."""
+        if day.year in self.years:
+            return self.known.get(day)
+        name = self._package.get(day)
+        return str(name) if name else None
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.get(day) is not None
+
+    @cached_property
+    def _package(self) -> "holidays.HolidayBase":
+        # Imported here: it is slow to load, ~0.3-0.5 s for "SA" with holidays 0.109, whose
+        # registry imports every country's module (issue 19: most of the staff console's start
+        # to its first list); the shipped table answers for the years around now without it.
+        import holidays
+
+        # English names whatever the locale (the package reads LANG otherwise), as in the table.
+        # Years are filled in lazily by the holidays package as dates are asked about.
+        return holidays.country_holidays("SA", language=HOLIDAY_NAMES_LANGUAGE)
+
+
 @dataclass(frozen=True)
 class WorkingDayCalendar:
     """Sunday to Thursday, less the Saudi public holidays and the office's own closures."""
 
     closures: frozenset[date] = field(default_factory=frozenset)
+    public_holidays: PublicHolidays = field(default_factory=PublicHolidays)
 
     @classmethod
-    def with_closures(cls, closures: Iterable[date]) -> "WorkingDayCalendar":
-        """A calendar that also skips the office closures listed in the configuration."""
-        return cls(frozenset(closures))
-
-    @cached_property
-    def _public_holidays(self) -> "holidays.HolidayBase":
-        # Imported here: the first screen needs none, and it is slow to load: ~0.3-0.5 s for
-        # "SA" with holidays 0.109, whose registry imports every country's module (issue 19:
-        # most of the staff console's start to its first list at 10,000 live requests).
-        import holidays
-
-        # Years are filled in lazily by the holidays package as dates are asked about.
-        return holidays.country_holidays("SA")
+    def with_closures(
+        cls, closures: Iterable[date], public_holidays: PublicHolidays | None = None
+    ) -> "WorkingDayCalendar":
+        """A calendar that also skips the office closures listed in the configuration, and
+        takes its public holidays from *public_holidays* (the holidays package when None)."""
+        table = PublicHolidays() if public_holidays is None else public_holidays
+        return cls(frozenset(closures), table)
 
     def is_working_day(self, day: date) -> bool:
         """Whether the office is open on *day*."""
         return (
             day.weekday() not in _WEEKEND
             and day not in self.closures
-            and day not in self._public_holidays
+            and day not in self.public_holidays
         )
 
     def closure_reason(self, day: date) -> str:
@@ -124,8 +157,7 @@ class WorkingDayCalendar:
             return "weekend"
         if day in self.closures:
             return "office closure"
-        name = self._public_holidays.get(day)
-        return str(name) if name else ""
+        return self.public_holidays.get(day) or ""
 
     # Answers already worked out. The staff table asks the same few questions for thousands of
     # requests (many share a submission day and an answer date); a calendar never changes.

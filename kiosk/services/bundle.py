@@ -86,8 +86,9 @@ class Services:
     def calendar(self) -> "WorkingDayCalendar":
         """Saudi working days, with the office's own closures."""
         from kiosk.domain.calendar import WorkingDayCalendar
+        from kiosk.resources import saudi_public_holidays
 
-        return WorkingDayCalendar.with_closures(self.config.closures)
+        return WorkingDayCalendar.with_closures(self.config.closures, saudi_public_holidays())
 
     @cached_property
     def requests(self) -> "RequestService":
