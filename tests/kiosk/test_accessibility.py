@@ -119,6 +119,7 @@ async def test_an_idle_visit_forgets_the_choice(kiosk: KioskFactory) -> None:
     app = kiosk("en", monotonic=clock, countdown_seconds=5.0)
     async with app.run_test() as pilot:
         await sign_in(pilot, *AHMED)
+        await wait_until(pilot, lambda: app.visit is not None)  # its idle clock starts then
         await pilot.press("f2")
         await pilot.pause()
         clock.advance(61)
@@ -164,6 +165,10 @@ async def test_the_large_layout_doubles_the_idle_time(
     app = kiosk("en", monotonic=clock, accessibility=accessibility)
     async with app.run_test() as pilot:
         await sign_in(pilot, *AHMED)
+        # The visit starts (and its idle clock with it) once the password is checked in a
+        # worker: on a loaded machine that can come after a clock moved too early.
+        await wait_until(pilot, lambda: app.visit is not None)
+        await settle(pilot)
         clock.advance(asked_after - 1)
         await pilot.pause(1.2)  # the idle check runs every second
         assert not isinstance(app.screen, IdleCountdown)
