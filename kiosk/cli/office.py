@@ -19,6 +19,7 @@ from kiosk.services import Services
 from kiosk.services.clock import utc_now
 from kiosk.services.office import AuditFilter, audit_log, audit_target
 from kiosk.services.staff import StaffDirectory, check_login_name, client_address, login_name
+from kiosk.store.postgres.location import is_database_url
 from kiosk.store.setup import create_office_data
 
 _DEFAULTS = KioskConfig()
@@ -129,7 +130,7 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
     init = commands.add_parser(
         "init", help="a new office: an empty data file, a configuration, the first supervisor"
     )
-    init.add_argument("--db", type=Path, required=True, help="the data file to make")
+    init.add_argument("--db", type=str, required=True, help="the data file to make")
     init.add_argument("--config", type=Path, default=None, help="the configuration file to write")
     init.add_argument("--office", default=None, help="the office's name in English")
     init.add_argument("--office-ar", default=None, help="the office's name in Arabic")
@@ -159,6 +160,13 @@ def _run_init(args: argparse.Namespace) -> int:
     if (args.supervisor is None) != (args.name is None):
         raise InvalidInput("--supervisor and --name go together: the login and the name.")
     login = check_login_name(args.supervisor) if args.supervisor else None
+    if is_database_url(args.db):
+        # The path would be read as a folder and named back, the URL's words split at its /.
+        raise InvalidInput(
+            "init makes a data file; for an office in a database run "
+            "`tawasul db upgrade --db URL` (it adds the office)."
+        )
+    args.db = Path(args.db)
     config_path: Path | None = args.config
     if config_path is not None and config_path.exists():
         raise InvalidInput(f"{config_path} already exists; init never replaces a configuration.")

@@ -39,6 +39,9 @@ DEFAULT_DROP_IN = Path("/etc/ssh/sshd_config.d/tawasul-staff.conf")
 # sshd and the login shell both split the ForceCommand line; paths stay simple words.
 _PLAIN_PATH = re.compile(r"[A-Za-z0-9_./+@:-]+")
 
+_PLAIN_URL = re.compile(r"[A-Za-z0-9_./+@:?&=%-]+")
+"""What a database URL may hold to stand unquoted in sshd's SetEnv (no space, no quote)."""
+
 
 def register(commands: Any, common: argparse.ArgumentParser) -> None:
     """Add ``ssh-setup`` and ``staff-admin`` to the subcommands *commands*."""
@@ -90,19 +93,37 @@ def register(commands: Any, common: argparse.ArgumentParser) -> None:
 
 
 def drop_in_text(
-    tawasul: Path, db: Path, config: Path | None, group: str, truecolor: bool = False
+    tawasul: Path,
+    db: Path | OfficeDatabase,
+    config: Path | None,
+    group: str,
+    truecolor: bool = False,
 ) -> str:
-    """The sshd_config drop-in that gives members of *group* the console and nothing else."""
-    for path in (tawasul, db, *([config] if config else [])):
+    """The sshd_config drop-in that gives members of *group* the console and nothing else.
+
+    A data file is named on the forced command (``--db``); an office in a database is named in
+    the session's environment (``TAWASUL_DB``), since its URL's ``?`` and ``&`` mean something
+    to the login shell that runs the command.
+    """
+    paths = [tawasul, *([db] if isinstance(db, Path) else []), *([config] if config else [])]
+    for path in paths:
         if not path.is_absolute() or not _PLAIN_PATH.fullmatch(str(path)):
             raise InvalidInput(
                 f"{path} must be an absolute path of letters, digits and ./_-+@: only, "
                 "since sshd and the login shell split the command at spaces and quotes."
             )
+    if isinstance(db, OfficeDatabase) and not _PLAIN_URL.fullmatch(db.url):
+        raise InvalidInput(
+            "The database URL must hold no space or quote to stand in sshd's SetEnv; "
+            "name the server with a libpq service (service=NAME) instead."
+        )
     if not re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", group):
         raise InvalidInput(f"{group!r} is not a group name.")
-    command = f"{tawasul} staff --db {db}" + (f" --config {config}" if config else "")
+    where = f" --db {db}" if isinstance(db, Path) else ""
+    command = f"{tawasul} staff{where}" + (f" --config {config}" if config else "")
     environment = "LANG=C.UTF-8" + (" COLORTERM=truecolor" if truecolor else "")
+    if isinstance(db, OfficeDatabase):
+        environment += f" TAWASUL_DB={db.url}"
     return f"""\
 # Tawasul staff console, written by `tawasul ssh-setup`.
 # Members of the group {group} land in the console and nothing else: the command the client
@@ -128,8 +149,9 @@ Match Group {group}
 """
 
 
-def setup_problems(tawasul: Path, db: Path, group: str) -> list[str]:
-    """What would stop members of *group* from running *tawasul* or writing *db*."""
+def setup_problems(tawasul: Path, db: Path | OfficeDatabase, group: str) -> list[str]:
+    """What would stop members of *group* from running *tawasul* or writing *db* (a data
+    file's folder; an office in a database is the server's to grant, through its roles)."""
     try:
         gid: int | None = grp.getgrnam(group).gr_gid
     except KeyError:
@@ -151,6 +173,8 @@ def setup_problems(tawasul: Path, db: Path, group: str) -> list[str]:
                 "(see the README)."
             )
             break
+    if isinstance(db, OfficeDatabase):
+        return problems
     folder = db.parent
     if _closed_to(folder, gid) is not None or not _writable(folder, gid):
         problems.append(
@@ -225,12 +249,7 @@ def _writable(folder: Path, gid: int | None) -> bool:
 def _run_ssh_setup(args: argparse.Namespace) -> int:
     tawasul = Path(os.path.abspath(args.tawasul or _this_tawasul()))
     location = data_location(args.db)
-    if isinstance(location, OfficeDatabase):
-        raise InvalidInput(
-            "ssh-setup writes the drop-in for a data file; for a database, give the staff "
-            "`tawasul staff` with TAWASUL_DB set in sshd's SetEnv."
-        )
-    db = Path(os.path.abspath(location))
+    db = location if isinstance(location, OfficeDatabase) else Path(os.path.abspath(location))
     config_path = args.config or default_config_path()
     config = Path(os.path.abspath(config_path)) if config_path else None
     if config is not None:

@@ -16,6 +16,7 @@ from kiosk.cli import main
 from kiosk.cli.staff import drop_in_text, setup_problems
 from kiosk.errors import InvalidInput
 from kiosk.store import TawasulStore
+from kiosk.store.postgres.location import OfficeDatabase
 
 TAWASUL = Path(sys.executable).with_name("tawasul")
 
@@ -214,3 +215,29 @@ def test_the_shipped_sample_is_what_ssh_setup_prints_for_the_opt_install() -> No
         Path("/etc/tawasul/config.toml"),
         "tawasul-staff",
     )
+
+
+def test_an_office_in_a_database_is_named_in_the_session_and_sshd_accepts_it(
+    tmp_path: Path,
+) -> None:
+    """The URL's ? and & would mean something to the login shell on the forced command: the
+    drop-in names the office in SetEnv, and a real sshd -t reads the drop-in as written."""
+    office = OfficeDatabase.parse("postgresql://staff_ruh1@db.example/tawasul?office=RUH1")
+    text = drop_in_text(Path("/opt/tawasul/bin/tawasul"), office, None, "tawasul-staff")
+    lines = [line.strip() for line in text.splitlines()]
+    assert "ForceCommand /opt/tawasul/bin/tawasul staff" in lines
+    assert f"SetEnv LANG=C.UTF-8 TAWASUL_DB={office.url}" in lines
+    sshd = shutil.which("sshd") or "/usr/sbin/sshd"
+    key = tmp_path / "host_key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
+    drop_in = tmp_path / "tawasul-staff.conf"
+    drop_in.write_text(text, encoding="utf-8")
+    main_config = tmp_path / "sshd_config"
+    main_config.write_text(f"HostKey {key}\nInclude {drop_in}\n", encoding="utf-8")
+    checked = subprocess.run([sshd, "-t", "-f", main_config], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    with pytest.raises(InvalidInput, match="no space or quote"):
+        drop_in_text(Path("/opt/t"), OfficeDatabase("postgresql:///t?x='a b'", "RUH1"), None, "g")
+    # The server grants the office through its roles: no data folder to open to the group.
+    problems = setup_problems(Path(sys.executable), office, grp.getgrgid(os.getgid()).gr_name)
+    assert not any("data folder" in problem for problem in problems)

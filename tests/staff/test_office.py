@@ -121,6 +121,16 @@ def test_init_without_a_data_folder_says_so(
     assert "There is no folder" in capsys.readouterr().err
 
 
+def test_init_sends_an_office_in_a_database_to_db_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["init", "--db", "postgresql://postgres@/tawasul?office=RUH1"]) == 2
+    said = capsys.readouterr().err
+    assert "tawasul db upgrade --db URL" in said and "There is no folder" not in said
+    assert list(tmp_path.iterdir()) == []  # nothing made
+
+
 def test_audit_reads_the_archived_years_and_the_live_file(
     demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
