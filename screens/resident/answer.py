@@ -7,6 +7,7 @@ opened them is handed the changed request and shows it, with its receipt.
 """
 
 import asyncio
+import logging
 from collections.abc import Callable
 
 from textual import on, work
@@ -21,6 +22,8 @@ from kiosk.services.requests import AnswerText, answer_text, next_steps
 from screens.resident.base import ResidentScreen
 from screens.resident.context import KioskContext
 from widgets import BidiText, ChoiceList, TextField
+
+log = logging.getLogger("tawasul.kiosk")
 
 AnswerDone = Callable[[TawasulRequest, bool], None]
 """Called with the request as stored now and whether this answer was the one that moved it."""
@@ -210,19 +213,31 @@ class AnswerReviewScreen(ResidentScreen):
                 self.text.text,
             )
         except ChangedMeanwhile:
-            latest = await asyncio.to_thread(requests.latest, self.request)
-            self._refused(latest, "answer.changed_meanwhile")
+            self._refused(await self._latest(), "answer.changed_meanwhile")
             return
         except (StoreUnwritable, StoreUnreachable):
             # Nothing was changed and it passes by itself: the same Send may try again.
             self._refused(None, "answer.not_now")
             return
         except TawasulError:
-            latest = await asyncio.to_thread(requests.latest, self.request)
-            self._refused(latest, "answer.refused")
+            self._refused(await self._latest(), "answer.refused")
+            return
+        except Exception:
+            # Never leave Send waiting with Back blocked: say so, let Send try again, and log it
+            # (this worker does not end the app).
+            log.exception("sending the answer to %s failed", self.request.number)
+            self._refused(None, "answer.not_now")
             return
         if self.is_attached:
             self.done(changed, True)
+
+    async def _latest(self) -> TawasulRequest | None:
+        """The request as the store holds it now, or None when even that cannot be read (the
+        same Send may then try again)."""
+        try:
+            return await asyncio.to_thread(self.ctx.services.requests.latest, self.request)
+        except TawasulError:
+            return None
 
     def _refused(self, latest: TawasulRequest | None, key: str) -> None:
         if not self.is_attached:

@@ -11,6 +11,7 @@ from kiosk.app.kiosk import KioskApp
 from kiosk.domain.models import TawasulRequest
 from kiosk.domain.statuses import RequestStatus
 from kiosk.domain.typed_text import ANSWER_LIMIT
+from kiosk.errors import ChangedMeanwhile, StoreUnreachable
 from kiosk.services.receipts_port import PrintOutcome
 from screens.resident import AnswerReviewScreen, AnswerScreen, StatusScreen
 from tests.kiosk.conftest import AHMED, FakeReceipts, KioskFactory, settle, sign_in
@@ -244,3 +245,37 @@ async def test_reads_of_the_data_while_the_answer_comes_back_never_break_the_scr
         assert app.screen_stack[-1] is status
         assert status.request.status is RequestStatus.RESUBMITTED
         assert status.query_one("#print").has_focus
+
+
+async def test_a_refusal_whose_re_read_fails_still_leaves_send_to_try_again(
+    kiosk: KioskFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staff changed the request meanwhile and then the store cannot even be read: one sentence,
+    and the resident is not left on a Send that does nothing with Back blocked."""
+    app = kiosk("en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_returned(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        review = await to_review(pilot, "copy given")
+        requests = app.services.requests
+
+        def changed_meanwhile(*args: object) -> None:
+            raise ChangedMeanwhile("Staff changed the request meanwhile.")
+
+        def unreadable(*args: object) -> None:
+            raise StoreUnreachable("The database server at db:5432 cannot be reached.")
+
+        monkeypatch.setattr(requests, "answer_returned", changed_meanwhile)
+        monkeypatch.setattr(requests, "latest", unreadable)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.visit is not None
+        assert text_of(app, "#message") == app.visit.tr("answer.changed_meanwhile")
+        assert review.is_attached and not review.sending  # Send and Back work again
+        monkeypatch.setattr(requests, "answer_returned", lambda *args: 1 / 0)
+        await pilot.pause(0.3)  # Textual ignores an Enter on a button pressed 0.2 s before
+        await pilot.press("enter")
+        await settle(pilot)
+        assert text_of(app, "#message") == app.visit.tr("answer.not_now")
+        assert not review.sending
