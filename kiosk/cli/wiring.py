@@ -56,9 +56,10 @@ def upgrade_database(location: OfficeDatabase) -> list[str]:
 
 def files_beside(location: Path | OfficeDatabase) -> Path:
     """What the office's own files (receipt key, spool) are named after where the configuration
-    does not place them: the data file, or for a database the office in the state folder."""
+    does not place them: the data file, or for a database a folder of the office's own in the
+    state folder (one host may serve several offices: their spools and receipts never mix)."""
     if isinstance(location, OfficeDatabase):
-        return state_dir() / f"office-{location.office}"
+        return state_dir() / "offices" / location.office / "tawasul"
     return location
 
 

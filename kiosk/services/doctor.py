@@ -379,6 +379,9 @@ class Doctor:
         """Free space under the data folder."""
         name = "disk"
         folder = Path(self.services.files_beside).absolute().parent
+        # An office's folder is made with its first receipt: until then, the disk it will be on.
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
         try:
             free = shutil.disk_usage(folder).free
         except OSError as error:

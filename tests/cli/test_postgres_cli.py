@@ -8,6 +8,10 @@ from pathlib import Path
 import pytest
 
 from kiosk.cli import main
+from kiosk.cli.wiring import files_beside
+from kiosk.config import KioskConfig
+from kiosk.services.receipts import ReceiptFiles
+from kiosk.store.postgres.location import OfficeDatabase
 from tests.cli.test_cli import assert_one_clear_line, tawasul
 from tests.postgres_cluster import PostgresCluster
 
@@ -189,3 +193,20 @@ def test_a_command_on_a_server_that_is_down_says_so_and_exits_6(
     shown = tawasul("request", "show", "9000000100", "--db", demo_office, "--json")
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)["status"] == "under_review"
+
+
+def test_offices_served_from_one_host_keep_their_own_key_spool_and_receipts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A spool retried for one office never prints another's receipts."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    places = [
+        ReceiptFiles.beside(
+            files_beside(OfficeDatabase.parse(f"postgresql:///tawasul?office={code}")),
+            KioskConfig(),
+        )
+        for code in ("RUH1", "JED1")
+    ]
+    for kind in ("key_path", "spool_dir", "file_printer_dir"):
+        ruh, jed = (getattr(files, kind) for files in places)
+        assert ruh != jed and "RUH1" in ruh.parts and "JED1" in jed.parts, kind

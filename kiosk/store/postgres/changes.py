@@ -84,7 +84,9 @@ class OfficeChangeSignal:
                 with psycopg.connect(
                     self._conninfo,
                     autocommit=True,
-                    connect_timeout=5,
+                    # As the store's own connections: subscribe() may be waiting on the event
+                    # loop for this first attempt, so an unanswering server holds it 2 s at most.
+                    connect_timeout=2,
                     application_name=f"tawasul listen {self._channel}",
                 ) as conn:
                     conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
@@ -99,11 +101,16 @@ class OfficeChangeSignal:
                     while not self._stopping.is_set():
                         for _ in conn.notifies(timeout=_POLL_SECONDS):
                             self._tell()
-            except psycopg.Error as error:
-                # Said once an outage, not once an attempt: the retries go on all the while.
-                (log.warning if attempts == 0 else log.debug)(
-                    "listening for changes on %s: %s", self._channel, error
-                )
+            except Exception as error:
+                # Said once an outage, not once an attempt: the retries go on all the while. An
+                # error that is not the server's is logged whole, and the thread lives on (were it
+                # to end, every later subscribe() would wait its full time for nothing).
+                if not isinstance(error, psycopg.Error):
+                    log.exception("listening for changes on %s failed", self._channel)
+                else:
+                    (log.warning if attempts == 0 else log.debug)(
+                        "listening for changes on %s: %s", self._channel, error
+                    )
                 if connected:
                     connected = False
                     self._tell()  # whoever reads now meets the server's absence
