@@ -56,8 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     0 done; 1 an invalid ID (``id check``) or an app that ended on an error; 2 bad input or a
     refusal; 3 a damaged data file; 4 data that cannot be written now (disk full, read-only,
-    no permission); 5 ``doctor`` found warnings only; 70 an unexpected error (logged); 130
-    interrupted.
+    no permission); 5 ``doctor`` found warnings only; 6 the database server cannot be reached;
+    70 an unexpected error (logged); 130 interrupted.
     """
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -120,7 +120,7 @@ is checked once the kiosk offers it."""
 RECEIPT_FILES: dict[ScriptFont, str] = {RECEIPT_FONT: "ar", SCRIPT_FONTS["ur"]: "ur"}
 """The fonts receipts open by their files' paths, and the language each prints."""
 
-DRAWN_AS_IMAGES = frozenset({"bn", "hi", "ml"})
+DRAWN_AS_IMAGES = frozenset(language.value for language in Language if not language.on_screen)
 """Languages no terminal shapes: shown as Sixel images (DESIGN §6), so they need Sixel."""
 
 DISK_FAILURE_BYTES = 20 * 1024 * 1024
