@@ -30,6 +30,7 @@ def sign_in(terminal: KioskTerminal) -> None:
     terminal.press("Enter")
     terminal.wait_for("Sign in with your ID")
     terminal.type(AHMED_KEYS[0])
+    terminal.wait_for("Looks like a resident")  # the whole number is in before the Tab
     terminal.press("Tab")
     terminal.type(AHMED_KEYS[1])
     terminal.press("Enter")
