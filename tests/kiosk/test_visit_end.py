@@ -49,7 +49,15 @@ async def test_the_idle_wipe_shows_welcome_and_nothing_else(how: str, kiosk: Kio
         # Recorded from before the countdown: however fast it runs out, no screen change is missed.
         became_current = record_current_screens(app)
         clock.advance(61)
-        await wait_until(pilot, lambda: isinstance(app.screen, IdleCountdown))
+        # The countdown becomes the screen a moment before its buttons are mounted and placed.
+        await wait_until(
+            pilot,
+            lambda: (
+                isinstance(app.screen, IdleCountdown)
+                and bool(app.screen.query("#idle-finish"))
+                and app.screen.query_one("#idle-finish").region.area > 0
+            ),
+        )
         if how == "idle":
             await wait_until(pilot, lambda: app.visit is None)
         else:
