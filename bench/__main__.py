@@ -213,14 +213,19 @@ def many_offices(args: argparse.Namespace, budget: Budget) -> int:
         }  # fmt: skip
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        info = machine()
-        print(
-            f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB, "
-            f"{info['system']}, Python {info['python']}"
-        )
+        print_machine()
         print("Medians unless said; file: a data file an office; postgres: one database.\n")
         print(offices.table(columns, load))
     return 0
+
+
+def print_machine() -> None:
+    """The line naming the machine a run was measured on, above either table."""
+    info = machine()
+    print(
+        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB, "
+        f"{info['system']}, Python {info['python']}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -298,11 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         }  # fmt: skip
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        info = machine()
-        print(
-            f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB, "
-            f"{info['system']}, Python {info['python']}"
-        )
+        print_machine()
         print("Medians; ÷ = ours divided by theirs (below 1: ours is faster or smaller).\n")
         print(table(summaries, figures))
     for judgement in exceeded:
